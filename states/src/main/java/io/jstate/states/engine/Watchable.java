@@ -1,0 +1,19 @@
+package io.jstate.states.engine;
+
+/**
+ * A state that reacts when something it watches changed (a service restarts or reloads after
+ * its config file changed; a command runs). The engine calls {@link #react} after the normal
+ * check/apply, only when a watched state changed and not during a dry run.
+ */
+public interface Watchable<S extends Record> extends State<S> {
+
+    /**
+     * @param changedNow whether this state itself just changed in this run (a service that was
+     *                   just started need not be restarted again)
+     * @return what was done, as changes to report; empty when nothing was needed
+     */
+    java.util.List<Change> react(S spec, boolean changedNow) throws Exception;
+
+    /** What {@link #react} would do, for a dry run; must not mutate. */
+    java.util.List<Change> wouldReact(S spec);
+}
