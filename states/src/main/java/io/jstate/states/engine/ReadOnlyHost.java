@@ -83,6 +83,16 @@ public final class ReadOnlyHost implements Host {
     }
 
     @Override
+    public boolean tcpConnect(String host, int port, Duration timeout) {
+        return inner.tcpConnect(host, port, timeout);
+    }
+
+    @Override
+    public int httpStatus(String url, Duration timeout) {
+        return inner.httpStatus(url, timeout);
+    }
+
+    @Override
     public Instant now() {
         return inner.now();
     }

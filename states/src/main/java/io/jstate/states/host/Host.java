@@ -43,6 +43,12 @@ public interface Host {
     /** Changes owner and/or group; a null leaves that part as it is. */
     void chown(Path path, String user, String group);
 
+    /** Whether a TCP connection to host:port opens within the timeout (observing only). */
+    boolean tcpConnect(String host, int port, Duration timeout);
+
+    /** The HTTP status of a GET to {@code url}, or -1 when no answer came within the timeout. */
+    int httpStatus(String url, Duration timeout);
+
     Instant now();
 
     /** Monotonic time for measuring durations. */

@@ -278,6 +278,31 @@ public final class LocalHost implements Host {
     }
 
     @Override
+    public boolean tcpConnect(String host, int port, Duration timeout) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(host, port), (int) timeout.toMillis());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public int httpStatus(String url, Duration timeout) {
+        try {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                    .connectTimeout(timeout).proxy(java.net.ProxySelector.of(null)).build();
+            java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(timeout).GET().build();
+            return client.send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException | IllegalArgumentException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    @Override
     public Instant now() {
         return Instant.now();
     }

@@ -32,6 +32,7 @@ public final class FakeHost implements Host {
     private final List<Rule> rules = new ArrayList<>();
     private final List<Exec> commands = new ArrayList<>();
     private final List<String> mutations = new ArrayList<>();
+    private final Map<String, java.util.function.IntSupplier> endpoints = new java.util.HashMap<>();
     private Instant now = Instant.parse("2026-01-01T00:00:00Z");
     private long nanos = 0;
 
@@ -45,6 +46,15 @@ public final class FakeHost implements Host {
 
     public FakeHost on(Predicate<Exec> match, Function<Exec, ExecResult> answer) {
         rules.add(0, new Rule(match, answer));
+        return this;
+    }
+
+    /**
+     * Scripts a network endpoint: for "host:port" the supplier's non-negative answer means the
+     * port is open; for an URL it is the HTTP status (-1: no answer). Unscripted ones are closed.
+     */
+    public FakeHost endpoint(String key, java.util.function.IntSupplier answer) {
+        endpoints.put(key, answer);
         return this;
     }
 
@@ -179,6 +189,22 @@ public final class FakeHost implements Host {
         mutations.add("chown " + user + ":" + group + " " + path);
         Node n = existing(path);
         files.put(path, new Node(n.type(), n.content(), n.mode(), user != null ? user : n.user(), group != null ? group : n.group(), n.target()));
+    }
+
+    @Override
+    public boolean tcpConnect(String host, int port, Duration timeout) {
+        var a = endpoints.get(host + ":" + port);
+        boolean open = a != null && a.getAsInt() >= 0;
+        if (!open) sleep(timeout);
+        return open;
+    }
+
+    @Override
+    public int httpStatus(String url, Duration timeout) {
+        var a = endpoints.get(url);
+        int status = a == null ? -1 : a.getAsInt();
+        if (status < 0) sleep(timeout);
+        return status;
     }
 
     @Override

@@ -1,0 +1,26 @@
+package io.jstate.states.lang;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to compile for one minion.
+ *
+ * @param stateRoot  the state tree (SLS files, templates, top.sls)
+ * @param pillarRoot the pillar tree with its own top.sls; null for no pillar
+ * @param grains     the minion's grains
+ * @param minionId   the minion's id
+ * @param peers      the other minions of the target (id, addresses, roles, connected); empty when masterless
+ * @param targets    {@code ["highstate"]} for the top file, or SLS names
+ * @param nodegroups named targets usable as N@name in top files
+ */
+public record CompileRequest(Path stateRoot, Path pillarRoot, Map<String, Object> grains, String minionId,
+                             List<Map<String, Object>> peers, List<String> targets, Map<String, String> nodegroups) {
+    public CompileRequest {
+        grains = grains == null ? Map.of() : grains;
+        peers = peers == null ? List.of() : List.copyOf(peers);
+        targets = List.copyOf(targets);
+        nodegroups = nodegroups == null ? Map.of() : Map.copyOf(nodegroups);
+    }
+}
