@@ -136,8 +136,8 @@ public final class MysqlGrantsPresent implements State<MysqlGrantsPresent.Spec> 
         }
     }
 
-    /** What SHOW GRANTS says the account holds on one object. */
-    record Held(Set<String> privileges, boolean grantOption) {}
+    /** What SHOW GRANTS says the account holds on one object; {@code account} is false when there is no such account. */
+    record Held(boolean account, Set<String> privileges, boolean grantOption) {}
 
     private static final String QUOTED_OR_STAR = "(`(?:[^`]|``)*`|\\*)";
     private static final Pattern GRANT_LINE = Pattern.compile(
@@ -162,8 +162,8 @@ public final class MysqlGrantsPresent implements State<MysqlGrantsPresent.Spec> 
         Held held = held(spec);
         List<Change> changes = new ArrayList<>();
         Set<String> missing = new LinkedHashSet<>(spec.privileges());
-        // Every account has USAGE; ALL PRIVILEGES on an object covers each single privilege on it.
-        missing.remove("USAGE");
+        // Every existing account has USAGE; ALL PRIVILEGES on an object covers each single privilege on it.
+        if (held.account()) missing.remove("USAGE");
         if (held.privileges().contains(ALL)) missing.clear();
         missing.removeAll(held.privileges());
         if (!missing.isEmpty()) {
@@ -188,7 +188,7 @@ public final class MysqlGrantsPresent implements State<MysqlGrantsPresent.Spec> 
         String out = spec.connection().queryText(env.host(),
                 "SHOW GRANTS FOR " + Sql.account(spec.user(), spec.host()) + ";\n", NO_SUCH_GRANT);
         // An existing account always has at least USAGE, so "no such grant" means it does not exist yet.
-        if (out == null) return new Held(Set.of(), false);
+        if (out == null) return new Held(false, Set.of(), false);
         DbObject want = spec.object();
         Set<String> privileges = new LinkedHashSet<>();
         boolean grantOption = false;
@@ -199,7 +199,9 @@ public final class MysqlGrantsPresent implements State<MysqlGrantsPresent.Spec> 
             privileges.addAll(splitPrivileges(m.group(1)));
             grantOption |= m.group(4).contains(" WITH GRANT OPTION");
         }
-        return new Held(privileges, grantOption);
+        // USAGE is the line every account has on *.*; it stands for no privilege at all.
+        privileges.remove("USAGE");
+        return new Held(true, privileges, grantOption);
     }
 
     private static String unquote(String part) {

@@ -19,6 +19,15 @@ class MysqlConnectionTest {
             "--default-character-set=utf8mb4", "--connect-timeout=10", "--user=root");
 
     @Test
+    void kindsAreRegisteredUnderTheirSlsNames() {
+        var r = io.jstate.states.engine.StateRegistry.builtin();
+        assertEquals(MysqlDatabasePresent.Spec.class, r.find("mysql_database.present").orElseThrow().specType());
+        assertEquals(MysqlDatabaseAbsent.Spec.class, r.find("mysql_database.absent").orElseThrow().specType());
+        assertEquals(MysqlUserPresent.Spec.class, r.find("mysql_user.present").orElseThrow().specType());
+        assertEquals(MysqlGrantsPresent.Spec.class, r.find("mysql_grants.present").orElseThrow().specType());
+    }
+
+    @Test
     void defaultsToRootOverTheLocalSocket() {
         assertEquals(DEFAULT_ARGV, new MysqlConnection(null, null, null, null, null, null).argv());
     }

@@ -98,6 +98,8 @@ class MysqlGrantsPresentTest {
         FakeHost h = server(new ArrayList<>());
         Drift d = new MysqlGrantsPresent(new Env(h, Map.of(), null)).check(spec(Map.of("grant", "SELECT", "database", "nova.*")));
         assertEquals(List.of(Change.of("privileges", null, "SELECT")), d.changes());
+        assertEquals(List.of(Change.of("privileges", null, "USAGE")), new MysqlGrantsPresent(new Env(h, Map.of(), null))
+                .check(spec(Map.of("grant", "USAGE", "database", "*.*"))).changes());
     }
 
     @Test
