@@ -1,0 +1,64 @@
+package io.jstate.states.kinds.mysql;
+
+import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.Change;
+import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Env;
+import io.jstate.states.engine.SpecException;
+import io.jstate.states.engine.State;
+import java.util.Locale;
+import java.util.Set;
+
+/** mysql_database.absent: a database does not exist; it is dropped with everything in it. */
+public final class MysqlDatabaseAbsent implements State<MysqlDatabaseAbsent.Spec> {
+
+    /** The server's own schemas: dropping one breaks the server, so no spec may name them. */
+    static final Set<String> SYSTEM = Set.of("mysql", "information_schema", "performance_schema", "sys");
+
+    public record Spec(String name,
+                       String connectionHost, Integer connectionPort, String connectionSocket,
+                       String connectionUser, String connectionPass, String connectionDefaultFile) {
+        public Spec {
+            Sql.require("name", name, Sql.DATABASE, "letters, digits and _ $ -, at most 64");
+            if (SYSTEM.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new SpecException("name", "argument 'name': '" + name + "' is a system database and is never dropped");
+            }
+            connection();
+        }
+
+        MysqlConnection connection() {
+            return new MysqlConnection(connectionHost, connectionPort, connectionSocket, connectionUser,
+                    connectionPass, connectionDefaultFile);
+        }
+
+        @Override
+        public String toString() {
+            return MysqlConnection.describe(this);
+        }
+    }
+
+    private final Env env;
+
+    public MysqlDatabaseAbsent(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public Class<Spec> specType() {
+        return Spec.class;
+    }
+
+    @Override
+    public Drift check(Spec spec) {
+        boolean exists = !spec.connection().query(env.host(),
+                "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = BINARY " + Sql.literal(spec.name()) + ";\n")
+                .isEmpty();
+        return exists ? Drift.of(Change.of("database", "present", "removed")) : Drift.NONE;
+    }
+
+    @Override
+    public Applied apply(Spec spec, Drift drift) {
+        spec.connection().execute(env.host(), "DROP DATABASE " + Sql.ident(spec.name()) + ";\n");
+        return Applied.NONE;
+    }
+}
