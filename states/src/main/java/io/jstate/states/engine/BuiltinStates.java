@@ -1,10 +1,23 @@
 package io.jstate.states.engine;
 
+import io.jstate.states.kinds.file.FileAbsent;
+import io.jstate.states.kinds.file.FileDirectory;
+import io.jstate.states.kinds.file.FileManaged;
+import io.jstate.states.kinds.file.FileSymlink;
+import io.jstate.states.kinds.ini.IniOptionsAbsent;
+import io.jstate.states.kinds.ini.IniOptionsPresent;
+
 /** Every state kind jstate ships, by SLS name: the one place kinds are registered. */
 final class BuiltinStates {
     private BuiltinStates() {}
 
     static StateRegistry.Builder register(StateRegistry.Builder r) {
-        return r;
+        return r
+                .register("file.managed", FileManaged.Spec.class, FileManaged::new)
+                .register("file.directory", FileDirectory.Spec.class, FileDirectory::new)
+                .register("file.absent", FileAbsent.Spec.class, FileAbsent::new)
+                .register("file.symlink", FileSymlink.Spec.class, FileSymlink::new)
+                .register("ini.options_present", IniOptionsPresent.Spec.class, IniOptionsPresent::new)
+                .register("ini.options_absent", IniOptionsAbsent.Spec.class, IniOptionsAbsent::new);
     }
 }
