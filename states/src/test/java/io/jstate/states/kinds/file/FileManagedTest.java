@@ -10,6 +10,7 @@ import io.jstate.states.engine.Env;
 import io.jstate.states.engine.ReadOnlyHost;
 import io.jstate.states.engine.SpecBinder;
 import io.jstate.states.engine.SpecException;
+import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.host.FakeHost;
 import io.jstate.states.host.Host;
 import java.nio.file.Path;
@@ -201,5 +202,15 @@ class FileManagedTest {
         assertEquals(List.of("created", "content", "mode"), missing.changes().stream().map(Change::attribute).toList());
         assertEquals(List.of("content", "mode", "user"), differs.changes().stream().map(Change::attribute).toList());
         assertEquals(List.of(), host.mutations());
+    }
+
+    @Test
+    void fileKindsAreRegisteredByTheirSlsNames() {
+        StateRegistry r = StateRegistry.builtin();
+        assertEquals(FileManaged.Spec.class, r.find("file.managed").orElseThrow().specType());
+        assertEquals(FileDirectory.Spec.class, r.find("file.directory").orElseThrow().specType());
+        assertEquals(FileAbsent.Spec.class, r.find("file.absent").orElseThrow().specType());
+        assertEquals(FileSymlink.Spec.class, r.find("file.symlink").orElseThrow().specType());
+        assertTrue(r.find("file.managed").orElseThrow().factory().apply(new Env(host, Map.of(), templates)) instanceof FileManaged);
     }
 }

@@ -10,6 +10,7 @@ import io.jstate.states.engine.Env;
 import io.jstate.states.engine.ReadOnlyHost;
 import io.jstate.states.engine.SpecBinder;
 import io.jstate.states.engine.SpecException;
+import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.host.FakeHost;
 import io.jstate.states.host.Host;
 import java.nio.file.Path;
@@ -259,5 +260,12 @@ class IniOptionsPresentTest {
         host.file("/etc/nova/b.conf", "[mysqld]\n");
         converge(spec("/etc/nova/b.conf", map("mysqld", map("skip-grant-tables", Arrays.asList((Object) null)))));
         assertEquals("[mysqld]\nskip-grant-tables\n", host.content("/etc/nova/b.conf").orElseThrow());
+    }
+
+    @Test
+    void iniKindsAreRegisteredByTheirSlsNames() {
+        StateRegistry r = StateRegistry.builtin();
+        assertEquals(IniOptionsPresent.Spec.class, r.find("ini.options_present").orElseThrow().specType());
+        assertEquals(IniOptionsAbsent.Spec.class, r.find("ini.options_absent").orElseThrow().specType());
     }
 }
