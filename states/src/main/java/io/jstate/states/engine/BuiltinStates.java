@@ -1,5 +1,11 @@
 package io.jstate.states.engine;
 
+import io.jstate.states.kinds.file.FileAbsent;
+import io.jstate.states.kinds.file.FileDirectory;
+import io.jstate.states.kinds.file.FileManaged;
+import io.jstate.states.kinds.file.FileSymlink;
+import io.jstate.states.kinds.ini.IniOptionsAbsent;
+import io.jstate.states.kinds.ini.IniOptionsPresent;
 import io.jstate.states.kinds.mysql.MysqlDatabaseAbsent;
 import io.jstate.states.kinds.mysql.MysqlDatabasePresent;
 import io.jstate.states.kinds.mysql.MysqlGrantsPresent;
@@ -11,6 +17,12 @@ final class BuiltinStates {
 
     static StateRegistry.Builder register(StateRegistry.Builder r) {
         return r
+                .register("file.managed", FileManaged.Spec.class, FileManaged::new)
+                .register("file.directory", FileDirectory.Spec.class, FileDirectory::new)
+                .register("file.absent", FileAbsent.Spec.class, FileAbsent::new)
+                .register("file.symlink", FileSymlink.Spec.class, FileSymlink::new)
+                .register("ini.options_present", IniOptionsPresent.Spec.class, IniOptionsPresent::new)
+                .register("ini.options_absent", IniOptionsAbsent.Spec.class, IniOptionsAbsent::new)
                 .register("mysql_database.present", MysqlDatabasePresent.Spec.class, MysqlDatabasePresent::new)
                 .register("mysql_database.absent", MysqlDatabaseAbsent.Spec.class, MysqlDatabaseAbsent::new)
                 .register("mysql_user.present", MysqlUserPresent.Spec.class, MysqlUserPresent::new)

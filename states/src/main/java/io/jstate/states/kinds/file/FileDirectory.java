@@ -1,0 +1,83 @@
+package io.jstate.states.kinds.file;
+
+import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.Change;
+import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Env;
+import io.jstate.states.engine.State;
+import io.jstate.states.host.FileInfo;
+import io.jstate.states.host.Host;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * file.directory: a directory with optionally a mode, owner and group. A symlink to a directory
+ * is accepted and the directory it points to is managed, as Salt's allow_symlink does.
+ */
+public final class FileDirectory implements State<FileDirectory.Spec> {
+
+    /** @param makedirs create missing parents too (default true), with the same attributes */
+    public record Spec(String name, String user, String group, String mode, Boolean makedirs) {
+        public Spec {
+            FileTarget.absolute("name", name);
+            Perms.parseMode("mode", mode);
+            makedirs = makedirs == null ? Boolean.TRUE : makedirs;
+        }
+
+        Path path() {
+            return FileTarget.absolute("name", name);
+        }
+
+        Perms perms() {
+            return Perms.of(mode, user, group);
+        }
+    }
+
+    private final Env env;
+
+    public FileDirectory(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public Class<Spec> specType() {
+        return Spec.class;
+    }
+
+    @Override
+    public Drift check(Spec spec) {
+        Path dir = FileTarget.follow(env.host(), spec.path());
+        Optional<FileInfo> info = observe(env.host(), dir);
+        List<Change> changes = new ArrayList<>();
+        if (info.isEmpty()) changes.add(Change.of("created", null, spec.path()));
+        changes.addAll(spec.perms().drift(info.orElse(null)));
+        return new Drift(changes);
+    }
+
+    @Override
+    public Applied apply(Spec spec, Drift drift) {
+        Host host = env.host();
+        Path dir = FileTarget.follow(host, spec.path());
+        Optional<FileInfo> info = observe(host, dir);
+        if (info.isPresent()) {
+            spec.perms().fix(host, dir, info.get());
+            return Applied.NONE;
+        }
+        Path parent = dir.getParent();
+        if (!spec.makedirs() && parent != null && !host.exists(parent)) {
+            throw new IllegalStateException("directory " + parent + " does not exist; create it first or set makedirs: true");
+        }
+        host.mkdirs(dir, spec.perms().attrs());
+        return Applied.NONE;
+    }
+
+    private static Optional<FileInfo> observe(Host host, Path dir) {
+        Optional<FileInfo> info = host.stat(dir);
+        if (info.isPresent() && !info.get().isDirectory()) {
+            throw new IllegalStateException(dir + " exists and is not a directory; remove it first (file.absent) or choose another name");
+        }
+        return info;
+    }
+}

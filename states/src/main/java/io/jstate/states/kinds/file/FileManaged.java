@@ -1,0 +1,104 @@
+package io.jstate.states.kinds.file;
+
+import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Env;
+import io.jstate.states.engine.State;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * file.managed: a regular file with the content of a state-tree template (or inline text), and
+ * optionally a mode, owner and group.
+ *
+ * <pre>
+ * galera-cnf:
+ *   file.managed:
+ *     - name: /etc/mysql/mariadb.conf.d/60-galera.cnf
+ *     - source: galera/galera.cnf.mustache
+ *     - mode: "0640"
+ *     - group: mysql
+ * </pre>
+ */
+public final class FileManaged implements State<FileManaged.Spec> {
+
+    /**
+     * @param source   a file of the state tree, rendered as Mustache unless {@code template} is none
+     * @param contents inline text, written as is (a final newline is added when missing, as Salt does)
+     * @param context  extra values for the template beyond grains, pillar, peers and minion
+     * @param template "mustache" (the default) or "none"/"false" to copy the source unrendered
+     * @param makedirs create missing parent directories (owned like the file, with {@code dir_mode})
+     * @param replace  false: only create the file when missing, never rewrite its content
+     */
+    public record Spec(String name, String source, String contents, Map<String, Object> context, String template,
+                       String mode, String user, String group, boolean makedirs, String dirMode, Boolean replace) {
+        public Spec {
+            FileTarget.absolute("name", name);
+            if ((source == null) == (contents == null)) {
+                throw new IllegalArgumentException("file.managed needs exactly one of source (a template of the state tree) or contents (inline text)");
+            }
+            context = context == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(context));
+            template = template == null ? "mustache" : template.trim().toLowerCase();
+            template = switch (template) {
+                case "mustache", "true" -> "mustache";
+                case "none", "false" -> "none";
+                default -> throw new IllegalArgumentException("template must be mustache or none, got '" + template + "'");
+            };
+            Perms.parseMode("mode", mode);
+            Perms.parseMode("dir_mode", dirMode);
+            replace = replace == null ? Boolean.TRUE : replace;
+        }
+
+        Path path() {
+            return FileTarget.absolute("name", name);
+        }
+
+        Perms perms() {
+            return Perms.of(mode, user, group);
+        }
+    }
+
+    private final Env env;
+
+    public FileManaged(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public Class<Spec> specType() {
+        return Spec.class;
+    }
+
+    @Override
+    public Drift check(Spec spec) {
+        FileTarget file = FileTarget.observe(env.host(), spec.path());
+        return new Drift(file.drift(wanted(spec, file), spec.perms()));
+    }
+
+    @Override
+    public Applied apply(Spec spec, Drift drift) {
+        FileTarget file = FileTarget.observe(env.host(), spec.path());
+        Perms perms = spec.perms();
+        file.converge(env.host(), wanted(spec, file), perms, spec.makedirs(), FileTarget.dirPerms(spec.dirMode(), perms));
+        return Applied.NONE;
+    }
+
+    /** The content the file should have, or null when an existing file's content is left alone. */
+    private byte[] wanted(Spec spec, FileTarget file) {
+        if (file.exists() && !spec.replace()) return null;
+        if (spec.contents() != null) {
+            String c = spec.contents();
+            if (!c.isEmpty() && !c.endsWith("\n")) c += "\n";
+            return c.getBytes(StandardCharsets.UTF_8);
+        }
+        if (!env.templates().exists(spec.source())) {
+            throw new IllegalStateException("source '" + spec.source() + "' is not a file of the state tree; check its path "
+                    + "relative to the tree's root");
+        }
+        if (spec.template().equals("none")) return env.templates().raw(spec.source());
+        return env.templates().render(spec.source(), spec.context()).getBytes(StandardCharsets.UTF_8);
+    }
+}

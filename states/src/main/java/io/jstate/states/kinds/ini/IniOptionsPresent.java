@@ -1,0 +1,138 @@
+package io.jstate.states.kinds.ini;
+
+import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.Change;
+import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Env;
+import io.jstate.states.engine.State;
+import io.jstate.states.kinds.file.FileTarget;
+import io.jstate.states.kinds.file.Perms;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ini.options_present: the given keys hold the given values in an INI file, everything else in
+ * the file left as it is. Sections are taken literally (OpenStack's {@code [DEFAULT]} is a section
+ * like any other); keys before the first header are section "". A list value writes a repeated
+ * key (oslo.config multi-valued options); a null value writes a bare key ({@code skip-name-resolve}).
+ * A section given with no keys is only made to exist.
+ *
+ * <pre>
+ * nova-conf:
+ *   ini.options_present:
+ *     - name: /etc/nova/nova.conf
+ *     - sections:
+ *         DEFAULT: {transport_url: "rabbit://nova:...@ctl1:5672/"}
+ *         database: {connection: "mysql+pymysql://nova:...@vip/nova"}
+ * </pre>
+ */
+public final class IniOptionsPresent implements State<IniOptionsPresent.Spec> {
+
+    /**
+     * @param separator written between key and value on new lines (default " = "); a changed
+     *                  line keeps its own spacing
+     * @param makedirs  create the file's missing parent directories
+     */
+    public record Spec(String name, Map<String, Map<String, Object>> sections, String separator, boolean makedirs,
+                       String mode, String user, String group) {
+        public Spec {
+            FileTarget.absolute("name", name);
+            if (sections == null || sections.isEmpty()) {
+                throw new IllegalArgumentException("sections is required: a mapping of section to {key: value}");
+            }
+            Map<String, Map<String, Object>> copy = new LinkedHashMap<>();
+            for (Map.Entry<String, Map<String, Object>> s : sections.entrySet()) {
+                IniNames.requireSection(s.getKey());
+                Map<String, Object> keys = new LinkedHashMap<>();
+                if (s.getValue() != null) {
+                    for (Map.Entry<String, Object> k : s.getValue().entrySet()) {
+                        IniNames.requireKey(s.getKey(), k.getKey());
+                        if (k.getValue() instanceof Map) {
+                            throw new IllegalArgumentException("sections." + s.getKey() + "." + k.getKey() + " must be a value or a list of values, not a mapping");
+                        }
+                        keys.put(k.getKey(), k.getValue());
+                    }
+                }
+                copy.put(s.getKey(), Collections.unmodifiableMap(keys));
+            }
+            sections = Collections.unmodifiableMap(copy);
+            separator = separator == null ? " = " : separator;
+            if (!separator.strip().equals("=") && !separator.strip().equals(":")) {
+                throw new IllegalArgumentException("separator must be '=' or ':' with optional spaces, got '" + separator + "'");
+            }
+            Perms.parseMode("mode", mode);
+        }
+
+        Path path() {
+            return FileTarget.absolute("name", name);
+        }
+
+        Perms perms() {
+            return Perms.of(mode, user, group);
+        }
+    }
+
+    private final Env env;
+
+    public IniOptionsPresent(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public Class<Spec> specType() {
+        return Spec.class;
+    }
+
+    @Override
+    public Drift check(Spec spec) {
+        FileTarget file = FileTarget.observe(env.host(), spec.path());
+        IniFile ini = IniFile.parse(IniNames.text(file));
+        List<Change> changes = edit(ini, spec);
+        changes.addAll(file.drift(ini.render().getBytes(StandardCharsets.UTF_8), spec.perms()));
+        return new Drift(changes);
+    }
+
+    @Override
+    public Applied apply(Spec spec, Drift drift) {
+        FileTarget file = FileTarget.observe(env.host(), spec.path());
+        IniFile ini = IniFile.parse(IniNames.text(file));
+        edit(ini, spec);
+        file.converge(env.host(), ini.render().getBytes(StandardCharsets.UTF_8), spec.perms(), spec.makedirs(),
+                FileTarget.dirPerms(null, spec.perms()));
+        return Applied.NONE;
+    }
+
+    /** Applies the spec to the parsed file; returns one change per key that differed. */
+    private static List<Change> edit(IniFile ini, Spec spec) {
+        List<Change> changes = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Object>> s : spec.sections().entrySet()) {
+            String section = s.getKey();
+            if (!ini.hasSection(section)) {
+                ini.ensureSection(section);
+                if (s.getValue().isEmpty()) changes.add(Change.of("[" + section + "]", null, "present"));
+            }
+            for (Map.Entry<String, Object> k : s.getValue().entrySet()) {
+                List<String> wanted = wanted(k.getValue());
+                List<String> before = ini.values(section, k.getKey());
+                if (before.equals(wanted)) continue;
+                ini.set(section, k.getKey(), wanted, spec.separator());
+                changes.add(Change.of(IniNames.label(section, k.getKey()), IniNames.display(before), IniNames.display(wanted)));
+            }
+        }
+        return changes;
+    }
+
+    private static List<String> wanted(Object value) {
+        if (value instanceof List<?> list) {
+            List<String> out = new ArrayList<>();
+            for (Object v : list) out.add(IniFile.normalize(v == null ? null : String.valueOf(v)));
+            return out;
+        }
+        return Collections.singletonList(IniFile.normalize(value == null ? null : String.valueOf(value)));
+    }
+}
