@@ -205,7 +205,7 @@ public final class Grains {
         Map<String, List<String>> v6 = new TreeMap<>();
         Set<String> ipv4 = new LinkedHashSet<>();
         Set<String> ipv6 = new LinkedHashSet<>();
-        machine.interfaces().forEach((nic, addrs) -> {
+        new TreeMap<>(machine.interfaces()).forEach((nic, addrs) -> {
             List<String> four = new ArrayList<>();
             List<String> six = new ArrayList<>();
             for (InetAddress a : addrs) {
