@@ -1,0 +1,19 @@
+package io.jstate.minion.cli;
+
+import io.jstate.states.engine.RunReport;
+
+/** The process exit codes of a run, shared by every command that applies states. */
+public final class ExitCodes {
+    /** Every state succeeded (unchanged, changed, would change, or had nothing to do). */
+    public static final int OK = 0;
+    /** The run could not start: bad usage, or a parse, render or graph error in the state tree. */
+    public static final int CANNOT_START = 1;
+    /** The run happened and some state failed or was blocked by a failed requisite. */
+    public static final int STATES_FAILED = 2;
+
+    private ExitCodes() {}
+
+    public static int of(RunReport report) {
+        return report.ok() ? OK : STATES_FAILED;
+    }
+}
