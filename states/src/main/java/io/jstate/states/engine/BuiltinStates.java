@@ -2,6 +2,9 @@ package io.jstate.states.engine;
 
 import io.jstate.states.kinds.pkg.PkgInstalled;
 import io.jstate.states.kinds.pkg.PkgRemoved;
+import io.jstate.states.kinds.service.ServiceDead;
+import io.jstate.states.kinds.service.ServiceEnabled;
+import io.jstate.states.kinds.service.ServiceRunning;
 
 /** Every state kind jstate ships, by SLS name: the one place kinds are registered. */
 final class BuiltinStates {
@@ -10,6 +13,9 @@ final class BuiltinStates {
     static StateRegistry.Builder register(StateRegistry.Builder r) {
         return r
                 .register("pkg.installed", PkgInstalled.Spec.class, PkgInstalled::new)
-                .register("pkg.removed", PkgRemoved.Spec.class, PkgRemoved::new);
+                .register("pkg.removed", PkgRemoved.Spec.class, PkgRemoved::new)
+                .register("service.running", ServiceRunning.Spec.class, ServiceRunning::new)
+                .register("service.dead", ServiceDead.Spec.class, ServiceDead::new)
+                .register("service.enabled", ServiceEnabled.Spec.class, ServiceEnabled::new);
     }
 }
