@@ -1,5 +1,6 @@
 package io.jstate.states.engine;
 
+import io.jstate.states.kinds.cmd.CmdRun;
 import io.jstate.states.kinds.pkg.PkgInstalled;
 import io.jstate.states.kinds.pkg.PkgRemoved;
 import io.jstate.states.kinds.service.ServiceDead;
@@ -16,6 +17,7 @@ final class BuiltinStates {
                 .register("pkg.removed", PkgRemoved.Spec.class, PkgRemoved::new)
                 .register("service.running", ServiceRunning.Spec.class, ServiceRunning::new)
                 .register("service.dead", ServiceDead.Spec.class, ServiceDead::new)
-                .register("service.enabled", ServiceEnabled.Spec.class, ServiceEnabled::new);
+                .register("service.enabled", ServiceEnabled.Spec.class, ServiceEnabled::new)
+                .register("cmd.run", CmdRun.Spec.class, CmdRun::new);
     }
 }
