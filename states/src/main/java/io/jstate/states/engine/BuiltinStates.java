@@ -6,6 +6,10 @@ import io.jstate.states.kinds.pkg.PkgRemoved;
 import io.jstate.states.kinds.service.ServiceDead;
 import io.jstate.states.kinds.service.ServiceEnabled;
 import io.jstate.states.kinds.service.ServiceRunning;
+import io.jstate.states.kinds.system.GroupPresent;
+import io.jstate.states.kinds.system.HostPresent;
+import io.jstate.states.kinds.system.SysctlPresent;
+import io.jstate.states.kinds.system.UserPresent;
 
 /** Every state kind jstate ships, by SLS name: the one place kinds are registered. */
 final class BuiltinStates {
@@ -18,6 +22,10 @@ final class BuiltinStates {
                 .register("service.running", ServiceRunning.Spec.class, ServiceRunning::new)
                 .register("service.dead", ServiceDead.Spec.class, ServiceDead::new)
                 .register("service.enabled", ServiceEnabled.Spec.class, ServiceEnabled::new)
-                .register("cmd.run", CmdRun.Spec.class, CmdRun::new);
+                .register("cmd.run", CmdRun.Spec.class, CmdRun::new)
+                .register("user.present", UserPresent.Spec.class, UserPresent::new)
+                .register("group.present", GroupPresent.Spec.class, GroupPresent::new)
+                .register("host.present", HostPresent.Spec.class, HostPresent::new)
+                .register("sysctl.present", SysctlPresent.Spec.class, SysctlPresent::new);
     }
 }
