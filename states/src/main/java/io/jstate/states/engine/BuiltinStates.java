@@ -10,6 +10,7 @@ import io.jstate.states.kinds.system.GroupPresent;
 import io.jstate.states.kinds.system.HostPresent;
 import io.jstate.states.kinds.system.SysctlPresent;
 import io.jstate.states.kinds.system.UserPresent;
+import io.jstate.states.kinds.wait.WaitFor;
 
 /** Every state kind jstate ships, by SLS name: the one place kinds are registered. */
 final class BuiltinStates {
@@ -26,6 +27,7 @@ final class BuiltinStates {
                 .register("user.present", UserPresent.Spec.class, UserPresent::new)
                 .register("group.present", GroupPresent.Spec.class, GroupPresent::new)
                 .register("host.present", HostPresent.Spec.class, HostPresent::new)
-                .register("sysctl.present", SysctlPresent.Spec.class, SysctlPresent::new);
+                .register("sysctl.present", SysctlPresent.Spec.class, SysctlPresent::new)
+                .register("wait.for", WaitFor.Spec.class, WaitFor::new);
     }
 }

@@ -65,7 +65,8 @@ class CmdRunRealTest {
         assertEquals("3", state.apply(spec("exit 3", Map.of("success_retcodes", List.of(0, 3))), null).data().get("retcode"));
         long t0 = System.nanoTime();
         HostException slow = assertThrows(HostException.class, () -> state.apply(spec("sleep 20", Map.of("timeout", 1)), null));
-        assertEquals("command timed out after 1s", slow.getMessage());
+        // The shell may report its killed child before it dies itself, so only the start is certain.
+        assertTrue(slow.getMessage().startsWith("command timed out after 1s"), slow.getMessage());
         assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
     }
 }
