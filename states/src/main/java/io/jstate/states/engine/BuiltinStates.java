@@ -1,5 +1,6 @@
 package io.jstate.states.engine;
 
+import io.jstate.states.kinds.cmd.CmdRun;
 import io.jstate.states.kinds.file.FileAbsent;
 import io.jstate.states.kinds.file.FileDirectory;
 import io.jstate.states.kinds.file.FileManaged;
@@ -10,6 +11,16 @@ import io.jstate.states.kinds.mysql.MysqlDatabaseAbsent;
 import io.jstate.states.kinds.mysql.MysqlDatabasePresent;
 import io.jstate.states.kinds.mysql.MysqlGrantsPresent;
 import io.jstate.states.kinds.mysql.MysqlUserPresent;
+import io.jstate.states.kinds.pkg.PkgInstalled;
+import io.jstate.states.kinds.pkg.PkgRemoved;
+import io.jstate.states.kinds.service.ServiceDead;
+import io.jstate.states.kinds.service.ServiceEnabled;
+import io.jstate.states.kinds.service.ServiceRunning;
+import io.jstate.states.kinds.system.GroupPresent;
+import io.jstate.states.kinds.system.HostPresent;
+import io.jstate.states.kinds.system.SysctlPresent;
+import io.jstate.states.kinds.system.UserPresent;
+import io.jstate.states.kinds.wait.WaitFor;
 
 /** Every state kind jstate ships, by SLS name: the one place kinds are registered. */
 final class BuiltinStates {
@@ -23,6 +34,17 @@ final class BuiltinStates {
                 .register("file.symlink", FileSymlink.Spec.class, FileSymlink::new)
                 .register("ini.options_present", IniOptionsPresent.Spec.class, IniOptionsPresent::new)
                 .register("ini.options_absent", IniOptionsAbsent.Spec.class, IniOptionsAbsent::new)
+                .register("pkg.installed", PkgInstalled.Spec.class, PkgInstalled::new)
+                .register("pkg.removed", PkgRemoved.Spec.class, PkgRemoved::new)
+                .register("service.running", ServiceRunning.Spec.class, ServiceRunning::new)
+                .register("service.dead", ServiceDead.Spec.class, ServiceDead::new)
+                .register("service.enabled", ServiceEnabled.Spec.class, ServiceEnabled::new)
+                .register("cmd.run", CmdRun.Spec.class, CmdRun::new)
+                .register("user.present", UserPresent.Spec.class, UserPresent::new)
+                .register("group.present", GroupPresent.Spec.class, GroupPresent::new)
+                .register("host.present", HostPresent.Spec.class, HostPresent::new)
+                .register("sysctl.present", SysctlPresent.Spec.class, SysctlPresent::new)
+                .register("wait.for", WaitFor.Spec.class, WaitFor::new)
                 .register("mysql_database.present", MysqlDatabasePresent.Spec.class, MysqlDatabasePresent::new)
                 .register("mysql_database.absent", MysqlDatabaseAbsent.Spec.class, MysqlDatabaseAbsent::new)
                 .register("mysql_user.present", MysqlUserPresent.Spec.class, MysqlUserPresent::new)

@@ -1,0 +1,127 @@
+package io.jstate.states.kinds.service;
+
+import io.jstate.states.host.Exec;
+import io.jstate.states.host.ExecResult;
+import io.jstate.states.host.Host;
+import io.jstate.states.host.HostException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Services as SysV init scripts in /etc/init.d, for hosts whose PID 1 is not systemd (the lab's
+ * namespaces, containers). Boot-time start is the S links of runlevels 2 to 5, kept by update-rc.d.
+ */
+final class InitScriptBackend implements ServiceBackend {
+
+    static final Path INIT_D = Path.of("/etc/init.d");
+    static final List<String> RUNLEVELS = List.of("/etc/rc2.d", "/etc/rc3.d", "/etc/rc4.d", "/etc/rc5.d");
+
+    private final Host host;
+
+    InitScriptBackend(Host host) {
+        this.host = host;
+    }
+
+    @Override
+    public boolean supports(Map<String, Object> grains) {
+        return !"systemd".equals(String.valueOf(grains.get("init")));
+    }
+
+    /** LSB status codes: 0 running; 1, 2 and 3 stopped (3 cleanly, 1 and 2 with stale pid or lock files). */
+    @Override
+    public boolean running(String name) {
+        String svc = unit(name);
+        if (!host.exists(script(svc))) return false;
+        Exec exec = Exec.query(script(svc).toString(), "status");
+        ExecResult r = host.run(exec);
+        if (r.timedOut()) r.orThrow(exec);
+        return switch (r.exitCode()) {
+            case 0 -> true;
+            case 1, 2, 3 -> false;
+            default -> throw new HostException("cannot tell whether service '" + svc + "' runs: '" + exec.display()
+                    + "' exited " + r.exitCode() + " (LSB: status unknown)" + tail(r));
+        };
+    }
+
+    @Override
+    public boolean enabled(String name) {
+        return links(unit(name), 'S');
+    }
+
+    @Override
+    public void start(String name) {
+        script(name, "start");
+    }
+
+    @Override
+    public void stop(String name) {
+        script(name, "stop");
+    }
+
+    @Override
+    public void restart(String name) {
+        script(name, "restart");
+    }
+
+    @Override
+    public void reload(String name) {
+        script(name, "reload");
+    }
+
+    /**
+     * {@code update-rc.d defaults} does nothing once any link exists, so a service disabled
+     * earlier (its S links turned into K links) is re-enabled with {@code enable} instead.
+     */
+    @Override
+    public void enable(String name) {
+        String svc = requireScript(name);
+        run("update-rc.d", svc, links(svc, 'K') ? "enable" : "defaults");
+    }
+
+    @Override
+    public void disable(String name) {
+        run("update-rc.d", requireScript(name), "disable");
+    }
+
+    private boolean links(String svc, char kind) {
+        Pattern p = Pattern.compile(kind + "\\d\\d" + Pattern.quote(svc));
+        for (String dir : RUNLEVELS) {
+            if (host.list(Path.of(dir)).stream().anyMatch(f -> p.matcher(f).matches())) return true;
+        }
+        return false;
+    }
+
+    private void script(String name, String verb) {
+        run(script(requireScript(name)).toString(), verb);
+    }
+
+    private String requireScript(String name) {
+        String svc = unit(name);
+        if (!host.exists(script(svc))) {
+            throw new HostException("service '" + svc + "' has no init script " + script(svc)
+                    + "; is the package that provides it installed?");
+        }
+        return svc;
+    }
+
+    private void run(String... argv) {
+        Exec exec = Exec.change(argv);
+        host.run(exec).orThrow(exec);
+    }
+
+    private static Path script(String svc) {
+        return INIT_D.resolve(svc);
+    }
+
+    /** Names written for systemd ("memcached.service") name the same init script. */
+    private static String unit(String name) {
+        return name.endsWith(".service") ? name.substring(0, name.length() - ".service".length()) : name;
+    }
+
+    private static String tail(ExecResult r) {
+        String out = (r.stderr().isBlank() ? r.stdout() : r.stderr()).strip();
+        return out.isEmpty() ? "" : ": " + (out.length() > 500 ? "..." + out.substring(out.length() - 500) : out);
+    }
+}

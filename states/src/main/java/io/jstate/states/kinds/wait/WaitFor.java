@@ -1,0 +1,122 @@
+package io.jstate.states.kinds.wait;
+
+import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.Change;
+import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Env;
+import io.jstate.states.engine.State;
+import io.jstate.states.host.Exec;
+import java.time.Duration;
+
+/**
+ * {@code wait.for}: a health gate. It only observes, so the waiting happens in check: it polls
+ * the condition up to {@code attempts} times and is in sync as soon as the condition holds. A
+ * condition that never held is drift nothing can repair: apply fails, naming the condition and how
+ * long it waited, so a run stops there and a dry run shows that it would.
+ */
+public final class WaitFor implements State<WaitFor.Spec> {
+
+    /**
+     * Exactly one of {@code tcp}, {@code http}, {@code command}.
+     *
+     * @param name     the state's name, for reports
+     * @param tcp      host:port ([v6]:port) that must accept a connection
+     * @param http     a URL whose GET must answer {@code status}
+     * @param status   the HTTP status wanted (200)
+     * @param command  a shell command that must exit 0
+     * @param attempts tries in all (30)
+     * @param interval seconds between tries (2)
+     * @param timeout  seconds each try may take (2)
+     */
+    public record Spec(String name, String tcp, String http, Integer status, String command,
+                       Integer attempts, Double interval, Double timeout) {
+        public Spec {
+            int given = (tcp != null ? 1 : 0) + (http != null ? 1 : 0) + (command != null ? 1 : 0);
+            if (given != 1) throw new IllegalArgumentException("wait.for needs exactly one of tcp, http, command");
+            if (tcp != null) endpoint(tcp);
+            if (http != null && !http.matches("https?://.+")) throw new IllegalArgumentException("http must be an http:// or https:// URL, got " + http);
+            if (status != null && http == null) throw new IllegalArgumentException("status applies to http only");
+            status = status == null ? 200 : status;
+            attempts = attempts == null ? 30 : attempts;
+            interval = interval == null ? 2.0 : interval;
+            timeout = timeout == null ? 2.0 : timeout;
+            if (attempts < 1) throw new IllegalArgumentException("attempts must be at least 1");
+            if (interval < 0) throw new IllegalArgumentException("interval must not be negative");
+            if (timeout <= 0) throw new IllegalArgumentException("timeout must be positive");
+        }
+
+        /** What is waited for, as an operator would say it. */
+        public String condition() {
+            if (tcp != null) return "tcp " + tcp;
+            if (http != null) return "http " + http + " answering " + status;
+            return "command '" + command + "'";
+        }
+    }
+
+    /** A host and port parsed from "host:port" or "[v6 address]:port". */
+    record Endpoint(String host, int port) {}
+
+    static Endpoint endpoint(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) throw new IllegalArgumentException("tcp must be host:port, got " + text);
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        int port;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("tcp must be host:port, got " + text);
+        }
+        if (port < 1 || port > 65535 || host.isEmpty()) throw new IllegalArgumentException("tcp must be host:port, got " + text);
+        return new Endpoint(host, port);
+    }
+
+    private final Env env;
+
+    public WaitFor(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public Class<Spec> specType() {
+        return Spec.class;
+    }
+
+    @Override
+    public Drift check(Spec spec) throws InterruptedException {
+        long start = env.host().nanoTime();
+        for (int attempt = 1; attempt <= spec.attempts(); attempt++) {
+            if (met(spec)) return Drift.NONE;
+            if (attempt < spec.attempts()) env.host().sleep(seconds(spec.interval()));
+        }
+        long waited = Duration.ofNanos(env.host().nanoTime() - start).toSeconds();
+        return Drift.of(Change.of(spec.condition(), "not met after " + spec.attempts() + " attempts over " + waited + "s", "met"));
+    }
+
+    /** Nothing can make the condition hold from here; the drift check found is the failure. */
+    @Override
+    public Applied apply(Spec spec, Drift drift) {
+        String why = drift.changes().isEmpty() ? "not met" : drift.changes().get(0).before();
+        throw new IllegalStateException("gave up waiting for " + spec.condition() + ": " + why);
+    }
+
+    /** Waiting again after a failed apply would only repeat the wait; the check was the observation. */
+    @Override
+    public boolean recheck() {
+        return false;
+    }
+
+    private boolean met(Spec spec) {
+        Duration timeout = seconds(spec.timeout());
+        if (spec.tcp() != null) {
+            Endpoint e = endpoint(spec.tcp());
+            return env.host().tcpConnect(e.host(), e.port(), timeout);
+        }
+        if (spec.http() != null) return env.host().httpStatus(spec.http(), timeout) == spec.status();
+        return env.host().run(Exec.query("/bin/sh", "-c", spec.command()).withTimeout(timeout)).succeeded();
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofMillis(Math.round(s * 1000));
+    }
+}

@@ -1,0 +1,90 @@
+package io.jstate.states.kinds.wait;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jstate.states.engine.Change;
+import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.SpecBinder;
+import io.jstate.states.engine.SpecException;
+import io.jstate.states.host.ExecResult;
+import io.jstate.states.host.FakeHost;
+import io.jstate.states.kinds.TestEnv;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class WaitForTest {
+
+    final FakeHost host = new FakeHost();
+    final WaitFor state = new WaitFor(TestEnv.debian(host));
+
+    static WaitFor.Spec spec(Map<String, Object> args) {
+        return SpecBinder.bind(WaitFor.Spec.class, "galera-up", args);
+    }
+
+    @Test
+    void aPortThatOpensOnTheThirdTryIsInSyncWithoutRealSleeping() throws Exception {
+        AtomicInteger tries = new AtomicInteger();
+        host.endpoint("10.77.0.11:4567", () -> tries.incrementAndGet() >= 3 ? 0 : -1);
+        long t0 = System.nanoTime();
+        assertTrue(state.check(spec(Map.of("tcp", "10.77.0.11:4567"))).inSync());
+        assertEquals(3, tries.get());
+        // Two failed tries of 2s each and two intervals of 2s, all on the fake clock.
+        assertEquals(8_000_000_000L, host.nanoTime());
+        assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+    }
+
+    @Test
+    void aConditionThatNeverHoldsIsDriftThatApplyReportsAsFailure() throws Exception {
+        var spec = spec(Map.of("tcp", "[fd00::11]:3306", "attempts", 5, "interval", 1.5, "timeout", 0.5));
+        Drift d = state.check(spec);
+        assertEquals(List.of(Change.of("tcp [fd00::11]:3306", "not met after 5 attempts over 8s", "met")), d.changes());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> state.apply(spec, d));
+        assertEquals("gave up waiting for tcp [fd00::11]:3306: not met after 5 attempts over 8s", e.getMessage());
+        assertFalse(state.recheck());
+    }
+
+    @Test
+    void httpWaitsForTheWantedStatus() throws Exception {
+        AtomicInteger tries = new AtomicInteger();
+        host.endpoint("http://10.77.0.11:9200/", () -> tries.incrementAndGet() < 2 ? 503 : 200);
+        assertTrue(state.check(spec(Map.of("http", "http://10.77.0.11:9200/"))).inSync());
+        assertEquals(2, tries.get());
+        Drift d = state.check(spec(Map.of("http", "http://10.77.0.11:9200/", "status", 204, "attempts", 2)));
+        assertEquals("http http://10.77.0.11:9200/ answering 204", d.changes().get(0).attribute());
+    }
+
+    @Test
+    void commandWaitsForExitZeroWithThePerTryTimeout() throws Exception {
+        AtomicInteger tries = new AtomicInteger();
+        host.on(List.of("/bin/sh", "-c", "rabbitmqctl await_startup"), e -> tries.incrementAndGet() < 4 ? ExecResult.fail(69, "") : ExecResult.ok(""));
+        assertTrue(state.check(spec(Map.of("command", "rabbitmqctl await_startup", "timeout", 10))).inSync());
+        assertEquals(4, host.commands().size());
+        assertTrue(host.commands().stream().allMatch(e -> !e.mutates() && e.timeout().equals(Duration.ofSeconds(10))));
+    }
+
+    @Test
+    void checkOnlyObserves() throws Exception {
+        host.on(List.of("/bin/sh"), e -> ExecResult.fail(1, ""));
+        var ro = new WaitFor(TestEnv.readOnly(TestEnv.debian(host)));
+        assertFalse(ro.check(spec(Map.of("command", "false", "attempts", 3))).inSync());
+        assertFalse(ro.check(spec(Map.of("tcp", "127.0.0.1:1", "attempts", 2))).inSync());
+        assertTrue(host.mutations().isEmpty());
+    }
+
+    @Test
+    void specErrorsNameTheProblem() {
+        assertThrows(SpecException.class, () -> spec(Map.of()));
+        assertThrows(SpecException.class, () -> spec(Map.of("tcp", "a:1", "command", "true")));
+        assertThrows(SpecException.class, () -> spec(Map.of("tcp", "no-port")));
+        assertThrows(SpecException.class, () -> spec(Map.of("tcp", "h:70000")));
+        assertThrows(SpecException.class, () -> spec(Map.of("http", "ftp://x")));
+        assertThrows(SpecException.class, () -> spec(Map.of("tcp", "h:1", "status", 200)));
+        assertThrows(SpecException.class, () -> spec(Map.of("command", "true", "attempts", 0)));
+    }
+}
