@@ -9,10 +9,10 @@ import io.jstate.states.host.Exec;
 import java.time.Duration;
 
 /**
- * {@code wait.for}: a health gate. It only observes, so the waiting happens in check: it polls
- * the condition up to {@code attempts} times and is in sync as soon as the condition holds. A
- * condition that never held is drift nothing can repair: apply fails, naming the condition and how
- * long it waited, so a run stops there and a dry run shows that it would.
+ * {@code wait.for}: a health gate. Check probes the condition once and is in sync when it holds,
+ * so a converged run and a dry run never wait. Apply does the waiting: it polls up to
+ * {@code attempts} times and fails, naming the condition and how long it waited, when the
+ * condition never held, which stops whatever requires this state.
  */
 public final class WaitFor implements State<WaitFor.Spec> {
 
@@ -83,24 +83,26 @@ public final class WaitFor implements State<WaitFor.Spec> {
     }
 
     @Override
-    public Drift check(Spec spec) throws InterruptedException {
+    public Drift check(Spec spec) {
+        return met(spec) ? Drift.NONE : Drift.of(Change.of(spec.condition(), "not met", "met"));
+    }
+
+    @Override
+    public Applied apply(Spec spec, Drift drift) throws InterruptedException {
         long start = env.host().nanoTime();
         for (int attempt = 1; attempt <= spec.attempts(); attempt++) {
-            if (met(spec)) return Drift.NONE;
+            if (met(spec)) {
+                long waited = Duration.ofNanos(env.host().nanoTime() - start).toMillis();
+                return Applied.comment("met after " + attempt + (attempt == 1 ? " attempt" : " attempts") + " (" + waited + " ms)");
+            }
             if (attempt < spec.attempts()) env.host().sleep(seconds(spec.interval()));
         }
         long waited = Duration.ofNanos(env.host().nanoTime() - start).toSeconds();
-        return Drift.of(Change.of(spec.condition(), "not met after " + spec.attempts() + " attempts over " + waited + "s", "met"));
+        throw new IllegalStateException("gave up waiting for " + spec.condition() + ": not met after "
+                + spec.attempts() + " attempts over " + waited + "s");
     }
 
-    /** Nothing can make the condition hold from here; the drift check found is the failure. */
-    @Override
-    public Applied apply(Spec spec, Drift drift) {
-        String why = drift.changes().isEmpty() ? "not met" : drift.changes().get(0).before();
-        throw new IllegalStateException("gave up waiting for " + spec.condition() + ": " + why);
-    }
-
-    /** Waiting again after a failed apply would only repeat the wait; the check was the observation. */
+    /** Apply has just observed the condition holding; probing again would prove nothing more. */
     @Override
     public boolean recheck() {
         return false;

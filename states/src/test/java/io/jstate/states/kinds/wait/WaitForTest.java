@@ -28,22 +28,34 @@ class WaitForTest {
     }
 
     @Test
-    void aPortThatOpensOnTheThirdTryIsInSyncWithoutRealSleeping() throws Exception {
+    void checkProbesOnceSoDryRunsAndConvergedRunsNeverWait() throws Exception {
         AtomicInteger tries = new AtomicInteger();
         host.endpoint("10.77.0.11:4567", () -> tries.incrementAndGet() >= 3 ? 0 : -1);
+        var spec = spec(Map.of("tcp", "10.77.0.11:4567"));
+        assertEquals(List.of(Change.of("tcp 10.77.0.11:4567", "not met", "met")), state.check(spec).changes());
+        assertEquals(1, tries.get());
+        // One failed try of 2s on the fake clock, no interval.
+        assertEquals(2_000_000_000L, host.nanoTime());
+    }
+
+    @Test
+    void applyPollsUntilThePortOpensWithoutRealSleeping() throws Exception {
+        AtomicInteger tries = new AtomicInteger();
+        host.endpoint("10.77.0.11:4567", () -> tries.incrementAndGet() >= 3 ? 0 : -1);
+        var spec = spec(Map.of("tcp", "10.77.0.11:4567"));
         long t0 = System.nanoTime();
-        assertTrue(state.check(spec(Map.of("tcp", "10.77.0.11:4567"))).inSync());
+        var applied = state.apply(spec, Drift.of(Change.of("tcp 10.77.0.11:4567", "not met", "met")));
         assertEquals(3, tries.get());
+        assertEquals("met after 3 attempts (8000 ms)", applied.comment());
         // Two failed tries of 2s each and two intervals of 2s, all on the fake clock.
         assertEquals(8_000_000_000L, host.nanoTime());
         assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
     }
 
     @Test
-    void aConditionThatNeverHoldsIsDriftThatApplyReportsAsFailure() throws Exception {
+    void aConditionThatNeverHoldsFailsApplyNamingTheWait() throws Exception {
         var spec = spec(Map.of("tcp", "[fd00::11]:3306", "attempts", 5, "interval", 1.5, "timeout", 0.5));
         Drift d = state.check(spec);
-        assertEquals(List.of(Change.of("tcp [fd00::11]:3306", "not met after 5 attempts over 8s", "met")), d.changes());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> state.apply(spec, d));
         assertEquals("gave up waiting for tcp [fd00::11]:3306: not met after 5 attempts over 8s", e.getMessage());
         assertFalse(state.recheck());
@@ -53,8 +65,10 @@ class WaitForTest {
     void httpWaitsForTheWantedStatus() throws Exception {
         AtomicInteger tries = new AtomicInteger();
         host.endpoint("http://10.77.0.11:9200/", () -> tries.incrementAndGet() < 2 ? 503 : 200);
-        assertTrue(state.check(spec(Map.of("http", "http://10.77.0.11:9200/"))).inSync());
+        var spec = spec(Map.of("http", "http://10.77.0.11:9200/"));
+        state.apply(spec, state.check(spec));
         assertEquals(2, tries.get());
+        assertTrue(state.check(spec).inSync());
         Drift d = state.check(spec(Map.of("http", "http://10.77.0.11:9200/", "status", 204, "attempts", 2)));
         assertEquals("http http://10.77.0.11:9200/ answering 204", d.changes().get(0).attribute());
     }
@@ -63,7 +77,9 @@ class WaitForTest {
     void commandWaitsForExitZeroWithThePerTryTimeout() throws Exception {
         AtomicInteger tries = new AtomicInteger();
         host.on(List.of("/bin/sh", "-c", "rabbitmqctl await_startup"), e -> tries.incrementAndGet() < 4 ? ExecResult.fail(69, "") : ExecResult.ok(""));
-        assertTrue(state.check(spec(Map.of("command", "rabbitmqctl await_startup", "timeout", 10))).inSync());
+        var spec = spec(Map.of("command", "rabbitmqctl await_startup", "timeout", 10));
+        assertFalse(state.check(spec).inSync());
+        state.apply(spec, Drift.NONE);
         assertEquals(4, host.commands().size());
         assertTrue(host.commands().stream().allMatch(e -> !e.mutates() && e.timeout().equals(Duration.ofSeconds(10))));
     }
