@@ -13,6 +13,11 @@ import io.jstate.states.kinds.mysql.MysqlGrantsPresent;
 import io.jstate.states.kinds.mysql.MysqlUserPresent;
 import io.jstate.states.kinds.pkg.PkgInstalled;
 import io.jstate.states.kinds.pkg.PkgRemoved;
+import io.jstate.states.kinds.rabbitmq.RabbitmqClusterJoined;
+import io.jstate.states.kinds.rabbitmq.RabbitmqPolicyPresent;
+import io.jstate.states.kinds.rabbitmq.RabbitmqUserAbsent;
+import io.jstate.states.kinds.rabbitmq.RabbitmqUserPresent;
+import io.jstate.states.kinds.rabbitmq.RabbitmqVhostPresent;
 import io.jstate.states.kinds.service.ServiceDead;
 import io.jstate.states.kinds.service.ServiceEnabled;
 import io.jstate.states.kinds.service.ServiceRunning;
@@ -48,6 +53,11 @@ final class BuiltinStates {
                 .register("mysql_database.present", MysqlDatabasePresent.Spec.class, MysqlDatabasePresent::new)
                 .register("mysql_database.absent", MysqlDatabaseAbsent.Spec.class, MysqlDatabaseAbsent::new)
                 .register("mysql_user.present", MysqlUserPresent.Spec.class, MysqlUserPresent::new)
-                .register("mysql_grants.present", MysqlGrantsPresent.Spec.class, MysqlGrantsPresent::new);
+                .register("mysql_grants.present", MysqlGrantsPresent.Spec.class, MysqlGrantsPresent::new)
+                .register("rabbitmq_vhost.present", RabbitmqVhostPresent.Spec.class, RabbitmqVhostPresent::new)
+                .register("rabbitmq_user.present", RabbitmqUserPresent.Spec.class, RabbitmqUserPresent::new)
+                .register("rabbitmq_user.absent", RabbitmqUserAbsent.Spec.class, RabbitmqUserAbsent::new)
+                .register("rabbitmq_policy.present", RabbitmqPolicyPresent.Spec.class, RabbitmqPolicyPresent::new)
+                .register("rabbitmq_cluster.joined", RabbitmqClusterJoined.Spec.class, RabbitmqClusterJoined::new);
     }
 }

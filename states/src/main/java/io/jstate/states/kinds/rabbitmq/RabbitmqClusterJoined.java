@@ -1,0 +1,118 @@
+package io.jstate.states.kinds.rabbitmq;
+
+import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.Change;
+import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Env;
+import io.jstate.states.engine.State;
+import io.jstate.states.host.ExecResult;
+import io.jstate.states.host.HostException;
+import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * {@code rabbitmq_cluster.joined}: this node is in the same cluster as another node.
+ *
+ * <p>In sync when the other node is already among the cluster's disc or RAM nodes; that includes
+ * the other node being this node itself, so one SLS can say "join rabbit@ctl1" on every node and
+ * ctl1 never tries to join itself. Joining stops the app, runs {@code join_cluster} (retried a
+ * few times, since the seed node may still be starting), and always starts the app again.
+ */
+public final class RabbitmqClusterJoined implements State<RabbitmqClusterJoined.Spec> {
+
+    static final int JOIN_ATTEMPTS = 5;
+    static final Duration JOIN_RETRY_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * @param name        the state's name (only a label, as in Salt)
+     * @param clusterNode the node to join, e.g. {@code rabbit@ctl1}; or give {@code host} (and {@code user})
+     * @param user        Salt style: the node name's part before '@'; default {@code rabbit}
+     * @param host        Salt style: the node name's host part
+     * @param ram         join as a RAM node; default false (disc)
+     * @param node        this node, the one rabbitmqctl talks to ({@code -n}); null for rabbitmqctl's default
+     */
+    public record Spec(String name, String clusterNode, String user, String host, boolean ram, String node) {
+        public Spec {
+            if (clusterNode != null && (host != null || user != null)) {
+                throw new IllegalArgumentException("give either cluster_node or host (and user), not both");
+            }
+            if (clusterNode == null) {
+                if (host == null || host.isBlank()) throw new IllegalArgumentException("cluster_node (or host) is required: the node to join, e.g. rabbit@ctl1");
+                clusterNode = (user == null ? "rabbit" : user) + "@" + host;
+            }
+            if (!clusterNode.matches("[^@\\s]+@[^@\\s]+")) {
+                throw new IllegalArgumentException("cluster_node must be a node name such as rabbit@ctl1, got '" + clusterNode + "'");
+            }
+            node = Rabbitmqctl.node(node);
+        }
+    }
+
+    private final Env env;
+
+    public RabbitmqClusterJoined(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public Class<Spec> specType() {
+        return Spec.class;
+    }
+
+    @Override
+    public Drift check(Spec spec) {
+        if (spec.clusterNode().equals(spec.node())) return Drift.NONE;
+        Rabbitmqctl ctl = Rabbitmqctl.of(env, spec.node());
+        Call c = Call.of("cluster_status").json();
+        ExecResult r = ctl.query(c);
+        if (!r.succeeded() && !r.timedOut() && Rabbitmqctl.output(r).contains("requires the 'rabbit' app to be running")) {
+            // A node left stopped (an earlier join that failed half way) cannot say who its peers
+            // are; joining again is harmless ("already a member") and starts the app.
+            return Drift.of(Change.of("cluster", "app stopped", spec.clusterNode()));
+        }
+        TreeSet<String> members = members(ctl.parse(c, r));
+        if (members.contains(spec.clusterNode())) return Drift.NONE;
+        return Drift.of(Change.of("cluster", String.join(",", members), spec.clusterNode() + (spec.ram() ? " (ram)" : "")));
+    }
+
+    @Override
+    public Applied apply(Spec spec, Drift drift) throws InterruptedException {
+        Rabbitmqctl ctl = Rabbitmqctl.of(env, spec.node());
+        Call join = spec.ram() ? Call.of("join_cluster", spec.clusterNode()).options("--ram") : Call.of("join_cluster", spec.clusterNode());
+        ctl.change(Call.of("stop_app"));
+        int attempt = 0;
+        try {
+            while (true) {
+                attempt++;
+                ExecResult r = ctl.tryChange(join);
+                if (r.succeeded()) break;
+                if (attempt >= JOIN_ATTEMPTS) {
+                    throw new HostException("could not join " + spec.clusterNode() + " after " + attempt + " attempts: "
+                            + Rabbitmqctl.output(r).strip());
+                }
+                env.host().sleep(JOIN_RETRY_WAIT);
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            // Never leave the node stopped: it keeps serving as it was, and the error says why it did not join.
+            try {
+                ctl.change(Call.of("start_app"));
+            } catch (RuntimeException startFailed) {
+                e.addSuppressed(startFailed);
+            }
+            throw e;
+        }
+        ctl.change(Call.of("start_app"));
+        return attempt == 1 ? Applied.NONE : Applied.comment("joined " + spec.clusterNode() + " at attempt " + attempt);
+    }
+
+    private static TreeSet<String> members(Object status) {
+        TreeSet<String> out = new TreeSet<>();
+        if (!(status instanceof Map<?, ?> m)) throw new HostException("rabbitmqctl cluster_status: expected a JSON object, got " + status);
+        for (String key : List.of("disk_nodes", "ram_nodes")) {
+            if (m.get(key) instanceof List<?> l) l.forEach(n -> out.add(String.valueOf(n)));
+        }
+        return out;
+    }
+}

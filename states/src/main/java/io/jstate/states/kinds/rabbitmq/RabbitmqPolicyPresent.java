@@ -1,0 +1,103 @@
+package io.jstate.states.kinds.rabbitmq;
+
+import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.Change;
+import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Env;
+import io.jstate.states.engine.State;
+import io.jstate.states.host.ExecResult;
+import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code rabbitmq_policy.present}: a policy exists in a vhost with its pattern, definition,
+ * priority and target. The definition is compared as a JSON value, so key order does not matter
+ * and {@code ha-params: 2} stays the integer 2 (never "2" or 2.0).
+ */
+public final class RabbitmqPolicyPresent implements State<RabbitmqPolicyPresent.Spec> {
+
+    /**
+     * @param name       the policy
+     * @param pattern    the regular expression of queue/exchange names it applies to
+     * @param definition the policy's keys, e.g. {@code {ha-mode: exactly, ha-params: 2, ha-sync-mode: automatic}}
+     * @param priority   higher wins when several policies match; default 0
+     * @param applyTo    {@code all}, {@code queues} or {@code exchanges}; default all
+     * @param vhost      default {@code /}
+     * @param node       the node rabbitmqctl talks to ({@code -n}); null for rabbitmqctl's default
+     */
+    public record Spec(String name, String pattern, Map<String, Object> definition, Integer priority, String applyTo,
+                       String vhost, String node) {
+        public Spec {
+            Rabbitmqctl.required("name", name);
+            Rabbitmqctl.required("pattern", pattern);
+            if (definition == null || definition.isEmpty()) throw new IllegalArgumentException("definition is required (a mapping of policy keys)");
+            definition = Map.copyOf(definition);
+            priority = priority == null ? 0 : priority;
+            applyTo = applyTo == null ? "all" : applyTo;
+            Rabbitmqctl.required("apply_to", applyTo);
+            vhost = vhost == null ? "/" : vhost;
+            Rabbitmqctl.required("vhost", vhost);
+            node = Rabbitmqctl.node(node);
+        }
+
+        String definitionJson() {
+            return Json.write(definition);
+        }
+    }
+
+    private final Env env;
+
+    public RabbitmqPolicyPresent(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public Class<Spec> specType() {
+        return Spec.class;
+    }
+
+    @Override
+    public Drift check(Spec spec) {
+        Optional<Map<String, Object>> have = find(Rabbitmqctl.of(env, spec.node()), spec);
+        if (have.isEmpty()) {
+            return Drift.of(Change.of("policy", null, "pattern=" + spec.pattern() + " definition=" + spec.definitionJson()
+                    + " priority=" + spec.priority() + " apply_to=" + spec.applyTo() + " vhost=" + spec.vhost()));
+        }
+        Map<String, Object> row = have.get();
+        List<Change> changes = new ArrayList<>();
+        String pattern = String.valueOf(row.get("pattern"));
+        if (!pattern.equals(spec.pattern())) changes.add(Change.of("pattern", pattern, spec.pattern()));
+        String definition = canonical(row.get("definition"));
+        if (!definition.equals(spec.definitionJson())) changes.add(Change.of("definition", definition, spec.definitionJson()));
+        String priority = String.valueOf(row.get("priority"));
+        if (!priority.equals(String.valueOf(spec.priority()))) changes.add(Change.of("priority", priority, spec.priority()));
+        String applyTo = String.valueOf(row.get("apply-to"));
+        if (!applyTo.equals(spec.applyTo())) changes.add(Change.of("apply_to", applyTo, spec.applyTo()));
+        return new Drift(changes);
+    }
+
+    @Override
+    public Applied apply(Spec spec, Drift drift) {
+        // set_policy replaces the whole policy, so every field is sent whichever one drifted.
+        Rabbitmqctl.of(env, spec.node()).change(Call.of("set_policy", spec.name(), spec.pattern(), spec.definitionJson())
+                .options("-p", spec.vhost(), "--priority", String.valueOf(spec.priority()), "--apply-to", spec.applyTo()));
+        return Applied.NONE;
+    }
+
+    private static Optional<Map<String, Object>> find(Rabbitmqctl ctl, Spec spec) {
+        Call c = Call.of("list_policies").options("-p", spec.vhost()).json();
+        ExecResult r = ctl.query(c);
+        // A vhost that does not exist yet (a dry run before rabbitmq_vhost.present created it) has
+        // no policies: that is drift to report, not an error.
+        if (!r.succeeded() && !r.timedOut() && Rabbitmqctl.output(r).contains("does not exist")) return Optional.empty();
+        return Rabbitmqctl.rows(c, ctl.parse(c, r)).stream().filter(row -> spec.name().equals(row.get("name"))).findFirst();
+    }
+
+    /** rabbitmqctl prints the definition as a JSON document inside a JSON string; older output had it as an object. */
+    private static String canonical(Object definition) {
+        return Json.write(definition instanceof String s ? Json.parse(s) : definition);
+    }
+}

@@ -1,0 +1,54 @@
+package io.jstate.states.kinds.rabbitmq;
+
+import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.Change;
+import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Env;
+import io.jstate.states.engine.State;
+import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code rabbitmq_user.absent}: a user does not exist (the usual target: {@code guest}). */
+public final class RabbitmqUserAbsent implements State<RabbitmqUserAbsent.Spec> {
+
+    /**
+     * @param name the user
+     * @param node the node rabbitmqctl talks to ({@code -n}); null for rabbitmqctl's default
+     */
+    public record Spec(String name, String node) {
+        public Spec {
+            Rabbitmqctl.required("name", name);
+            node = Rabbitmqctl.node(node);
+        }
+    }
+
+    private final Env env;
+
+    public RabbitmqUserAbsent(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public Class<Spec> specType() {
+        return Spec.class;
+    }
+
+    @Override
+    public Drift check(Spec spec) {
+        return find(Rabbitmqctl.of(env, spec.node()), spec.name()).isPresent()
+                ? Drift.of(Change.of("user", spec.name(), null))
+                : Drift.NONE;
+    }
+
+    @Override
+    public Applied apply(Spec spec, Drift drift) {
+        Rabbitmqctl.of(env, spec.node()).change(Call.of("delete_user", spec.name()));
+        return Applied.NONE;
+    }
+
+    /** The user's row from {@code list_users} ({@code {"user": ..., "tags": [...]}}), if the user exists. */
+    static Optional<Map<String, Object>> find(Rabbitmqctl ctl, String user) {
+        return ctl.rows(Call.of("list_users")).stream().filter(r -> user.equals(r.get("user"))).findFirst();
+    }
+}

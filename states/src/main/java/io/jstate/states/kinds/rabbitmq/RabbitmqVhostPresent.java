@@ -1,0 +1,47 @@
+package io.jstate.states.kinds.rabbitmq;
+
+import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.Change;
+import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Env;
+import io.jstate.states.engine.State;
+import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
+
+/** {@code rabbitmq_vhost.present}: a virtual host exists. */
+public final class RabbitmqVhostPresent implements State<RabbitmqVhostPresent.Spec> {
+
+    /**
+     * @param name the virtual host
+     * @param node the node rabbitmqctl talks to ({@code -n}); null for rabbitmqctl's default
+     */
+    public record Spec(String name, String node) {
+        public Spec {
+            Rabbitmqctl.required("name", name);
+            node = Rabbitmqctl.node(node);
+        }
+    }
+
+    private final Env env;
+
+    public RabbitmqVhostPresent(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public Class<Spec> specType() {
+        return Spec.class;
+    }
+
+    @Override
+    public Drift check(Spec spec) {
+        boolean present = Rabbitmqctl.of(env, spec.node()).rows(Call.of("list_vhosts", "name")).stream()
+                .anyMatch(r -> spec.name().equals(r.get("name")));
+        return present ? Drift.NONE : Drift.of(Change.of("vhost", null, spec.name()));
+    }
+
+    @Override
+    public Applied apply(Spec spec, Drift drift) {
+        Rabbitmqctl.of(env, spec.node()).change(Call.of("add_vhost", spec.name()));
+        return Applied.NONE;
+    }
+}

@@ -1,0 +1,217 @@
+package io.jstate.states.kinds.rabbitmq;
+
+import io.jstate.states.engine.Env;
+import io.jstate.states.host.Exec;
+import io.jstate.states.host.ExecResult;
+import io.jstate.states.host.Host;
+import io.jstate.states.host.HostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How every RabbitMQ state talks to the broker: one place that builds rabbitmqctl command lines
+ * and reads their JSON output.
+ *
+ * <p>A command line is {@code rabbitmqctl [-n NODE] -q COMMAND OPTIONS [--formatter json] -- ARGS}:
+ * {@code -q} drops the "Listing users ..." banners so stdout is pure JSON, and {@code --} keeps a
+ * user, vhost or pattern that starts with a dash from being read as an option.
+ *
+ * <p>Which rabbitmqctl to run and with what environment comes from the minion's
+ * {@code rabbitmqctl} grain ({@code {command: /path/to/rabbitmqctl, env: {HOME: ...}}}), not from
+ * SLS: it describes how this host reaches its broker (a tarball install, a private node with its
+ * own Erlang cookie and epmd port), which is the same for every state and is not a property of a
+ * user or a vhost. Without the grain, {@code rabbitmqctl} from PATH runs with the minion's own
+ * environment, which is right for a packaged broker.
+ */
+final class Rabbitmqctl {
+
+    /** The grain that configures this class. */
+    static final String GRAIN = "rabbitmqctl";
+
+    /** rabbitmqctl's exit code when the command's data was wrong, e.g. a password did not match. */
+    static final int EX_DATAERR = 65;
+
+    /** Which rabbitmqctl to run and the environment variables to give it. */
+    record Config(String command, Map<String, String> env) {
+        static final Config DEFAULT = new Config("rabbitmqctl", Map.of());
+
+        Config {
+            if (command == null || command.isBlank()) throw new IllegalArgumentException("rabbitmqctl command must not be blank");
+            env = env == null ? Map.of() : Map.copyOf(env);
+        }
+
+        static Config fromGrains(Map<String, Object> grains) {
+            Object g = grains.get(GRAIN);
+            if (g == null) return DEFAULT;
+            if (!(g instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException("grain '" + GRAIN + "' must be a mapping with 'command' and/or 'env'");
+            }
+            for (Object k : m.keySet()) {
+                if (!k.equals("command") && !k.equals("env")) {
+                    throw new IllegalArgumentException("grain '" + GRAIN + "' has unknown key '" + k + "'; accepted: command, env");
+                }
+            }
+            Object cmd = m.get("command");
+            Object env = m.get("env");
+            Map<String, String> e = new LinkedHashMap<>();
+            if (env instanceof Map<?, ?> em) {
+                em.forEach((k, v) -> e.put(String.valueOf(k), String.valueOf(v)));
+            } else if (env != null) {
+                throw new IllegalArgumentException("grain '" + GRAIN + ".env' must be a mapping of variable names to values");
+            }
+            return new Config(cmd == null ? DEFAULT.command() : String.valueOf(cmd), e);
+        }
+    }
+
+    private final Host host;
+    private final Config config;
+    private final String node;
+
+    Rabbitmqctl(Host host, Config config, String node) {
+        this.host = host;
+        this.config = config;
+        this.node = node;
+    }
+
+    /** Validates a spec's {@code node} argument: null means rabbitmqctl's default node. */
+    static String node(String node) {
+        if (node == null) return null;
+        if (node.isBlank() || node.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("node must be a node name such as rabbit@ctl1, got '" + node + "'");
+        }
+        return node;
+    }
+
+    /** Rejects a blank required argument, naming it. */
+    static String required(String arg, String value) {
+        if (value == null || value.isBlank()) throw new IllegalArgumentException(arg + " is required");
+        return value;
+    }
+
+    /** The client a state uses: the env's host, the grain's configuration, the spec's node (null: rabbitmqctl's default). */
+    static Rabbitmqctl of(Env env, String node) {
+        return new Rabbitmqctl(env.host(), Config.fromGrains(env.grains()), node);
+    }
+
+    /** One rabbitmqctl invocation before it runs: command, options, positional arguments, secret for stdin. */
+    record Call(String command, List<String> opts, List<String> args, boolean asJson, String secret) {
+        Call {
+            opts = List.copyOf(opts);
+            args = List.copyOf(args);
+        }
+
+        static Call of(String command, String... args) {
+            return new Call(command, List.of(), List.of(args), false, null);
+        }
+
+        Call options(String... options) {
+            return new Call(command, List.of(options), args, asJson, secret);
+        }
+
+        Call json() {
+            return new Call(command, opts, args, true, secret);
+        }
+
+        /** Feeds a secret on standard input so it never shows in the process list. */
+        Call stdin(String s) {
+            return new Call(command, opts, args, asJson, s);
+        }
+
+        @Override
+        public String toString() {
+            return "Call[" + command + " " + opts + " " + args + (secret == null ? "" : " with a secret on stdin") + "]";
+        }
+    }
+
+    List<String> argv(Call c) {
+        List<String> argv = new ArrayList<>();
+        argv.add(config.command());
+        if (node != null) {
+            argv.add("-n");
+            argv.add(node);
+        }
+        argv.add("-q");
+        argv.add(c.command());
+        argv.addAll(c.opts());
+        if (c.asJson()) {
+            argv.add("--formatter");
+            argv.add("json");
+        }
+        if (!c.args().isEmpty()) {
+            argv.add("--");
+            argv.addAll(c.args());
+        }
+        return argv;
+    }
+
+    /** Runs an observing command and returns its result whatever the exit code. */
+    ExecResult query(Call c) {
+        return host.run(exec(Exec.query(argv(c)), c));
+    }
+
+    /** Runs an observing command that must succeed and returns its parsed JSON output. */
+    Object queryJson(Call c) {
+        Call jc = c.json();
+        Exec e = exec(Exec.query(argv(jc)), jc);
+        return parse(e, host.run(e).orThrow(e));
+    }
+
+    /** Like {@link #queryJson} for the many listings that are a JSON array of objects. */
+    List<Map<String, Object>> rows(Call c) {
+        return rows(c, queryJson(c));
+    }
+
+    /** Runs a mutating command; a failure becomes a HostException quoting rabbitmqctl's error. */
+    ExecResult change(Call c) {
+        return tryChange(c).orThrow(exec(Exec.change(argv(c)), c));
+    }
+
+    /** Runs a mutating command and returns its result whatever the exit code. */
+    ExecResult tryChange(Call c) {
+        return host.run(exec(Exec.change(argv(c)), c));
+    }
+
+    /** Parses the JSON output of a {@link #query} that succeeded, or throws quoting its error. */
+    Object parse(Call c, ExecResult r) {
+        Exec e = exec(Exec.query(argv(c)), c);
+        return parse(e, r.orThrow(e));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> rows(Call c, Object parsed) {
+        if (!(parsed instanceof List<?> l)) throw new HostException("rabbitmqctl " + c.command() + ": expected a JSON array, got " + parsed);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object o : l) {
+            if (!(o instanceof Map<?, ?>)) throw new HostException("rabbitmqctl " + c.command() + ": expected JSON objects in the array, got " + o);
+            out.add((Map<String, Object>) o);
+        }
+        return out;
+    }
+
+    /** The text a failed command printed, for matching well-known errors such as a missing vhost. */
+    static String output(ExecResult r) {
+        return r.stdout() + "\n" + r.stderr();
+    }
+
+    private Exec exec(Exec e, Call c) {
+        Exec out = e.withEnv(config.env());
+        // rabbitmqctl reads a password from stdin up to the end of the line; a newline ends it cleanly.
+        return c.secret() == null ? out : out.withStdin(c.secret() + "\n");
+    }
+
+    private static Object parse(Exec e, ExecResult r) {
+        String out = r.stdout().strip();
+        try {
+            return Json.parse(out.isEmpty() ? "[]" : out);
+        } catch (IllegalArgumentException ex) {
+            throw new HostException("'" + e.display() + "' printed something that is not JSON (" + ex.getMessage() + "): "
+                    + abbreviate(out));
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+    }
+}

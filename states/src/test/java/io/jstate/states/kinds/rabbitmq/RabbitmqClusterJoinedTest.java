@@ -1,0 +1,152 @@
+package io.jstate.states.kinds.rabbitmq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.Change;
+import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.ReadOnlyHost;
+import io.jstate.states.engine.SpecBinder;
+import io.jstate.states.engine.SpecException;
+import io.jstate.states.host.ExecResult;
+import io.jstate.states.host.FakeHost;
+import io.jstate.states.host.HostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RabbitmqClusterJoinedTest {
+
+    private static final List<String> B = List.of("rabbitmqctl", "-n", "jstmanb@localhost", "-q");
+
+    private static RabbitmqClusterJoined.Spec spec(Map<String, Object> args) {
+        return SpecBinder.bind(RabbitmqClusterJoined.Spec.class, "join", args);
+    }
+
+    private static RabbitmqClusterJoined.Spec joinA() {
+        return spec(Map.of("cluster_node", "jstman@localhost", "node", "jstmanb@localhost"));
+    }
+
+    private static List<String> cmd(String... tail) {
+        List<String> l = new ArrayList<>(B);
+        Collections.addAll(l, tail);
+        return l;
+    }
+
+    @Test
+    void standaloneNodeFromRealStatusHasToJoin() throws Exception {
+        FakeHost h = new FakeHost();
+        // The standalone status of node b: only itself among the disc nodes.
+        h.on(cmd("cluster_status"), e -> ExecResult.ok(FakeBroker.fixture("cluster_status_single.json")
+                .replace("jstman@", "jstmanb@")));
+        Drift d = new RabbitmqClusterJoined(FakeBroker.env(h)).check(joinA());
+        assertEquals(List.of(Change.of("cluster", "jstmanb@localhost", "jstman@localhost")), d.changes());
+        assertEquals(List.of(cmd("cluster_status", "--formatter", "json")), h.commands().stream().map(e -> e.argv()).toList());
+    }
+
+    @Test
+    void joinedNodeFromRealStatusIsInSync() throws Exception {
+        FakeHost h = new FakeHost();
+        h.on(cmd("cluster_status"), e -> ExecResult.ok(FakeBroker.fixture("cluster_status_joined.json")));
+        assertTrue(new RabbitmqClusterJoined(FakeBroker.env(h)).check(joinA()).inSync());
+    }
+
+    @Test
+    void aNodeNeverJoinsItself() throws Exception {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(FakeBroker.fixture("cluster_status_single.json")));
+        // Named explicitly: no command at all.
+        assertTrue(new RabbitmqClusterJoined(FakeBroker.env(h))
+                .check(spec(Map.of("cluster_node", "jstman@localhost", "node", "jstman@localhost"))).inSync());
+        assertEquals(List.of(), h.commands());
+        // Default node: the status shows the target is this node itself.
+        assertTrue(new RabbitmqClusterJoined(FakeBroker.env(h)).check(spec(Map.of("cluster_node", "jstman@localhost"))).inSync());
+        assertEquals(List.of("rabbitmqctl -q cluster_status --formatter json"), h.commandLines());
+    }
+
+    @Test
+    void applyStopsJoinsAndStarts() throws Exception {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(""));
+        Applied a = new RabbitmqClusterJoined(FakeBroker.env(h)).apply(joinA(), Drift.of(Change.of("cluster", "x", "y")));
+        assertEquals(List.of(cmd("stop_app"), cmd("join_cluster", "--", "jstman@localhost"), cmd("start_app")),
+                h.commands().stream().map(e -> e.argv()).toList());
+        assertEquals(Applied.NONE, a);
+        assertEquals(3, h.mutations().size());
+    }
+
+    @Test
+    void ramJoinAndSaltStyleUserHost() throws Exception {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(""));
+        RabbitmqClusterJoined.Spec spec = spec(Map.of("host", "ctl1", "ram", true));
+        assertEquals("rabbit@ctl1", spec.clusterNode());
+        new RabbitmqClusterJoined(FakeBroker.env(h)).apply(spec, Drift.of(Change.of("cluster", "x", "y")));
+        assertEquals(List.of("rabbitmqctl -q stop_app", "rabbitmqctl -q join_cluster --ram -- rabbit@ctl1",
+                "rabbitmqctl -q start_app"), h.commandLines());
+        assertEquals("guest@ctl2", spec(Map.of("user", "guest", "host", "ctl2")).clusterNode());
+    }
+
+    @Test
+    void joinIsRetriedWhileTheSeedIsStarting() throws Exception {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(""));
+        int[] joins = {0};
+        h.on(cmd("join_cluster"), e -> ++joins[0] < 3 ? ExecResult.fail(69, FakeBroker.fixture("unreachable.txt")) : ExecResult.ok(""));
+        long before = h.nanoTime();
+        Applied a = new RabbitmqClusterJoined(FakeBroker.env(h)).apply(joinA(), Drift.of(Change.of("cluster", "x", "y")));
+        assertEquals(3, joins[0]);
+        assertEquals(Duration.ofSeconds(10).toNanos(), h.nanoTime() - before);
+        assertEquals("joined jstman@localhost at attempt 3", a.comment());
+        assertEquals(List.of(cmd("start_app")), h.commands().subList(h.commands().size() - 1, h.commands().size())
+                .stream().map(e -> e.argv()).toList());
+    }
+
+    @Test
+    void failedJoinStillStartsTheAppAndSaysWhy() {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(""));
+        h.on(cmd("join_cluster"), e -> ExecResult.fail(69, FakeBroker.fixture("unreachable.txt")));
+        HostException e = assertThrows(HostException.class, () -> new RabbitmqClusterJoined(FakeBroker.env(h))
+                .apply(joinA(), Drift.of(Change.of("cluster", "x", "y"))));
+        assertTrue(e.getMessage().startsWith("could not join jstman@localhost after 5 attempts"), e.getMessage());
+        assertEquals(7, h.commands().size());
+        assertEquals(cmd("start_app"), h.commands().get(6).argv());
+    }
+
+    @Test
+    void stoppedAppIsDriftSoTheJoinIsRepairedAndTheAppStarted() throws Exception {
+        FakeHost h = new FakeHost();
+        h.on(cmd("cluster_status"), e -> ExecResult.fail(64, FakeBroker.fixture("app_stopped.txt")));
+        Drift d = new RabbitmqClusterJoined(FakeBroker.env(h)).check(joinA());
+        assertEquals(List.of(Change.of("cluster", "app stopped", "jstman@localhost")), d.changes());
+    }
+
+    @Test
+    void unreachableNodeIsAnError() {
+        FakeHost h = new FakeHost();
+        h.on(cmd("cluster_status"), e -> ExecResult.fail(69, FakeBroker.fixture("unreachable.txt")));
+        assertThrows(HostException.class, () -> new RabbitmqClusterJoined(FakeBroker.env(h)).check(joinA()));
+    }
+
+    @Test
+    void checkUnderReadOnlyHostMutatesNothing() throws Exception {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(FakeBroker.fixture("cluster_status_single.json").replace("jstman@", "jstmanb@")));
+        Drift d = new RabbitmqClusterJoined(FakeBroker.env(new ReadOnlyHost(h))).check(joinA());
+        assertEquals(1, d.changes().size());
+        assertTrue(h.mutations().isEmpty());
+    }
+
+    @Test
+    void targetIsRequiredOnceAndWellFormed() {
+        assertThrows(SpecException.class, () -> spec(Map.of()));
+        assertThrows(SpecException.class, () -> spec(Map.of("cluster_node", "rabbit@ctl1", "host", "ctl1")));
+        assertThrows(SpecException.class, () -> spec(Map.of("cluster_node", "ctl1")));
+    }
+}

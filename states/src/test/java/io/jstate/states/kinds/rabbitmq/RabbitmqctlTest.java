@@ -1,0 +1,70 @@
+package io.jstate.states.kinds.rabbitmq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jstate.states.engine.Env;
+import io.jstate.states.engine.Templates;
+import io.jstate.states.host.ExecResult;
+import io.jstate.states.host.FakeHost;
+import io.jstate.states.host.HostException;
+import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RabbitmqctlTest {
+
+    @Test
+    void grainChoosesCommandAndEnvironment() {
+        FakeHost h = new FakeHost();
+        h.on(List.of("/opt/rabbitmq/sbin/rabbitmqctl"), e -> ExecResult.ok("[]"));
+        Map<String, Object> grains = Map.of(Rabbitmqctl.GRAIN,
+                Map.of("command", "/opt/rabbitmq/sbin/rabbitmqctl", "env", Map.of("HOME", "/srv/rmq", "ERL_EPMD_PORT", 14369)));
+        Rabbitmqctl ctl = Rabbitmqctl.of(new Env(h, grains, Templates.NONE), "jst@localhost");
+        ctl.rows(Call.of("list_vhosts", "name"));
+        assertEquals(List.of("/opt/rabbitmq/sbin/rabbitmqctl", "-n", "jst@localhost", "-q", "list_vhosts", "--formatter", "json",
+                "--", "name"), h.commands().get(0).argv());
+        assertEquals(Map.of("HOME", "/srv/rmq", "ERL_EPMD_PORT", "14369"), h.commands().get(0).env());
+        assertFalse(h.commands().get(0).mutates());
+    }
+
+    @Test
+    void withoutGrainItIsRabbitmqctlFromPathWithTheMinionsEnvironment() {
+        assertEquals(Rabbitmqctl.Config.DEFAULT, Rabbitmqctl.Config.fromGrains(Map.of("os", "Debian")));
+        assertEquals(List.of("rabbitmqctl", "-q", "stop_app"),
+                new Rabbitmqctl(new FakeHost(), Rabbitmqctl.Config.DEFAULT, null).argv(Call.of("stop_app")));
+    }
+
+    @Test
+    void badGrainIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Rabbitmqctl.Config.fromGrains(Map.of(Rabbitmqctl.GRAIN, Map.of("cmd", "x"))));
+        assertTrue(e.getMessage().contains("unknown key 'cmd'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Rabbitmqctl.Config.fromGrains(Map.of(Rabbitmqctl.GRAIN, "x")));
+    }
+
+    @Test
+    void secretGoesToStdinWithANewlineAndNeverIntoTextualForms() {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(""));
+        Rabbitmqctl ctl = new Rabbitmqctl(h, Rabbitmqctl.Config.DEFAULT, null);
+        Call c = Call.of("change_password", "bob").stdin("hunter2");
+        ctl.change(c);
+        assertEquals("hunter2\n", h.commands().get(0).stdin());
+        assertTrue(h.commands().get(0).mutates());
+        assertFalse(c.toString().contains("hunter2"), c.toString());
+        assertFalse(h.commands().get(0).display().contains("hunter2"));
+    }
+
+    @Test
+    void nonJsonOutputIsAClearError() {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok("Listing vhosts ...\nname\n/\n"));
+        HostException e = assertThrows(HostException.class,
+                () -> new Rabbitmqctl(h, Rabbitmqctl.Config.DEFAULT, null).rows(Call.of("list_vhosts")));
+        assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
+    }
+}
