@@ -4,7 +4,6 @@ import io.jstate.states.engine.Names;
 import io.jstate.states.engine.Plan;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Secrets;
-import io.jstate.states.engine.Source;
 import io.jstate.states.engine.SpecBinder;
 import io.jstate.states.engine.SpecException;
 import io.jstate.states.engine.StateRegistry;
@@ -59,7 +58,7 @@ public final class Compiler {
         for (String target : request.targets()) {
             if (target.equals(HIGHSTATE)) {
                 if (!TopFile.exists(renderer)) {
-                    throw new PlanException(new Source(null, TopFile.FILE, 0), null, "no " + TopFile.FILE + " in " + renderer.root());
+                    throw new PlanException(null, null, "no " + TopFile.FILE + " in " + renderer.root() + ": highstate needs one");
                 }
                 List<TopFile.Choice> chosen = TopFile.select(renderer, facts, request.nodegroups());
                 if (chosen.isEmpty()) throw TopFile.noMatch(renderer, request.minionId());
@@ -84,7 +83,7 @@ public final class Compiler {
             steps.add(new Step(index.get(d), d.id(), d.kind(), specs.get(d), d.at(), edges, d.options()));
         }
         Plan plan = new Plan(steps, new Secrets(pillar.secrets()));
-        return new Compiled(plan, renderer, pillar.data());
+        return new Compiled(plan, renderer, java.util.Collections.unmodifiableMap(pillar.data()));
     }
 
     /** Binds a state's arguments to its kind's spec; an argument error points at that argument's line. */

@@ -37,6 +37,11 @@ record Decl(Doc doc, int line, String id, String kind, int kindLine, Map<String,
         return doc.at(line);
     }
 
+    /** Where its kind is written: several kinds can share one id line. */
+    Source kindAt() {
+        return doc.at(kindLine);
+    }
+
     String label() {
         return family() + " " + id + " (" + at() + ")";
     }

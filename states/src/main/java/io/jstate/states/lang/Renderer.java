@@ -5,6 +5,7 @@ import com.github.mustachejava.Code;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheException;
+import com.github.mustachejava.MustacheNotFoundException;
 import com.github.mustachejava.MustacheResolver;
 import com.github.mustachejava.TemplateContext;
 import com.github.mustachejava.reflect.AbstractObjectHandler;
@@ -146,6 +147,11 @@ public final class Renderer implements Templates {
     private static PlanException translate(RuntimeException e, String rel) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof PlanException pe) return pe;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MustacheNotFoundException nf) {
+                return new PlanException(new Source(null, rel, 0), null, "template or partial '" + nf.getName() + "' not found in the tree", e);
+            }
         }
         TemplateContext tc = null;
         String message = e.getMessage();

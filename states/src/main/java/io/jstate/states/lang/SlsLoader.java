@@ -82,7 +82,7 @@ final class SlsLoader {
     private void add(Decl d) {
         Decl before = byIdAndKind.putIfAbsent(d.id() + "\u0000" + d.kind(), d);
         if (before != null) {
-            throw new PlanException(d.at(), d.id(), d.kind() + " is declared twice: here and at " + before.at()
+            throw new PlanException(d.kindAt(), d.id(), d.kind() + " is declared twice: here and at " + before.kindAt()
                     + "; a state id names one state of each kind");
         }
         decls.add(d);

@@ -444,7 +444,7 @@ class CompilerTest {
     void theSameIdAndKindInTwoFilesNamesBothPlaces() throws IOException {
         write("states/a.sls", "include: [b]\n\nx:\n  test.nop: []\n");
         write("states/b.sls", "x:\n  test.nop: []\n");
-        contains(fails("a").getMessage(), "a.sls:3: state 'x': test.nop is declared twice: here and at b.sls:1");
+        contains(fails("a").getMessage(), "a.sls:4: state 'x': test.nop is declared twice: here and at b.sls:2");
     }
 
     @Test
