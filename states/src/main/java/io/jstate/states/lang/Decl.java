@@ -46,6 +46,17 @@ record Decl(Doc doc, int line, String id, String kind, int kindLine, Map<String,
         return family() + " " + id + " (" + at() + ")";
     }
 
+    // A declaration is one place in one file: identity, not the (large) argument values, tells two apart.
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
     @Override
     public String toString() {
         return kind + " " + id + " (" + at() + ")";

@@ -9,16 +9,18 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * A YAML file of a tree (SLS, top or pillar) after Mustache: its root node and how to name its
- * lines. YAML errors carry lines of the rendered text; when rendering kept the line count (the
- * usual case: values substituted in place) those are the source lines. When a section added or
- * removed lines they are not, and every message says so instead of pointing at the wrong line.
+ * lines. YAML carries lines of the rendered text. When rendering kept the line count (the usual
+ * case: values substituted in place) those are the source lines. When a section added or removed
+ * lines, lines before the first changed line and after the last one still map exactly; a line in
+ * between is reported as a line of the rendered text, and the message says so instead of pointing
+ * at the wrong line.
  *
- * @param sls     the SLS name, or null for top files
- * @param file    the path relative to the tree root
- * @param root    the document's root node, null for an empty file
- * @param shifted whether rendering changed the line count
+ * @param sls   the SLS name, or null for top files
+ * @param file  the path relative to the tree root
+ * @param root  the document's root node, null for an empty file
+ * @param lines how rendered lines map back to the source
  */
-record Doc(String sls, String file, Node root, boolean shifted) {
+record Doc(String sls, String file, Node root, LineMap lines) {
 
     static Doc load(Renderer renderer, String sls, String file) {
         String source;
@@ -28,16 +30,17 @@ record Doc(String sls, String file, Node root, boolean shifted) {
             throw new PlanException(new Source(sls, file, 0), null, "cannot read: " + e.getMessage(), e);
         }
         String rendered = renderer.render(file, null);
-        boolean shifted = lines(source) != lines(rendered);
+        LineMap lines = LineMap.of(source, rendered);
         try {
-            return new Doc(sls, file, Yaml12.parse(rendered), shifted);
+            return new Doc(sls, file, Yaml12.parse(rendered), lines);
         } catch (Yaml12.YamlError e) {
-            throw new Doc(sls, file, null, shifted).error(e.line, null, e.getMessage());
+            throw new Doc(sls, file, null, lines).error(e.line, null, e.getMessage());
         }
     }
 
+    /** Where a line of the rendered text is, in the source when that is known. */
     Source at(int line) {
-        return new Source(sls, file, line);
+        return new Source(sls, file, line > 0 ? lines.source(line) : line);
     }
 
     PlanException error(int line, String id, String message) {
@@ -49,13 +52,34 @@ record Doc(String sls, String file, Node root, boolean shifted) {
     }
 
     private String note(int line) {
-        return shifted && line > 0 ? " (line " + line + " of the rendered text: the template changes the line count)" : "";
+        return line > 0 && !lines.exact(line) ? " (line " + line + " of the rendered text: the template changes the line count above it)" : "";
     }
 
-    private static int lines(String s) {
-        int n = 1;
-        for (int i = 0; i < s.length(); i++) if (s.charAt(i) == '\n') n++;
-        if (s.endsWith("\n")) n--;
-        return n;
+    /**
+     * Rendered lines to source lines: the same where the counts agree, otherwise exact for the
+     * unchanged lines at the head and at the tail of the file.
+     */
+    record LineMap(int sourceCount, int renderedCount, int head, int tail) {
+        static LineMap of(String source, String rendered) {
+            String[] s = source.split("\n", -1);
+            String[] r = rendered.split("\n", -1);
+            if (s.length == r.length) return new LineMap(s.length, r.length, s.length, 0);
+            int max = Math.min(s.length, r.length);
+            int head = 0;
+            while (head < max && s[head].equals(r[head])) head++;
+            int tail = 0;
+            while (tail < max - head && s[s.length - 1 - tail].equals(r[r.length - 1 - tail])) tail++;
+            return new LineMap(s.length, r.length, head, tail);
+        }
+
+        boolean exact(int line) {
+            return sourceCount == renderedCount || line <= head || line > renderedCount - tail;
+        }
+
+        int source(int line) {
+            if (sourceCount == renderedCount || line <= head) return line;
+            if (line > renderedCount - tail) return line - (renderedCount - sourceCount);
+            return line;
+        }
     }
 }

@@ -353,7 +353,7 @@ class CompilerTest {
     }
 
     @Test
-    void errorsAfterALineChangingTemplateSayTheLineIsOfTheRenderedText() throws IOException {
+    void linesAfterALineChangingSectionStillMapToTheSource() throws IOException {
         write("states/app.sls", """
                 {{#grains.roles}}
                 {{.}}:
@@ -364,7 +364,23 @@ class CompilerTest {
                 """);
         PlanException e = assertThrows(PlanException.class,
                 () -> compile(Map.of("roles", List.of("a", "b", "c")), "ctl1", "app"));
-        contains(e.getMessage(), "app.sls:8: state 'broken': unknown state kind 'test.nope'", "rendered text");
+        assertEquals("app.sls:6: state 'broken': unknown state kind 'test.nope' (did you mean test.nop?)", e.getMessage());
+    }
+
+    @Test
+    void errorsInsideALineChangingSectionSayTheLineIsOfTheRenderedText() throws IOException {
+        write("states/app.sls", """
+                first:
+                  test.nop: []
+                {{#grains.roles}}
+                {{.}}:
+                  test.nope: []
+                {{/grains.roles}}
+                """);
+        PlanException e = assertThrows(PlanException.class,
+                () -> compile(Map.of("roles", List.of("a", "b", "c")), "ctl1", "app"));
+        assertEquals("app.sls:4: state 'a': unknown state kind 'test.nope' (did you mean test.nop?)"
+                + " (line 4 of the rendered text: the template changes the line count above it)", e.getMessage());
     }
 
     @Test
