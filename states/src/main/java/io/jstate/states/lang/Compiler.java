@@ -10,6 +10,7 @@ import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.Step;
 import io.jstate.states.target.Facts;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +84,7 @@ public final class Compiler {
             steps.add(new Step(index.get(d), d.id(), d.kind(), specs.get(d), d.at(), edges, d.options()));
         }
         Plan plan = new Plan(steps, new Secrets(pillar.secrets()));
-        return new Compiled(plan, renderer, java.util.Collections.unmodifiableMap(pillar.data()));
+        return new Compiled(plan, renderer, Collections.unmodifiableMap(pillar.data()));
     }
 
     /** Binds a state's arguments to its kind's spec; an argument error points at that argument's line. */

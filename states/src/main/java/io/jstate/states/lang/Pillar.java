@@ -1,5 +1,6 @@
 package io.jstate.states.lang;
 
+import io.jstate.states.engine.Names;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Source;
 import io.jstate.states.target.Facts;
@@ -54,7 +55,7 @@ final class Pillar {
         }
         if (file == null) {
             throw new PlanException(at, null, "pillar SLS '" + sls + "' not found: no " + path + ".sls or " + path + "/init.sls in "
-                    + renderer.root() + io.jstate.states.engine.Names.didYouMean(sls, SlsLoader.available(renderer.root())));
+                    + renderer.root() + Names.didYouMean(sls, SlsLoader.available(renderer.root())));
         }
         if (!loaded.add(file)) return;
         Doc doc = Doc.load(renderer, sls, file);

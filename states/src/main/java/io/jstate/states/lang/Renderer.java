@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,7 +56,7 @@ public final class Renderer implements Templates {
      */
     public Renderer(Path root, Map<String, Object> context) {
         this.root = root.toAbsolutePath().normalize();
-        this.context = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(context));
+        this.context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
         this.factory = new Factory(this.root);
     }
 
