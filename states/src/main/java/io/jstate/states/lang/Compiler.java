@@ -1,6 +1,22 @@
 package io.jstate.states.lang;
 
+import io.jstate.states.engine.Names;
+import io.jstate.states.engine.Plan;
+import io.jstate.states.engine.PlanException;
+import io.jstate.states.engine.Secrets;
+import io.jstate.states.engine.SpecBinder;
+import io.jstate.states.engine.SpecException;
 import io.jstate.states.engine.StateRegistry;
+import io.jstate.states.engine.Step;
+import io.jstate.states.target.Facts;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns a state tree into a {@link io.jstate.states.engine.Plan}: pillar, top file, includes,
@@ -8,6 +24,9 @@ import io.jstate.states.engine.StateRegistry;
  * {@link io.jstate.states.engine.PlanException} naming file, line and id, raised before anything runs.
  */
 public final class Compiler {
+    /** The target that stands for the top file's choice of SLS files. */
+    public static final String HIGHSTATE = "highstate";
+
     private final StateRegistry registry;
 
     public Compiler(StateRegistry registry) {
@@ -15,6 +34,74 @@ public final class Compiler {
     }
 
     public Compiled compile(CompileRequest request) {
-        throw new IllegalStateException("compiler not built yet");
+        Map<String, Object> minion = Map.of("id", request.minionId());
+
+        Pillar.Result pillar = new Pillar.Result(Map.of(), List.of());
+        if (request.pillarRoot() != null) {
+            Map<String, Object> pillarContext = new LinkedHashMap<>();
+            pillarContext.put("grains", request.grains());
+            pillarContext.put("minion", minion);
+            // I@ targets in the pillar's own top file see an empty pillar: it is what is being built.
+            Facts facts = new Facts(request.minionId(), request.grains(), Map.of());
+            pillar = Pillar.compile(new Renderer(request.pillarRoot(), pillarContext), facts, request.nodegroups());
+        }
+
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("grains", request.grains());
+        context.put("pillar", pillar.data());
+        context.put("minion", minion);
+        context.put("peers", request.peers());
+        Renderer renderer = new Renderer(request.stateRoot(), context);
+
+        SlsLoader loader = new SlsLoader(renderer);
+        Facts facts = new Facts(request.minionId(), request.grains(), pillar.data());
+        if (request.targets().isEmpty()) throw new PlanException(null, null, "nothing to apply: give SLS names or " + HIGHSTATE);
+        for (String target : request.targets()) {
+            if (target.equals(HIGHSTATE)) {
+                if (!TopFile.exists(renderer)) {
+                    throw new PlanException(null, null, "no " + TopFile.FILE + " in " + renderer.root() + ": highstate needs one");
+                }
+                List<TopFile.Choice> chosen = TopFile.select(renderer, facts, request.nodegroups());
+                if (chosen.isEmpty()) throw TopFile.noMatch(renderer, request.minionId());
+                for (TopFile.Choice c : chosen) loader.load(c.sls(), null, c.at());
+            } else {
+                loader.load(target, null, null);
+            }
+        }
+
+        List<Decl> decls = loader.decls();
+        Map<Decl, Record> specs = new HashMap<>();
+        for (Decl d : decls) specs.put(d, bind(d));
+
+        Graph graph = new Graph(decls, families()).resolve(loader.docs().keySet());
+        List<Decl> order = graph.order();
+        Map<Decl, Integer> index = new HashMap<>();
+        for (int i = 0; i < order.size(); i++) index.put(order.get(i), i);
+        List<Step> steps = new ArrayList<>(order.size());
+        for (Decl d : order) {
+            List<Step.Edge> edges = new ArrayList<>();
+            for (Graph.Dep dep : graph.deps(d)) edges.add(new Step.Edge(dep.type(), index.get(dep.target())));
+            steps.add(new Step(index.get(d), d.id(), d.kind(), specs.get(d), d.at(), edges, d.options()));
+        }
+        Plan plan = new Plan(steps, new Secrets(pillar.secrets()));
+        return new Compiled(plan, renderer, Collections.unmodifiableMap(pillar.data()));
+    }
+
+    /** Binds a state's arguments to its kind's spec; an argument error points at that argument's line. */
+    private Record bind(Decl d) {
+        StateRegistry.Kind kind = registry.find(d.kind()).orElseThrow(() -> d.doc().error(d.kindLine(), d.id(),
+                "unknown state kind '" + d.kind() + "'" + Names.didYouMean(d.kind(), registry.names())));
+        try {
+            return SpecBinder.bind(kind.specType(), d.id(), d.args());
+        } catch (SpecException e) {
+            Integer line = e.argument() == null ? null : d.argLines().get(e.argument());
+            throw d.doc().error(line == null ? d.kindLine() : line, d.id(), d.kind() + ": " + e.getMessage());
+        }
+    }
+
+    private Set<String> families() {
+        Set<String> out = new TreeSet<>();
+        for (String k : registry.names()) out.add(k.substring(0, k.indexOf('.')));
+        return out;
     }
 }

@@ -1,0 +1,44 @@
+package io.jstate.states.lang;
+
+import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Env;
+import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateRegistry;
+import java.util.List;
+import java.util.Map;
+
+/** State kinds that exist only for compiler tests: they bind specs like real kinds and do nothing. */
+final class TestKinds {
+    private TestKinds() {}
+
+    /** test.nop: a spec with a few argument shapes; {@code port} must be positive. */
+    record Nop(String name, String mode, Integer port, Map<String, Object> settings, List<String> items) {
+        Nop {
+            if (port != null && port <= 0) throw new IllegalArgumentException("port must be positive");
+        }
+    }
+
+    /** svc.running: a second family, for {family: ref} requisites. */
+    record Svc(String name, boolean enable) {}
+
+    static StateRegistry registry() {
+        return StateRegistry.builder()
+                .register("test.nop", Nop.class, env -> new Noop<>(Nop.class, env))
+                .register("test.config", Nop.class, env -> new Noop<>(Nop.class, env))
+                .register("svc.running", Svc.class, env -> new Noop<>(Svc.class, env))
+                .build();
+    }
+
+    private record Noop<S extends Record>(Class<S> specType, Env env) implements State<S> {
+        @Override
+        public Drift check(S spec) {
+            return Drift.NONE;
+        }
+
+        @Override
+        public Applied apply(S spec, Drift drift) {
+            return Applied.NONE;
+        }
+    }
+}
