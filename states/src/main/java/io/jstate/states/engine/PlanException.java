@@ -7,17 +7,29 @@ package io.jstate.states.engine;
 public class PlanException extends RuntimeException {
     private final Source at;
     private final String id;
+    private final String detail;
 
     public PlanException(Source at, String id, String message) {
         super(format(at, id, message));
         this.at = at;
         this.id = id;
+        this.detail = message;
     }
 
     public PlanException(Source at, String id, String message, Throwable cause) {
         super(format(at, id, message), cause);
         this.at = at;
         this.id = id;
+        this.detail = message;
+    }
+
+    /**
+     * This error with every secret masked; the cause is dropped when anything was masked, since
+     * its message may quote the same text.
+     */
+    public PlanException redacted(Secrets secrets) {
+        String masked = secrets.redact(detail);
+        return masked.equals(detail) ? this : new PlanException(at, id, masked);
     }
 
     public Source at() {

@@ -46,6 +46,16 @@ public final class Compiler {
             pillar = Pillar.compile(new Renderer(request.pillarRoot(), pillarContext), facts, request.nodegroups());
         }
 
+        Secrets secrets = new Secrets(pillar.secrets());
+        try {
+            return compile(request, minion, pillar, secrets);
+        } catch (PlanException e) {
+            // An error past this point may quote rendered text or an argument's value, and so a secret.
+            throw e.redacted(secrets);
+        }
+    }
+
+    private Compiled compile(CompileRequest request, Map<String, Object> minion, Pillar.Result pillar, Secrets secrets) {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("grains", request.grains());
         context.put("pillar", pillar.data());
@@ -83,7 +93,7 @@ public final class Compiler {
             for (Graph.Dep dep : graph.deps(d)) edges.add(new Step.Edge(dep.type(), index.get(dep.target())));
             steps.add(new Step(index.get(d), d.id(), d.kind(), specs.get(d), d.at(), edges, d.options()));
         }
-        Plan plan = new Plan(steps, new Secrets(pillar.secrets()));
+        Plan plan = new Plan(steps, secrets);
         return new Compiled(plan, renderer, Collections.unmodifiableMap(pillar.data()));
     }
 

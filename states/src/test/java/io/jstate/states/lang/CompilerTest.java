@@ -554,4 +554,14 @@ class CompilerTest {
         write("states/app.sls", "a:\n  test.nop:\n    - mode: !secret x\n");
         contains(fails("app").getMessage(), "app.sls:3", "only allowed in pillar");
     }
+
+    @Test
+    void compileErrorsNeverQuoteASecret() throws IOException {
+        write("pillar/top.sls", "base:\n  '*':\n    - db\n");
+        write("pillar/db.sls", "db:\n  password: !secret hunter2-very-secret\n");
+        write("states/app.sls", "db:\n  test.nop:\n    - port: {{pillar.db.password}}\n");
+        PlanException e = fails("app");
+        contains(e.getMessage(), "app.sls:3", "state 'db'", "port", "<redacted>");
+        assertTrue(!e.getMessage().contains("hunter2"), e.getMessage());
+    }
 }
