@@ -55,10 +55,6 @@ class ApplyCommandTest {
             host = env.host();
         }
 
-        @Override
-        public Class<Spec> specType() {
-            return Spec.class;
-        }
 
         @Override
         public Drift check(Spec spec) {

@@ -9,12 +9,9 @@ package io.jstate.states.engine;
  * again after {@code apply} to prove the drift is gone (unless {@link #recheck} says the state
  * cannot be re-observed, as for a command).
  *
- * @param <S> the spec record, bound from SLS arguments by {@link SpecBinder}
+ * @param <S> the spec record, bound from SLS arguments by {@link SpecBinder}; the registry holds its type
  */
 public interface State<S extends Record> {
-
-    /** The record type whose components are this state's arguments. */
-    Class<S> specType();
 
     /** Observes; never mutates (the engine gives it a read-only host). */
     Drift check(S spec) throws Exception;

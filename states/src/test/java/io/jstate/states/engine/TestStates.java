@@ -23,10 +23,6 @@ final class TestStates {
             this.host = env.host();
         }
 
-        @Override
-        public Class<Spec> specType() {
-            return Spec.class;
-        }
 
         @Override
         public Drift check(Spec spec) {
@@ -55,10 +51,6 @@ final class TestStates {
             this.host = env.host();
         }
 
-        @Override
-        public Class<Spec> specType() {
-            return Spec.class;
-        }
 
         private Path pid(Spec spec) {
             return Path.of("/run/" + spec.name() + ".pid");
@@ -129,10 +121,6 @@ final class TestStates {
             return scripts.computeIfAbsent(spec.name(), k -> new Script());
         }
 
-        @Override
-        public Class<Spec> specType() {
-            return Spec.class;
-        }
 
         @Override
         public Drift check(Spec spec) throws Exception {

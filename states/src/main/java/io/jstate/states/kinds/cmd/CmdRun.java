@@ -60,10 +60,6 @@ public final class CmdRun implements Watchable<CmdRun.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

@@ -29,10 +29,6 @@ public final class FileAbsent implements State<FileAbsent.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

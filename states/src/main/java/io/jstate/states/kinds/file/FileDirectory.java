@@ -41,10 +41,6 @@ public final class FileDirectory implements State<FileDirectory.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

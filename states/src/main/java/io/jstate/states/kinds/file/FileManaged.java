@@ -67,10 +67,6 @@ public final class FileManaged implements State<FileManaged.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

@@ -37,10 +37,6 @@ public final class FileSymlink implements State<FileSymlink.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

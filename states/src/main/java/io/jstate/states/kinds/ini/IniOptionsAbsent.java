@@ -64,10 +64,6 @@ public final class IniOptionsAbsent implements State<IniOptionsAbsent.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

@@ -83,10 +83,6 @@ public final class IniOptionsPresent implements State<IniOptionsPresent.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

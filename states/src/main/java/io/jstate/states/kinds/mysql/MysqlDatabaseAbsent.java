@@ -43,10 +43,6 @@ public final class MysqlDatabaseAbsent implements State<MysqlDatabaseAbsent.Spec
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

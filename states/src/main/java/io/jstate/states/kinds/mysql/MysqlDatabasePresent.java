@@ -47,10 +47,6 @@ public final class MysqlDatabasePresent implements State<MysqlDatabasePresent.Sp
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

@@ -152,10 +152,6 @@ public final class MysqlGrantsPresent implements State<MysqlGrantsPresent.Spec> 
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

@@ -75,10 +75,6 @@ public final class MysqlUserPresent implements State<MysqlUserPresent.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

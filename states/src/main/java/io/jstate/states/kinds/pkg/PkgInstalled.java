@@ -88,10 +88,6 @@ public final class PkgInstalled implements State<PkgInstalled.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

@@ -44,10 +44,6 @@ public final class PkgRemoved implements State<PkgRemoved.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

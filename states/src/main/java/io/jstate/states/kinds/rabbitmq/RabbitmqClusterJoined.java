@@ -56,10 +56,6 @@ public final class RabbitmqClusterJoined implements State<RabbitmqClusterJoined.
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

@@ -54,10 +54,6 @@ public final class RabbitmqPolicyPresent implements State<RabbitmqPolicyPresent.
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

@@ -97,10 +97,6 @@ public final class RabbitmqUserPresent implements State<RabbitmqUserPresent.Spec
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

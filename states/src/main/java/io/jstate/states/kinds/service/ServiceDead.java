@@ -27,10 +27,6 @@ public final class ServiceDead implements State<ServiceDead.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

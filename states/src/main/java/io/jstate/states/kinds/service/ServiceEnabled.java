@@ -20,10 +20,6 @@ public final class ServiceEnabled implements State<ServiceEnabled.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

@@ -39,10 +39,6 @@ public final class ServiceRunning implements Watchable<ServiceRunning.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

@@ -72,10 +72,6 @@ public final class HostPresent implements State<HostPresent.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

@@ -41,10 +41,6 @@ public final class SysctlPresent implements State<SysctlPresent.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

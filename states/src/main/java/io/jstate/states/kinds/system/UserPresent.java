@@ -59,10 +59,6 @@ public final class UserPresent implements State<UserPresent.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {

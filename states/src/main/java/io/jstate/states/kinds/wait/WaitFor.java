@@ -77,10 +77,6 @@ public final class WaitFor implements State<WaitFor.Spec> {
         this.env = env;
     }
 
-    @Override
-    public Class<Spec> specType() {
-        return Spec.class;
-    }
 
     @Override
     public Drift check(Spec spec) {
