@@ -23,7 +23,6 @@ final class TestStates {
             this.host = env.host();
         }
 
-
         @Override
         public Drift check(Spec spec) {
             Path p = Path.of(spec.name());
@@ -120,7 +119,6 @@ final class TestStates {
         Script script(Spec spec) {
             return scripts.computeIfAbsent(spec.name(), k -> new Script());
         }
-
 
         @Override
         public Drift check(Spec spec) throws Exception {

@@ -60,7 +60,6 @@ public final class CmdRun implements Watchable<CmdRun.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         return done(spec) ? Drift.NONE : Drift.of(Change.of("command", null, spec.name()));

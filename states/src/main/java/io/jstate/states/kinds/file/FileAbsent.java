@@ -29,7 +29,6 @@ public final class FileAbsent implements State<FileAbsent.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         Optional<FileInfo> info = env.host().stat(spec.path());

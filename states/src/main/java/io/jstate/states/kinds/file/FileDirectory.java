@@ -41,7 +41,6 @@ public final class FileDirectory implements State<FileDirectory.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         Path dir = FileTarget.follow(env.host(), spec.path());

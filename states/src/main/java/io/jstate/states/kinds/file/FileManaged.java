@@ -67,7 +67,6 @@ public final class FileManaged implements State<FileManaged.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         FileTarget file = FileTarget.observe(env.host(), spec.path());

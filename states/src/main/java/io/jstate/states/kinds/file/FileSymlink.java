@@ -37,7 +37,6 @@ public final class FileSymlink implements State<FileSymlink.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         Optional<FileInfo> info = env.host().stat(spec.path());

@@ -64,7 +64,6 @@ public final class IniOptionsAbsent implements State<IniOptionsAbsent.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         FileTarget file = FileTarget.observe(env.host(), spec.path());

@@ -83,7 +83,6 @@ public final class IniOptionsPresent implements State<IniOptionsPresent.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         FileTarget file = FileTarget.observe(env.host(), spec.path());

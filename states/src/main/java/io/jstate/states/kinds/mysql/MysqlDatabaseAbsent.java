@@ -43,7 +43,6 @@ public final class MysqlDatabaseAbsent implements State<MysqlDatabaseAbsent.Spec
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         boolean exists = !spec.connection().query(env.host(),

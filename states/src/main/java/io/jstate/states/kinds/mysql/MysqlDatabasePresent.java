@@ -47,7 +47,6 @@ public final class MysqlDatabasePresent implements State<MysqlDatabasePresent.Sp
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         List<List<String>> rows = spec.connection().query(env.host(),

@@ -152,7 +152,6 @@ public final class MysqlGrantsPresent implements State<MysqlGrantsPresent.Spec> 
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         Held held = held(spec);

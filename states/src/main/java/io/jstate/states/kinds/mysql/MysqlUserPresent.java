@@ -75,7 +75,6 @@ public final class MysqlUserPresent implements State<MysqlUserPresent.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         List<List<String>> rows = spec.connection().query(env.host(),

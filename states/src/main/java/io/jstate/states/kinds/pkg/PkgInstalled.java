@@ -88,7 +88,6 @@ public final class PkgInstalled implements State<PkgInstalled.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         PackageBackend backend = PackageBackends.select(env);

@@ -44,7 +44,6 @@ public final class PkgRemoved implements State<PkgRemoved.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         Map<String, Installed> have = PackageBackends.select(env).installed(spec.names());

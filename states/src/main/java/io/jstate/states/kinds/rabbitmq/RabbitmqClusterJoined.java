@@ -56,7 +56,6 @@ public final class RabbitmqClusterJoined implements State<RabbitmqClusterJoined.
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         if (spec.clusterNode().equals(spec.node())) return Drift.NONE;

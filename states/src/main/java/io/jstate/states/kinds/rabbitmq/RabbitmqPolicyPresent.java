@@ -54,7 +54,6 @@ public final class RabbitmqPolicyPresent implements State<RabbitmqPolicyPresent.
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         Optional<Map<String, Object>> have = find(Rabbitmqctl.of(env, spec.node()), spec);

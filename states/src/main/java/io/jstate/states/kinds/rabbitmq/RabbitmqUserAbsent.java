@@ -29,7 +29,6 @@ public final class RabbitmqUserAbsent implements State<RabbitmqUserAbsent.Spec> 
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         return find(Rabbitmqctl.of(env, spec.node()), spec.name()).isPresent()

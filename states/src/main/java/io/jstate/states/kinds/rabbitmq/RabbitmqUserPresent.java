@@ -97,7 +97,6 @@ public final class RabbitmqUserPresent implements State<RabbitmqUserPresent.Spec
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         Rabbitmqctl ctl = Rabbitmqctl.of(env, spec.node());

@@ -27,7 +27,6 @@ public final class RabbitmqVhostPresent implements State<RabbitmqVhostPresent.Sp
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         boolean present = Rabbitmqctl.of(env, spec.node()).rows(Call.of("list_vhosts", "name")).stream()

@@ -27,7 +27,6 @@ public final class ServiceDead implements State<ServiceDead.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         ServiceBackend b = ServiceBackends.select(env);

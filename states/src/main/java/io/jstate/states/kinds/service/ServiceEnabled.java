@@ -20,7 +20,6 @@ public final class ServiceEnabled implements State<ServiceEnabled.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         return new Drift(ServiceRunning.enableDrift(ServiceBackends.select(env), spec.name(), true));

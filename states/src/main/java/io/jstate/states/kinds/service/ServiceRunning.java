@@ -39,7 +39,6 @@ public final class ServiceRunning implements Watchable<ServiceRunning.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         ServiceBackend b = ServiceBackends.select(env);

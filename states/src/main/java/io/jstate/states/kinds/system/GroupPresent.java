@@ -31,7 +31,6 @@ public final class GroupPresent implements State<GroupPresent.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         Optional<List<String>> entry = Getent.lookup(env.host(), "group", spec.name());

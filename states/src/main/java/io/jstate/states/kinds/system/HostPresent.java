@@ -72,7 +72,6 @@ public final class HostPresent implements State<HostPresent.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         return new Drift(edit(current(), spec.ip(), spec.hostnames()).changes());

@@ -41,7 +41,6 @@ public final class SysctlPresent implements State<SysctlPresent.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         List<Change> changes = new ArrayList<>();

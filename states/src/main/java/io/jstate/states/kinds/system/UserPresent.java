@@ -59,7 +59,6 @@ public final class UserPresent implements State<UserPresent.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         Optional<List<String>> entry = Getent.lookup(env.host(), "passwd", spec.name());

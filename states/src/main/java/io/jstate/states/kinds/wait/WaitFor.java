@@ -77,7 +77,6 @@ public final class WaitFor implements State<WaitFor.Spec> {
         this.env = env;
     }
 
-
     @Override
     public Drift check(Spec spec) {
         return met(spec) ? Drift.NONE : Drift.of(Change.of(spec.condition(), "not met", "met"));
