@@ -14,10 +14,20 @@ import java.util.Map;
  * @param peers      the other minions of the target (id, addresses, roles, connected); empty when masterless
  * @param targets    {@code ["highstate"]} for the top file, or SLS names
  * @param nodegroups named targets usable as N@name in top files
+ * @param pillarData the pillar already compiled (what a minion receives from the master); at most
+ *                   one of {@code pillarRoot} and {@code pillarData} is given
  */
 public record CompileRequest(Path stateRoot, Path pillarRoot, Map<String, Object> grains, String minionId,
-                             List<Map<String, Object>> peers, List<String> targets, Map<String, String> nodegroups) {
+                             List<Map<String, Object>> peers, List<String> targets, Map<String, String> nodegroups,
+                             PillarData pillarData) {
+
+    public CompileRequest(Path stateRoot, Path pillarRoot, Map<String, Object> grains, String minionId,
+                          List<Map<String, Object>> peers, List<String> targets, Map<String, String> nodegroups) {
+        this(stateRoot, pillarRoot, grains, minionId, peers, targets, nodegroups, null);
+    }
+
     public CompileRequest {
+        if (pillarRoot != null && pillarData != null) throw new IllegalArgumentException("give a pillar tree or pillar data, not both");
         grains = grains == null ? Map.of() : grains;
         peers = peers == null ? List.of() : List.copyOf(peers);
         targets = List.copyOf(targets);

@@ -4,6 +4,8 @@ import io.jstate.states.engine.Names;
 import io.jstate.states.engine.Plan;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Secrets;
+import io.jstate.states.engine.UsesTemplates;
+import java.nio.file.Path;
 import io.jstate.states.engine.SpecBinder;
 import io.jstate.states.engine.SpecException;
 import io.jstate.states.engine.StateRegistry;
@@ -36,15 +38,9 @@ public final class Compiler {
     public Compiled compile(CompileRequest request) {
         Map<String, Object> minion = Map.of("id", request.minionId());
 
-        Pillar.Result pillar = new Pillar.Result(Map.of(), List.of());
-        if (request.pillarRoot() != null) {
-            Map<String, Object> pillarContext = new LinkedHashMap<>();
-            pillarContext.put("grains", request.grains());
-            pillarContext.put("minion", minion);
-            // I@ targets in the pillar's own top file see an empty pillar: it is what is being built.
-            Facts facts = new Facts(request.minionId(), request.grains(), Map.of());
-            pillar = Pillar.compile(new Renderer(request.pillarRoot(), pillarContext), facts, request.nodegroups());
-        }
+        PillarData pillar = request.pillarData() != null ? request.pillarData()
+                : request.pillarRoot() != null ? pillar(request.pillarRoot(), request.minionId(), request.grains(), request.nodegroups())
+                : PillarData.EMPTY;
 
         Secrets secrets = new Secrets(pillar.secrets());
         try {
@@ -55,7 +51,20 @@ public final class Compiler {
         }
     }
 
-    private Compiled compile(CompileRequest request, Map<String, Object> minion, Pillar.Result pillar, Secrets secrets) {
+    /**
+     * One minion's pillar from a pillar tree: its top file, Mustache with the minion's grains, YAML,
+     * deep merge. The master uses this to send each minion its own slice only.
+     */
+    public static PillarData pillar(Path pillarRoot, String minionId, Map<String, Object> grains, Map<String, String> nodegroups) {
+        Map<String, Object> pillarContext = new LinkedHashMap<>();
+        pillarContext.put("grains", grains);
+        pillarContext.put("minion", Map.of("id", minionId));
+        // I@ targets in the pillar's own top file see an empty pillar: it is what is being built.
+        Facts facts = new Facts(minionId, grains, Map.of());
+        return Pillar.compile(new Renderer(pillarRoot, pillarContext), facts, nodegroups);
+    }
+
+    private Compiled compile(CompileRequest request, Map<String, Object> minion, PillarData pillar, Secrets secrets) {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("grains", request.grains());
         context.put("pillar", pillar.data());
@@ -81,7 +90,11 @@ public final class Compiler {
 
         List<Decl> decls = loader.decls();
         Map<Decl, Record> specs = new HashMap<>();
-        for (Decl d : decls) specs.put(d, bind(d));
+        for (Decl d : decls) {
+            Record spec = bind(d);
+            prepareTemplates(d, spec, renderer);
+            specs.put(d, spec);
+        }
 
         Graph graph = new Graph(decls, families()).resolve(loader.docs().keySet());
         List<Decl> order = graph.order();
@@ -94,7 +107,23 @@ public final class Compiler {
             steps.add(new Step(index.get(d), d.id(), d.kind(), specs.get(d), d.at(), edges, d.options()));
         }
         Plan plan = new Plan(steps, secrets);
-        return new Compiled(plan, renderer, Collections.unmodifiableMap(pillar.data()));
+        return new Compiled(plan, renderer, Collections.unmodifiableMap(pillar.data()), renderer.used());
+    }
+
+    /**
+     * Reads or renders every template a state names, now, so that a missing template or variable
+     * stops the run before its first state rather than in the middle of it.
+     */
+    private static void prepareTemplates(Decl d, Record spec, Renderer renderer) {
+        if (!(spec instanceof UsesTemplates uses)) return;
+        for (UsesTemplates.TemplateUse t : uses.templates()) {
+            try {
+                if (t.render()) renderer.render(t.source(), t.context());
+                else renderer.raw(t.source());
+            } catch (PlanException e) {
+                throw d.doc().error(d.kindLine(), d.id(), d.kind() + " template " + e.getMessage());
+            }
+        }
     }
 
     /** Binds a state's arguments to its kind's spec; an argument error points at that argument's line. */

@@ -34,14 +34,12 @@ final class Pillar {
         this.renderer = renderer;
     }
 
-    record Result(Map<String, Object> data, List<String> secrets) {}
-
-    static Result compile(Renderer renderer, Facts facts, Map<String, String> nodegroups) {
+    static PillarData compile(Renderer renderer, Facts facts, Map<String, String> nodegroups) {
         Pillar p = new Pillar(renderer);
         if (TopFile.exists(renderer)) {
             for (TopFile.Choice c : TopFile.select(renderer, facts, nodegroups)) p.load(SlsLoader.absolute(c.sls(), null, c.at()), c.at());
         }
-        return new Result(p.data, List.copyOf(p.secrets));
+        return new PillarData(p.data, p.secrets);
     }
 
     private void load(String sls, Source at) {

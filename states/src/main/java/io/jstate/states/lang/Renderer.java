@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Strict Mustache over one tree of files (the state tree, or the pillar tree). SLS files, pillar
@@ -49,6 +50,7 @@ public final class Renderer implements Templates {
     private final Path root;
     private final Map<String, Object> context;
     private final Factory factory;
+    private final Set<String> used = java.util.Collections.synchronizedSet(new java.util.TreeSet<>());
 
     /**
      * @param root    the tree templates are read from
@@ -57,7 +59,17 @@ public final class Renderer implements Templates {
     public Renderer(Path root, Map<String, Object> context) {
         this.root = root.toAbsolutePath().normalize();
         this.context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
-        this.factory = new Factory(this.root);
+        this.factory = new Factory(this.root, used);
+    }
+
+    /**
+     * Every file of the tree this renderer has read so far (SLS, top, templates, partials), as
+     * paths from the root: what a minion needs to be sent to compile and run the same plan.
+     */
+    public Set<String> used() {
+        synchronized (used) {
+            return Set.copyOf(used);
+        }
     }
 
     public Path root() {
@@ -91,6 +103,7 @@ public final class Renderer implements Templates {
         String rel = relative(source);
         Path p = resolve(rel);
         if (p == null) throw notFound(rel);
+        used.add(rel);
         try {
             return Files.readAllBytes(p);
         } catch (IOException e) {
@@ -203,8 +216,8 @@ public final class Renderer implements Templates {
     private static final class Factory extends DefaultMustacheFactory {
         private final Path root;
 
-        Factory(Path root) {
-            super(new TreeResolver(root));
+        Factory(Path root, Set<String> used) {
+            super(new TreeResolver(root, used));
             this.root = root;
             setObjectHandler(new StrictHandler());
         }
@@ -229,11 +242,12 @@ public final class Renderer implements Templates {
         }
     }
 
-    private record TreeResolver(Path root) implements MustacheResolver {
+    private record TreeResolver(Path root, Set<String> used) implements MustacheResolver {
         @Override
         public Reader getReader(String name) {
             Path p = root.resolve(name).normalize();
             if (!p.startsWith(root) || !Files.isRegularFile(p)) return null;
+            used.add(root.relativize(p).toString().replace('\\', '/'));
             try {
                 return Files.newBufferedReader(p, StandardCharsets.UTF_8);
             } catch (IOException e) {

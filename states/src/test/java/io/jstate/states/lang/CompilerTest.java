@@ -564,4 +564,34 @@ class CompilerTest {
         contains(e.getMessage(), "app.sls:3", "state 'db'", "port", "<redacted>");
         assertTrue(!e.getMessage().contains("hunter2"), e.getMessage());
     }
+
+    @Test
+    void aMissingVariableInAStatesTemplateIsRefusedBeforeAnythingRuns() throws IOException {
+        write("states/app.sls", "ok:\n  test.nop: []\nconf:\n  test.template:\n    - source: app/app.conf.mustache\n    - context: {port: 80}\n");
+        write("states/app/app.conf.mustache", "port = {{port}}\nname = {{pillar.app.name}}\n");
+        PlanException e = fails("app");
+        contains(e.getMessage(), "app.sls:4", "state 'conf'", "app/app.conf.mustache:2", "missing variable 'pillar.app.name'");
+    }
+
+    @Test
+    void compiledListsTheTreeFilesThePlanUses() throws IOException {
+        write("states/top.sls", "base:\n  '*':\n    - app\n");
+        write("states/app/init.sls", "include:\n  - common\nconf:\n  test.template:\n    - source: jstate://app/app.conf.mustache\n");
+        write("states/common.sls", "c:\n  test.nop: []\n");
+        write("states/app/app.conf.mustache", "{{> app/header}}\nport = 1\n");
+        write("states/app/header.mustache", "# header\n");
+        write("states/unused.sls", "u:\n  test.nop: []\n");
+        Compiled c = compile("highstate");
+        assertEquals(java.util.Set.of("top.sls", "app/init.sls", "common.sls", "app/app.conf.mustache", "app/header.mustache"), c.files());
+    }
+
+    @Test
+    void pillarMayBeGivenAsDataWithItsSecrets() throws IOException {
+        write("states/app.sls", "db:\n  test.nop:\n    - mode: {{pillar.db.password}}\n");
+        PillarData given = new PillarData(Map.of("db", Map.of("password", "pw-from-master")), List.of("pw-from-master"));
+        Compiled c = new Compiler(TestKinds.registry()).compile(new CompileRequest(states(), null, Map.of(), "ctl1", List.of(),
+                List.of("app"), Map.of(), given));
+        assertEquals("pw-from-master", ((TestKinds.Nop) c.plan().steps().get(0).spec()).mode());
+        assertEquals(List.of("pw-from-master"), c.plan().secrets().values());
+    }
 }

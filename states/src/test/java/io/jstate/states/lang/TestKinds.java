@@ -5,6 +5,7 @@ import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
 import io.jstate.states.engine.StateRegistry;
+import io.jstate.states.engine.UsesTemplates;
 import java.util.List;
 import java.util.Map;
 
@@ -22,11 +23,20 @@ final class TestKinds {
     /** svc.running: a second family, for {family: ref} requisites. */
     record Svc(String name, boolean enable) {}
 
+    /** test.template: names a template of the tree, as file.managed does. */
+    record Tpl(String name, String source, Map<String, Object> context) implements UsesTemplates {
+        @Override
+        public List<TemplateUse> templates() {
+            return List.of(new TemplateUse(source, true, context == null ? Map.of() : context));
+        }
+    }
+
     static StateRegistry registry() {
         return StateRegistry.builder()
                 .register("test.nop", Nop.class, env -> new Noop<>(Nop.class, env))
                 .register("test.config", Nop.class, env -> new Noop<>(Nop.class, env))
                 .register("svc.running", Svc.class, env -> new Noop<>(Svc.class, env))
+                .register("test.template", Tpl.class, env -> new Noop<>(Tpl.class, env))
                 .build();
     }
 

@@ -4,10 +4,12 @@ import io.jstate.states.engine.Applied;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.UsesTemplates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,7 +36,8 @@ public final class FileManaged implements State<FileManaged.Spec> {
      * @param replace  false: only create the file when missing, never rewrite its content
      */
     public record Spec(String name, String source, String contents, Map<String, Object> context, String template,
-                       String mode, String user, String group, boolean makedirs, String dirMode, Boolean replace) {
+                       String mode, String user, String group, boolean makedirs, String dirMode, Boolean replace)
+            implements UsesTemplates {
         public Spec {
             FileTarget.absolute("name", name);
             if ((source == null) == (contents == null)) {
@@ -50,6 +53,11 @@ public final class FileManaged implements State<FileManaged.Spec> {
             Perms.parseMode("mode", mode);
             Perms.parseMode("dir_mode", dirMode);
             replace = replace == null ? Boolean.TRUE : replace;
+        }
+
+        @Override
+        public List<TemplateUse> templates() {
+            return source == null ? List.of() : List.of(new TemplateUse(source, template.equals("mustache"), context));
         }
 
         Path path() {
