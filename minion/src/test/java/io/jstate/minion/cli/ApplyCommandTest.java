@@ -95,7 +95,7 @@ class ApplyCommandTest {
     }
 
     private static Function<CompileRequest, Compiled> plan(Step... steps) {
-        return req -> new Compiled(new Plan(List.of(steps), new Secrets(List.of("s3cret"))), Templates.NONE, Map.of());
+        return req -> new Compiled(new Plan(List.of(steps), new Secrets(List.of("s3cret"))), Templates.NONE, Map.of(), java.util.Set.of());
     }
 
     private String[] args(String... extra) throws Exception {
