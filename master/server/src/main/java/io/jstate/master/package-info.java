@@ -1,0 +1,2 @@
+/** The jstate master: minion gateway, admin API, PKI and signing, targeting, jobs. */
+package io.jstate.master;
