@@ -1,7 +1,11 @@
 package io.jstate.minion.cli;
 
 import io.jstate.states.engine.Env;
+import io.jstate.minion.output.HumanOutput;
+import io.jstate.minion.output.JsonOutput;
+import io.jstate.minion.output.ProtoResults;
 import io.jstate.states.engine.PlanException;
+import io.jstate.states.engine.Secrets;
 import io.jstate.states.engine.RunListener;
 import io.jstate.states.engine.RunOptions;
 import io.jstate.states.engine.RunReport;
@@ -129,11 +133,12 @@ final class ApplyCommand implements Callable<Integer> {
         }
 
         Host host = root != null ? LocalHost.under(root) : LocalHost.system();
-        HumanOutput human = new HumanOutput(color, zone, compiled.plan().secrets());
+        Secrets secrets = compiled.plan().secrets();
+        HumanOutput human = new HumanOutput(color, zone);
         RunListener live = json ? RunListener.NONE : new RunListener() {
             @Override
             public void finished(StateResult result) {
-                out.print(human.state(result));
+                out.print(human.state(ProtoResults.state(result, secrets)));
                 out.flush();
             }
         };
@@ -141,7 +146,8 @@ final class ApplyCommand implements Callable<Integer> {
         Instant started = host.now();
         RunReport report = new Runner(registry, env, live, new RunOptions(Duration.ofSeconds(timeoutSeconds)))
                 .run(compiled.plan(), test);
-        out.print(json ? new JsonOutput(compiled.plan().secrets()).document(minion, started, report) : human.summary(minion, report));
+        io.jstate.proto.v1.RunReport wire = ProtoResults.report(report, secrets);
+        out.print(json ? new JsonOutput().document(minion, started, wire) : human.summary(minion, wire));
         out.flush();
         return ExitCodes.of(report);
     }

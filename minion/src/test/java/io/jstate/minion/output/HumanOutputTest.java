@@ -1,4 +1,4 @@
-package io.jstate.minion.cli;
+package io.jstate.minion.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +34,18 @@ class HumanOutputTest {
         return new StateResult(step, o, T0, Duration.ofNanos(12_345_678));
     }
 
-    private final HumanOutput plain = new HumanOutput(false, ZoneOffset.UTC, Secrets.NONE);
+    /** Formats engine results the way every caller does: through their protocol messages. */
+    record Fmt(HumanOutput out, Secrets secrets) {
+        String state(StateResult r) {
+            return out.state(ProtoResults.state(r, secrets));
+        }
+
+        String summary(String minion, RunReport r) {
+            return out.summary(minion, ProtoResults.report(r, secrets));
+        }
+    }
+
+    private final Fmt plain = new Fmt(new HumanOutput(false, ZoneOffset.UTC), Secrets.NONE);
 
     @Test
     void unchangedIsOneShortLine() {
@@ -113,7 +124,7 @@ class HumanOutputTest {
 
     @Test
     void coloursOnlyWhenAsked() {
-        HumanOutput coloured = new HumanOutput(true, ZoneOffset.UTC, Secrets.NONE);
+        Fmt coloured = new Fmt(new HumanOutput(true, ZoneOffset.UTC), Secrets.NONE);
         StateResult failed = result("x", "cmd.run", "x", new Failed("boom", null, null));
         assertTrue(coloured.state(failed).contains("\u001b[31m      Result:\u001b[0m \u001b[31mFailed\u001b[0m"), coloured.state(failed));
         assertFalse(plain.state(failed).contains("\u001b["));
@@ -152,7 +163,7 @@ class HumanOutputTest {
 
     @Test
     void secretNamesAreMasked() {
-        HumanOutput masked = new HumanOutput(false, ZoneOffset.UTC, new Secrets(List.of("pa55")));
+        Fmt masked = new Fmt(new HumanOutput(false, ZoneOffset.UTC), new Secrets(List.of("pa55")));
         assertTrue(masked.state(result("u", "mysql.user", "app:pa55", new Unchanged(null))).contains("Name: app:<redacted> -"));
     }
 }

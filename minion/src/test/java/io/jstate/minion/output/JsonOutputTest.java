@@ -1,7 +1,7 @@
-package io.jstate.minion.cli;
+package io.jstate.minion.output;
 
-import static io.jstate.minion.cli.HumanOutputTest.T0;
-import static io.jstate.minion.cli.HumanOutputTest.result;
+import static io.jstate.minion.output.HumanOutputTest.T0;
+import static io.jstate.minion.output.HumanOutputTest.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +40,7 @@ class JsonOutputTest {
                 result("db", "cmd.run", "db", new Failed("exited 1", List.of(), Map.of("stderr", "boom"))),
                 result("site", "file.managed", "/srv", new Skipped("requisite failed: cmd.run db", true))),
                 Duration.ofNanos(1_234_567_891), false);
-        String text = new JsonOutput(Secrets.NONE).document("ctl1", T0, report);
+        String text = new JsonOutput().document("ctl1", T0, ProtoResults.report(report, Secrets.NONE));
         JsonNode root = new ObjectMapper().readTree(text);
 
         assertEquals(List.of("minion", "test", "started", "duration_ms", "summary", "states"), keys(root));
@@ -91,7 +91,7 @@ class JsonOutputTest {
     @Test
     void aDryRunSaysSo() throws Exception {
         RunReport report = new RunReport(List.of(), Duration.ZERO, true);
-        JsonNode root = new ObjectMapper().readTree(new JsonOutput(Secrets.NONE).document("m", T0, report));
+        JsonNode root = new ObjectMapper().readTree(new JsonOutput().document("m", T0, ProtoResults.report(report, Secrets.NONE)));
         assertTrue(root.get("test").asBoolean());
         assertEquals(0, root.get("summary").get("total").asInt());
         assertTrue(root.get("states").isArray());
