@@ -1,0 +1,76 @@
+package io.jstate.master;
+
+import io.jstate.master.config.MasterConfig;
+import io.jstate.master.pki.Pki;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What happens before Quarkus starts: the configuration is read, the data dir made and, on first
+ * start, the PKI; then the Quarkus properties that point the admin API at those files are derived.
+ * The main class and the tests share it, so a test boots the master exactly as production does.
+ */
+public final class Bootstrap {
+    private Bootstrap() {}
+
+    /** Prepares the data dir of {@code configFile} and returns the properties Quarkus runs with. */
+    public static Map<String, String> prepare(Path configFile, PrintStream out) {
+        MasterConfig config = MasterConfig.load(configFile);
+        Path data = config.dataDir();
+        Path pkiDir = data.resolve("pki");
+        try {
+            Files.createDirectories(data);
+            if (!Files.isDirectory(pkiDir)) {
+                Files.createDirectories(pkiDir);
+                try {
+                    Files.setPosixFilePermissions(pkiDir, PosixFilePermissions.fromString("rwx------"));
+                } catch (UnsupportedOperationException e) {
+                    // Not a POSIX file system; the key files themselves are still written owner-only.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data dir " + data + ": " + e.getMessage(), e);
+        }
+        Pki pki;
+        if (Pki.exists(pkiDir)) {
+            pki = Pki.load(pkiDir);
+        } else {
+            Set<String> dns = new LinkedHashSet<>();
+            Set<InetAddress> ips = new LinkedHashSet<>();
+            Pki.serverNames(List.of(config.gateway().host(), config.admin().host()), config.tlsNames(), dns, ips);
+            pki = Pki.create(pkiDir, dns, ips);
+            out.println("jstate master: created the PKI in " + pkiDir);
+            out.println("  CA fingerprint:          " + pki.caFingerprint());
+            out.println("  signing key fingerprint: " + pki.signingFingerprint());
+            out.println("  pin them on minions as master_ca_fingerprint and master_signing_fingerprint");
+            out.println("  admin client certificate: " + pki.adminCert() + " and " + pki.adminKey() + " (root only)");
+        }
+        return quarkusProperties(configFile, config, pki);
+    }
+
+    static Map<String, String> quarkusProperties(Path configFile, MasterConfig config, Pki pki) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("jstate.config", configFile.toAbsolutePath().toString());
+        p.put("quarkus.tls.admin.key-store.pem.0.cert", pki.serverCert().toString());
+        p.put("quarkus.tls.admin.key-store.pem.0.key", pki.serverKey().toString());
+        // Only the admin certificate itself is trusted on this port: minion certificates come from the
+        // same CA, and must not open the admin API.
+        p.put("quarkus.tls.admin.trust-store.pem.certs", pki.adminCert().toString());
+        p.put("quarkus.http.tls-configuration-name", "admin");
+        p.put("quarkus.http.host", config.admin().host());
+        p.put("quarkus.http.ssl-port", String.valueOf(config.admin().port()));
+        p.put("quarkus.http.test-ssl-port", String.valueOf(config.admin().port()));
+        p.put("quarkus.http.insecure-requests", "disabled");
+        return p;
+    }
+}

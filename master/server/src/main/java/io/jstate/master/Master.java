@@ -1,0 +1,160 @@
+package io.jstate.master;
+
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.jstate.master.config.MasterConfig;
+import io.jstate.master.gateway.Connections;
+import io.jstate.master.gateway.GatewayService;
+import io.jstate.master.gateway.PeerAuth;
+import io.jstate.master.jobs.JobStore;
+import io.jstate.master.jobs.Jobs;
+import io.jstate.master.keys.Keys;
+import io.jstate.master.pki.Pki;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The master's parts wired together, without Quarkus: key store, connections, job store, jobs and
+ * the gateway service. Quarkus holds one in a bean; tests build one over a temporary data dir and
+ * serve its gateway from any {@link ServerBuilder}, the in-process one included.
+ */
+public final class Master implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Master.class.getName());
+    /** Largest message a minion may send: a final result with diffs can be big, but not unbounded. */
+    static final int MAX_INBOUND = 16 * 1024 * 1024;
+
+    /** Intervals, shortened by tests. */
+    public record Timings(Duration heartbeat, Duration deadAfter) {
+        public static final Timings DEFAULT = new Timings(Duration.ofSeconds(10), Duration.ofSeconds(30));
+    }
+
+    private final MasterConfig config;
+    private final Pki pki;
+    private final Keys keys;
+    private final Connections connections;
+    private final JobStore store;
+    private final Jobs jobs;
+    private final GatewayService gateway;
+    private final ScheduledExecutorService timer;
+    private final Clock clock;
+    private Server server;
+
+    private Master(MasterConfig config, Clock clock, Timings timings) {
+        this.config = config;
+        this.clock = clock;
+        Path data = config.dataDir();
+        this.pki = Pki.load(data.resolve("pki"));
+        this.timer = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "jstate-master-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.keys = new Keys(data.resolve("keys"), pki, clock);
+        this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter());
+        this.store = new JobStore(data.resolve("jobs"));
+        this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout()),
+                keys, connections, store, pki, timer, clock);
+        this.gateway = new GatewayService(keys, pki, connections, jobs, config.enrollmentToken(), config.enrollPerMinute(), System::nanoTime);
+        keys.onRevoked(id -> {
+            if (keys.find(id).isEmpty()) connections.forget(id);
+            else connections.cut(id, Status.PERMISSION_DENIED.withDescription("the key of '" + id + "' was rejected"));
+        });
+    }
+
+    /** Opens the master over an existing data dir (PKI made by {@link Bootstrap}); starts its timers. */
+    public static Master open(MasterConfig config, Clock clock, Timings timings) {
+        Master m = new Master(config, clock, timings);
+        m.connections.start(m.timer);
+        m.timer.scheduleAtFixedRate(m::prune, 0, 1, TimeUnit.DAYS);
+        return m;
+    }
+
+    void prune() {
+        try {
+            int n = store.prune(clock.millis(), config.retention());
+            if (n > 0) LOG.info(() -> "pruned " + n + " job(s) older than " + config.retention().toDays() + " days");
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "pruning the job store failed: " + e);
+        }
+    }
+
+    /** Adds the gateway service, behind its authentication, to {@code builder}. */
+    public <T extends ServerBuilder<T>> T serve(T builder, PeerAuth.PeerCertificate peer) {
+        return builder.addService(ServerInterceptors.intercept(gateway, new PeerAuth(keys, peer))).maxInboundMessageSize(MAX_INBOUND);
+    }
+
+    /** Starts the gateway on the configured address with TLS: server certificate, client certificates optional. */
+    public synchronized Server startGateway() {
+        MasterConfig.Listen l = config.gateway();
+        try {
+            SslContext ssl = GrpcSslContexts.forServer(pki.serverCert().toFile(), pki.serverKey().toFile())
+                    .trustManager(pki.caCert().toFile()).clientAuth(ClientAuth.OPTIONAL).build();
+            InetSocketAddress at = l.wildcard() ? new InetSocketAddress(l.port()) : new InetSocketAddress(l.host(), l.port());
+            NettyServerBuilder b = NettyServerBuilder.forAddress(at).sslContext(ssl)
+                    .permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
+            server = serve(b, PeerAuth.PeerCertificate.TLS).build().start();
+            LOG.info(() -> "minion gateway listening on " + server.getListenSockets());
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + l.host() + ":" + l.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The port the gateway listens on (the real one when the configuration asked for 0). */
+    public int gatewayPort() {
+        return server == null ? -1 : ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+    }
+
+    public MasterConfig config() {
+        return config;
+    }
+
+    public Pki pki() {
+        return pki;
+    }
+
+    public Keys keys() {
+        return keys;
+    }
+
+    public Connections connections() {
+        return connections;
+    }
+
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    @Override
+    public synchronized void close() {
+        connections.stop();
+        if (server != null) {
+            server.shutdown();
+            try {
+                if (!server.awaitTermination(5, TimeUnit.SECONDS)) server.shutdownNow();
+            } catch (InterruptedException e) {
+                server.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        timer.shutdownNow();
+    }
+}

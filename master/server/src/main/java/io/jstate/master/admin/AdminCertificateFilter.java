@@ -1,0 +1,35 @@
+package io.jstate.master.admin;
+
+import io.jstate.master.MasterBean;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Lets through only the admin certificate the master wrote. TLS already trusts nothing else on this
+ * port; this check holds even if the port is ever configured with a wider trust store.
+ */
+public class AdminCertificateFilter {
+    @Inject
+    MasterBean bean;
+
+    @ServerRequestFilter(preMatching = true)
+    public Response check(HttpServerRequest request) {
+        SSLSession ssl = request.sslSession();
+        if (ssl == null) return AdminErrors.error(403, "the admin API needs TLS with the admin client certificate");
+        try {
+            Certificate[] chain = ssl.getPeerCertificates();
+            byte[] admin = bean.master().pki().admin().getEncoded();
+            if (chain.length > 0 && MessageDigest.isEqual(chain[0].getEncoded(), admin)) return null;
+        } catch (SSLPeerUnverifiedException | CertificateEncodingException e) {
+            // Falls through to the refusal below.
+        }
+        return AdminErrors.error(403, "only the master's admin certificate may use the admin API");
+    }
+}

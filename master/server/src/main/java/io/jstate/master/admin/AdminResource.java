@@ -1,0 +1,129 @@
+package io.jstate.master.admin;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.jstate.master.Master;
+import io.jstate.master.MasterBean;
+import io.jstate.master.jobs.Jids;
+import io.jstate.proto.v1.JobEvent;
+import io.jstate.proto.v1.JobList;
+import io.jstate.proto.v1.JobRequest;
+import io.jstate.proto.v1.Key;
+import io.jstate.proto.v1.KeyList;
+import io.jstate.proto.v1.MinionList;
+import io.jstate.states.target.Target;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The admin API (paths and messages documented in admin.proto). Each method maps the request to one
+ * call on the master and the answer back to a message; errors become {@link AdminErrors}.
+ */
+@Path("/admin/v1")
+@Produces(AdminResource.PROTOBUF)
+@Blocking
+public class AdminResource {
+    public static final String PROTOBUF = "application/x-protobuf";
+
+    @Inject
+    MasterBean bean;
+
+    @GET
+    @Path("/keys")
+    public byte[] keys() {
+        return keyList(master().keys().list());
+    }
+
+    @POST
+    @Path("/keys/{id}/accept")
+    public byte[] accept(@PathParam("id") String id) {
+        return keyList(master().keys().accept(id));
+    }
+
+    @POST
+    @Path("/keys/accept-all")
+    public byte[] acceptAll() {
+        return keyList(master().keys().acceptAll());
+    }
+
+    @POST
+    @Path("/keys/{id}/reject")
+    public byte[] reject(@PathParam("id") String id) {
+        return keyList(master().keys().reject(id));
+    }
+
+    @DELETE
+    @Path("/keys/{id}")
+    public byte[] delete(@PathParam("id") String id) {
+        return keyList(master().keys().delete(id));
+    }
+
+    @GET
+    @Path("/minions")
+    public byte[] minions(@QueryParam("target") String target) {
+        Master m = master();
+        List<String> ids = target == null || target.isBlank() ? m.keys().accepted() : m.jobs().match(Target.parse(target));
+        MinionList.Builder b = MinionList.newBuilder();
+        for (String id : ids) b.addMinions(m.connections().describe(id));
+        return b.build().toByteArray();
+    }
+
+    @POST
+    @Path("/jobs")
+    @Consumes(PROTOBUF)
+    public StreamingOutput submit(byte[] body) throws InvalidProtocolBufferException {
+        JobRequest request = JobRequest.parseFrom(body);
+        BlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
+        master().jobs().submit(request, events::add);
+        return out -> stream(events, out);
+    }
+
+    /** Writes events as they come, one flush each, until the job ends; the job goes on if the client leaves. */
+    private static void stream(BlockingQueue<JobEvent> events, OutputStream out) throws java.io.IOException {
+        while (true) {
+            JobEvent e;
+            try {
+                e = events.take();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            e.writeDelimitedTo(out);
+            out.flush();
+            if (e.getType() == JobEvent.Type.JOB_DONE || e.getType() == JobEvent.Type.JOB_FAILED) return;
+        }
+    }
+
+    @GET
+    @Path("/jobs")
+    public byte[] jobs(@QueryParam("limit") Integer limit) {
+        return JobList.newBuilder().addAllJobs(master().store().list(limit == null ? 50 : limit)).build().toByteArray();
+    }
+
+    @GET
+    @Path("/jobs/{jid}")
+    public byte[] job(@PathParam("jid") String jid) {
+        if (!Jids.valid(jid)) throw new AdminErrors.NotFound("'" + jid + "' is not a job id");
+        return master().store().load(jid).orElseThrow(() -> new AdminErrors.NotFound("no job " + jid)).toByteArray();
+    }
+
+    private Master master() {
+        return bean.master();
+    }
+
+    private static byte[] keyList(List<Key> keys) {
+        return KeyList.newBuilder().addAllKeys(keys).build().toByteArray();
+    }
+}

@@ -1,0 +1,217 @@
+package io.jstate.master.gateway;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.Status;
+import io.jstate.proto.v1.Heartbeat;
+import io.jstate.proto.v1.MasterMessage;
+import io.jstate.proto.v1.Minion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The minions the master knows: live streams with their grains and addresses, and for every minion
+ * ever seen its last grains and last-seen time ({@code DATA_DIR/minions/ID.pb}), so targeting by
+ * grain still finds a minion that is offline (and reports it lost rather than silently skipping it).
+ */
+public final class Connections {
+    private static final Logger LOG = Logger.getLogger(Connections.class.getName());
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final Clock clock;
+    private final Duration heartbeat;
+    private final Duration deadAfter;
+    private final Map<String, Session> live = new ConcurrentHashMap<>();
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private ScheduledFuture<?> ticker;
+
+    /** A minion's last known facts. */
+    public record Known(Minion minion, Map<String, Object> grains) {}
+
+    public Connections(Path dir, Clock clock, Duration heartbeat, Duration deadAfter) {
+        this.dir = dir;
+        this.clock = clock;
+        this.heartbeat = heartbeat;
+        this.deadAfter = deadAfter;
+        try {
+            Files.createDirectories(dir);
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.pb")) {
+                for (Path p : ds) {
+                    Minion m = Minion.parseFrom(Files.readAllBytes(p)).toBuilder().setConnected(false).build();
+                    known.put(m.getId(), new Known(m, parseGrains(m.getGrainsJson())));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir, e);
+        }
+    }
+
+    /** Sends heartbeats and drops silent streams on {@code timer} until {@link #stop}. */
+    public void start(ScheduledExecutorService timer) {
+        long ms = heartbeat.toMillis();
+        ticker = timer.scheduleAtFixedRate(this::tick, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    public void stop() {
+        if (ticker != null) ticker.cancel(false);
+        for (Session s : live.values()) s.close(Status.UNAVAILABLE.withDescription("the master is shutting down"));
+        live.clear();
+    }
+
+    /** One heartbeat round: every stream gets a heartbeat; one silent for too long is dropped. */
+    void tick() {
+        long now = clock.millis();
+        MasterMessage hb = MasterMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentUnixMs(now)).build();
+        for (Session s : live.values()) {
+            if (now - s.lastSeen() > deadAfter.toMillis()) {
+                LOG.info(() -> "minion " + s.minionId() + " silent for " + (now - s.lastSeen()) / 1000 + " s; dropping its stream");
+                s.close(Status.UNAVAILABLE.withDescription("no heartbeat for " + deadAfter.toSeconds() + " s"));
+                gone(s);
+            } else {
+                s.send(hb);
+            }
+        }
+    }
+
+    Session open(String minionId, String remoteAddress, io.grpc.stub.StreamObserver<MasterMessage> out) {
+        return new Session(minionId, remoteAddress, out, clock.millis());
+    }
+
+    /** Makes {@code s} the minion's stream (after its Hello); an older stream of the same minion is closed. */
+    void register(Session s, String grainsJson) {
+        s.grains(grainsJson, parseGrains(grainsJson));
+        Session old = live.put(s.minionId(), s);
+        if (old != null && old != s) old.close(Status.ALREADY_EXISTS.withDescription("replaced by a newer stream of the same minion"));
+        remember(s);
+    }
+
+    void grains(Session s, String grainsJson) {
+        s.grains(grainsJson, parseGrains(grainsJson));
+        remember(s);
+    }
+
+    void seen(Session s) {
+        s.seen(clock.millis());
+    }
+
+    /** The stream ended (either side); the minion stays known with its last-seen time. */
+    void gone(Session s) {
+        if (live.remove(s.minionId(), s)) remember(s);
+    }
+
+    /** Cuts a minion's stream at once, as when its key is rejected or deleted. */
+    public void cut(String minionId, Status status) {
+        Session s = live.remove(minionId);
+        if (s != null) s.close(status);
+    }
+
+    /** Forgets a minion entirely (its key was deleted). */
+    public void forget(String minionId) {
+        cut(minionId, Status.PERMISSION_DENIED.withDescription("the key of '" + minionId + "' was deleted"));
+        known.remove(minionId);
+        try {
+            Files.deleteIfExists(dir.resolve(minionId + ".pb"));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot delete " + dir.resolve(minionId + ".pb"), e);
+        }
+    }
+
+    public Optional<Session> session(String minionId) {
+        return Optional.ofNullable(live.get(minionId));
+    }
+
+    public Collection<Session> sessions() {
+        return List.copyOf(live.values());
+    }
+
+    public boolean connected(String minionId) {
+        return live.containsKey(minionId);
+    }
+
+    /** The minion's grains: from its live stream, else as last seen; empty when never connected. */
+    public Map<String, Object> grains(String minionId) {
+        Session s = live.get(minionId);
+        if (s != null) return s.grains();
+        Known k = known.get(minionId);
+        return k == null ? Map.of() : k.grains();
+    }
+
+    /** The minion as the admin API shows it. */
+    public Minion describe(String minionId) {
+        Session s = live.get(minionId);
+        Known k = known.get(minionId);
+        Minion.Builder b = k == null ? Minion.newBuilder().setId(minionId).setGrainsJson("{}") : k.minion().toBuilder();
+        if (s != null) {
+            b.setConnected(true).setLastSeenUnixMs(s.lastSeen()).clearAddresses().addAllAddresses(addresses(s.remoteAddress(), s.grains()))
+                    .clearRoles().addAllRoles(roles(s.grains())).setGrainsJson(s.grainsJson());
+        } else {
+            b.setConnected(false);
+        }
+        return b.build();
+    }
+
+    private void remember(Session s) {
+        Minion m = Minion.newBuilder().setId(s.minionId()).setLastSeenUnixMs(s.lastSeen())
+                .addAllAddresses(addresses(s.remoteAddress(), s.grains())).addAllRoles(roles(s.grains()))
+                .setGrainsJson(s.grainsJson()).build();
+        known.put(s.minionId(), new Known(m, s.grains()));
+        Path f = dir.resolve(s.minionId() + ".pb");
+        Path tmp = dir.resolve(s.minionId() + ".pb.tmp");
+        try {
+            Files.write(tmp, m.toByteArray());
+            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot record minion " + s.minionId() + " in " + dir, e);
+        }
+    }
+
+    /** Where peers reach a minion: the address its stream comes from first, then its own IPv4 addresses. */
+    static List<String> addresses(String remote, Map<String, Object> grains) {
+        Set<String> out = new LinkedHashSet<>();
+        if (remote != null && !remote.isEmpty()) out.add(remote);
+        if (grains.get("ipv4") instanceof List<?> l) {
+            for (Object o : l) {
+                String a = String.valueOf(o);
+                if (!a.startsWith("127.")) out.add(a);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    static List<String> roles(Map<String, Object> grains) {
+        Object r = grains.get("roles");
+        if (r instanceof List<?> l) return l.stream().map(String::valueOf).toList();
+        if (r != null) return List.of(String.valueOf(r));
+        return List.of();
+    }
+
+    static Map<String, Object> parseGrains(String json) {
+        if (json == null || json.isBlank()) return Map.of();
+        try {
+            Map<String, Object> m = JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
+            return m == null ? Map.of() : m;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("grains are not a JSON object: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.jstate.master.gateway;
+
+import io.jstate.proto.v1.JobAccepted;
+import io.jstate.proto.v1.JobResult;
+import io.jstate.proto.v1.StateEvent;
+
+/**
+ * What the gateway hands on from minion streams. {@code minionId} is always the identity of the
+ * stream's certificate, never a field of the message.
+ */
+public interface MinionEvents {
+    void accepted(String minionId, JobAccepted accepted);
+
+    void state(String minionId, StateEvent event);
+
+    /**
+     * A final result. When this returns normally the result is stored and the gateway acknowledges
+     * it, so the minion may drop its spooled copy.
+     */
+    void result(String minionId, JobResult result);
+
+    MinionEvents NONE = new MinionEvents() {
+        @Override
+        public void accepted(String minionId, JobAccepted accepted) {}
+
+        @Override
+        public void state(String minionId, StateEvent event) {}
+
+        @Override
+        public void result(String minionId, JobResult result) {}
+    };
+}

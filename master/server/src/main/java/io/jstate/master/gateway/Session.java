@@ -1,0 +1,93 @@
+package io.jstate.master.gateway;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.jstate.proto.v1.MasterMessage;
+import java.util.Map;
+
+/**
+ * One minion's live stream. Sends are serialized (a gRPC stream is not thread-safe) and never
+ * throw: a stream that is gone simply reports false, and the job that tried learns of it.
+ */
+public final class Session {
+    private final String minionId;
+    private final String remoteAddress;
+    private final StreamObserver<MasterMessage> out;
+    private volatile long lastSeen;
+    private volatile String grainsJson = "{}";
+    private volatile Map<String, Object> grains = Map.of();
+    private boolean closed;
+
+    Session(String minionId, String remoteAddress, StreamObserver<MasterMessage> out, long now) {
+        this.minionId = minionId;
+        this.remoteAddress = remoteAddress;
+        this.out = out;
+        this.lastSeen = now;
+    }
+
+    public String minionId() {
+        return minionId;
+    }
+
+    /** The peer's IP address (or the transport's name for it in tests). */
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    public long lastSeen() {
+        return lastSeen;
+    }
+
+    void seen(long now) {
+        lastSeen = now;
+    }
+
+    public String grainsJson() {
+        return grainsJson;
+    }
+
+    public Map<String, Object> grains() {
+        return grains;
+    }
+
+    void grains(String json, Map<String, Object> parsed) {
+        grainsJson = json;
+        grains = parsed;
+    }
+
+    public synchronized boolean send(MasterMessage m) {
+        if (closed) return false;
+        try {
+            out.onNext(m);
+            return true;
+        } catch (RuntimeException e) {
+            closed = true;
+            return false;
+        }
+    }
+
+    /** Ends the stream with {@code status}; the minion sees it as the call's error. */
+    synchronized void close(Status status) {
+        if (closed) return;
+        closed = true;
+        try {
+            out.onError(status.asRuntimeException());
+        } catch (RuntimeException e) {
+            // The call is already gone; there is nobody left to tell.
+        }
+    }
+
+    synchronized void completed() {
+        if (closed) return;
+        closed = true;
+        try {
+            out.onCompleted();
+        } catch (RuntimeException e) {
+            // As in close: the peer went first.
+        }
+    }
+
+    synchronized boolean closed() {
+        return closed;
+    }
+}

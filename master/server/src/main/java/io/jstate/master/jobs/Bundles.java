@@ -1,0 +1,101 @@
+package io.jstate.master.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import io.jstate.proto.v1.Bundle;
+import io.jstate.proto.v1.BundleFile;
+import io.jstate.proto.v1.Peer;
+import io.jstate.states.engine.PlanException;
+import io.jstate.states.engine.StateRegistry;
+import io.jstate.states.lang.CompileRequest;
+import io.jstate.states.lang.Compiled;
+import io.jstate.states.lang.Compiler;
+import io.jstate.states.lang.PillarData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Compiles a minion's plan on the master, as the minion will, and packs what that plan uses: the
+ * state tree files, the minion's own pillar slice and secrets, its peers and the nodegroups. A tree
+ * that does not compile fails here, before anything is sent to anyone.
+ */
+final class Bundles {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path states;
+    private final Path pillar;
+    private final Map<String, String> nodegroups;
+    private final Compiler compiler = new Compiler(StateRegistry.builtin());
+
+    Bundles(Path states, Path pillar, Map<String, String> nodegroups) {
+        this.states = states;
+        this.pillar = pillar;
+        this.nodegroups = nodegroups;
+    }
+
+    /** The minion's pillar slice; empty when the master has no pillar tree. */
+    PillarData pillar(String minionId, Map<String, Object> grains) {
+        if (pillar == null || !Files.isDirectory(pillar)) return PillarData.EMPTY;
+        return Compiler.pillar(pillar, minionId, grains, nodegroups);
+    }
+
+    /**
+     * Compiles and packs one minion's bundle.
+     *
+     * @throws PlanException when the tree does not compile for this minion (file, line and id named)
+     */
+    Bundle bundle(String minionId, Map<String, Object> grains, List<String> targets, List<Peer> peers) {
+        PillarData slice = pillar(minionId, grains);
+        Compiled compiled = compiler.compile(new CompileRequest(states, null, grains, minionId, peerMaps(peers), targets, nodegroups, slice));
+        Bundle.Builder b = Bundle.newBuilder().addAllSecrets(slice.secrets()).addAllPeers(peers).putAllNodegroups(nodegroups);
+        try {
+            b.setPillarJson(JSON.writeValueAsString(slice.data()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the pillar of " + minionId + " cannot be written as JSON: " + e.getMessage(), e);
+        }
+        for (String f : new TreeSet<>(compiled.files())) {
+            Path p = states.resolve(f).normalize();
+            if (!p.startsWith(states) || f.contains("..")) throw new IllegalStateException("state tree file outside the tree: " + f);
+            try {
+                b.addFiles(BundleFile.newBuilder().setPath(f.replace('\\', '/')).setContent(ByteString.copyFrom(Files.readAllBytes(p))));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + p, e);
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * Peers as templates see them ({@code peers} in the render context): id, addresses, roles,
+     * connected and grains. The minion builds the same maps from the bundle's peers.
+     */
+    static List<Map<String, Object>> peerMaps(List<Peer> peers) {
+        return peers.stream().map(p -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", p.getId());
+            m.put("addresses", List.copyOf(p.getAddressesList()));
+            m.put("roles", List.copyOf(p.getRolesList()));
+            m.put("connected", p.getConnected());
+            m.put("grains", grains(p.getGrainsJson()));
+            return m;
+        }).toList();
+    }
+
+    private static Map<String, Object> grains(String json) {
+        if (json == null || json.isBlank()) return Map.of();
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = JSON.readValue(json, Map.class);
+            return m == null ? Map.of() : m;
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package io.jstate.master.jobs;
+
+import io.jstate.master.gateway.Connections;
+import io.jstate.master.gateway.MinionEvents;
+import io.jstate.master.keys.Keys;
+import io.jstate.master.pki.Pki;
+import io.jstate.proto.v1.ApplyJob;
+import io.jstate.proto.v1.Bundle;
+import io.jstate.proto.v1.FunctionJob;
+import io.jstate.proto.v1.JobAccepted;
+import io.jstate.proto.v1.JobEvent;
+import io.jstate.proto.v1.JobRecord;
+import io.jstate.proto.v1.JobRequest;
+import io.jstate.proto.v1.JobResult;
+import io.jstate.proto.v1.Minion;
+import io.jstate.proto.v1.Peer;
+import io.jstate.proto.v1.StateEvent;
+import io.jstate.states.engine.PlanException;
+import io.jstate.states.lang.Compiler;
+import io.jstate.states.target.Facts;
+import io.jstate.states.target.Target;
+import io.jstate.states.target.TargetException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Starts jobs and routes what minions send back. A job is targeted against the accepted minions,
+ * compiled for each of them here (so a broken tree fails it before anything is sent), recorded in
+ * the store, then dispatched as one signed envelope per minion, {@code batch} at a time.
+ */
+public final class Jobs implements MinionEvents {
+    private static final Logger LOG = Logger.getLogger(Jobs.class.getName());
+    static final String SHOW_PLAN = "state.show_plan";
+
+    /** What jobs need from the configuration. */
+    public record Settings(Path states, Path pillar, Map<String, String> nodegroups, Duration defaultTimeout) {
+        public Settings {
+            nodegroups = Map.copyOf(nodegroups);
+        }
+    }
+
+    private final Settings settings;
+    private final Keys keys;
+    private final Connections connections;
+    private final JobStore store;
+    private final Pki pki;
+    private final ScheduledExecutorService timer;
+    private final Clock clock;
+    private final Bundles bundles;
+    private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+
+    public Jobs(Settings settings, Keys keys, Connections connections, JobStore store, Pki pki, ScheduledExecutorService timer, Clock clock) {
+        this.settings = settings;
+        this.keys = keys;
+        this.connections = connections;
+        this.store = store;
+        this.pki = pki;
+        this.timer = timer;
+        this.clock = clock;
+        this.bundles = new Bundles(settings.states(), settings.pillar(), settings.nodegroups());
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    /**
+     * Starts a job. Every event goes to {@code listener}, from JOB_STARTED to JOB_DONE, or a single
+     * JOB_FAILED when the job cannot start; the listener must not block. Returns the jid.
+     */
+    public String submit(JobRequest request, Consumer<JobEvent> listener) {
+        long now = clock.millis();
+        String jid = newJid(now);
+        JobRecord.Builder header = JobRecord.newBuilder().setJid(jid).setRequest(request).setStartedUnixMs(now);
+        try {
+            Duration timeout = request.getTimeoutMs() > 0 ? Duration.ofMillis(request.getTimeoutMs()) : settings.defaultTimeout();
+            if (request.getKindCase() == JobRequest.KindCase.KIND_NOT_SET) throw new JobException("the request names neither states nor a function");
+            if (request.hasFunction() && request.getFunction().getName().isBlank()) throw new JobException("the request names no function");
+            Target target = Target.parse(request.getTarget().isBlank() ? "*" : request.getTarget());
+            List<String> minions = match(target);
+            if (minions.isEmpty()) throw new JobException("no accepted minion matches target '" + request.getTarget() + "'");
+            int batch = batchSize(request.getBatch(), minions.size());
+            Map<String, Job> kinds = prepare(request, minions, timeout);
+            JobRecord h = header.addAllMinions(minions).build();
+            store.create(h);
+            RunningJob job = new RunningJob(this, jid, minions, kinds, timeout, batch, listener);
+            running.put(jid, job);
+            LOG.info(() -> "job " + jid + ": " + describe(request) + " on " + minions.size() + " minion(s)");
+            job.start();
+            return jid;
+        } catch (JobException | TargetException | PlanException e) {
+            return failed(header, e.getMessage(), listener);
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "job " + jid + " cannot start", e);
+            return failed(header, "the job cannot start: " + e, listener);
+        }
+    }
+
+    private String failed(JobRecord.Builder header, String message, Consumer<JobEvent> listener) {
+        store.create(header.setError(message).setFinishedUnixMs(clock.millis()).build());
+        listener.accept(JobEvent.newBuilder().setType(JobEvent.Type.JOB_FAILED).setJid(header.getJid()).setMessage(message).build());
+        return header.getJid();
+    }
+
+    /** What a minion gets, less the envelope fields set at dispatch time. */
+    record Job(ApplyJob apply, FunctionJob function) {}
+
+    private Map<String, Job> prepare(JobRequest request, List<String> minions, Duration timeout) {
+        boolean needsBundle = request.hasApply() || request.getFunction().getName().equals(SHOW_PLAN);
+        List<String> targets = request.hasApply() ? request.getApply().getTargetsList() : request.getFunction().getArgsList();
+        if (targets.isEmpty()) targets = List.of(Compiler.HIGHSTATE);
+        Map<String, Peer> peers = new LinkedHashMap<>();
+        if (needsBundle) {
+            for (String id : minions) {
+                Minion m = connections.describe(id);
+                peers.put(id, Peer.newBuilder().setId(id).addAllAddresses(m.getAddressesList()).addAllRoles(m.getRolesList())
+                        .setConnected(m.getConnected()).setGrainsJson(m.getGrainsJson()).build());
+            }
+        }
+        Map<String, Job> out = new LinkedHashMap<>();
+        for (String id : minions) {
+            Bundle bundle = null;
+            if (needsBundle) {
+                List<Peer> others = new ArrayList<>(peers.values());
+                others.removeIf(p -> p.getId().equals(id));
+                try {
+                    bundle = bundles.bundle(id, connections.grains(id), targets, others);
+                } catch (PlanException e) {
+                    throw new JobException(e.getMessage() + " (compiling for minion " + id + ")");
+                }
+            }
+            if (request.hasApply()) {
+                out.put(id, new Job(ApplyJob.newBuilder().setBundle(bundle).addAllTargets(targets).setTest(request.getApply().getTest())
+                        .setTimeoutMs(timeout.toMillis()).build(), null));
+            } else {
+                FunctionJob.Builder f = FunctionJob.newBuilder().setName(request.getFunction().getName()).addAllArgs(request.getFunction().getArgsList());
+                if (bundle != null) f.setBundle(bundle).addAllTargets(targets);
+                out.put(id, new Job(null, f.build()));
+            }
+        }
+        return out;
+    }
+
+    /** The accepted minions a target chooses, by their current (or last known) grains and their pillar. */
+    public List<String> match(Target target) {
+        boolean pillar = usesPillar(target.expression());
+        List<String> out = new ArrayList<>();
+        for (String id : keys.accepted()) {
+            Map<String, Object> grains = connections.grains(id);
+            Map<String, Object> p = pillar ? bundles.pillar(id, grains).data() : Map.of();
+            if (target.matches(new Facts(id, grains, p), settings.nodegroups())) out.add(id);
+        }
+        return out;
+    }
+
+    private boolean usesPillar(String expression) {
+        if (expression.contains("I@") || expression.contains("J@")) return true;
+        return expression.contains("N@") && settings.nodegroups().values().stream().anyMatch(v -> v.contains("I@"));
+    }
+
+    /** "N" minions at a time, or "N%" of them (at least one); empty means all at once. */
+    static int batchSize(String batch, int minions) {
+        if (batch == null || batch.isBlank()) return minions;
+        String b = batch.trim();
+        try {
+            if (b.endsWith("%")) {
+                double pct = Double.parseDouble(b.substring(0, b.length() - 1));
+                if (pct <= 0 || pct > 100) throw new NumberFormatException();
+                return Math.max(1, (int) Math.ceil(minions * pct / 100));
+            }
+            int n = Integer.parseInt(b);
+            if (n <= 0) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw new JobException("batch must be N or N% with N > 0 (N% at most 100%), got '" + batch + "'");
+        }
+    }
+
+    private String newJid(long now) {
+        String jid = Jids.make(now);
+        while (store.exists(jid) || running.containsKey(jid)) jid = Jids.make(now);
+        return jid;
+    }
+
+    private static String describe(JobRequest r) {
+        return r.hasApply() ? "apply " + String.join(" ", r.getApply().getTargetsList()) + (r.getApply().getTest() ? " (test)" : "")
+                : "run " + r.getFunction().getName();
+    }
+
+    // ---- from minions ----
+
+    @Override
+    public void accepted(String minionId, JobAccepted accepted) {
+        RunningJob job = running.get(accepted.getJid());
+        if (job != null) job.accepted(minionId, accepted);
+    }
+
+    @Override
+    public void state(String minionId, StateEvent event) {
+        RunningJob job = running.get(event.getJid());
+        if (job != null) {
+            job.state(minionId, event.getResult());
+        } else if (store.exists(event.getJid()) && targeted(event.getJid(), minionId) && !store.hasResult(event.getJid(), minionId)) {
+            store.appendPartial(event.getJid(), minionId, event.getResult());
+        }
+    }
+
+    @Override
+    public void result(String minionId, JobResult result) {
+        JobResult r = result.toBuilder().setMinionId(minionId).build();
+        RunningJob job = running.get(r.getJid());
+        if (job != null) {
+            job.result(minionId, r);
+        } else if (store.exists(r.getJid()) && targeted(r.getJid(), minionId)) {
+            // A result spooled across a master restart, or one that came after its job gave up on the minion.
+            store.saveResult(r);
+            LOG.info(() -> "job " + r.getJid() + ": late result from " + minionId + " stored");
+        } else {
+            LOG.info(() -> "result from " + minionId + " for unknown job " + r.getJid() + " dropped");
+        }
+    }
+
+    private boolean targeted(String jid, String minionId) {
+        return store.header(jid).map(h -> h.getMinionsList().contains(minionId)).orElse(false);
+    }
+
+    // ---- for RunningJob ----
+
+    Connections connections() {
+        return connections;
+    }
+
+    Pki pki() {
+        return pki;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    void finished(String jid) {
+        running.remove(jid);
+    }
+
+    /** A job that cannot start; the message says why. */
+    static final class JobException extends RuntimeException {
+        JobException(String message) {
+            super(message);
+        }
+    }
+}

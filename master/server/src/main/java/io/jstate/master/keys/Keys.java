@@ -1,0 +1,246 @@
+package io.jstate.master.keys;
+
+import io.jstate.master.pki.Csr;
+import io.jstate.master.pki.Pem;
+import io.jstate.master.pki.Pki;
+import io.jstate.proto.v1.Key;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Minion keys in {@code DATA_DIR/keys/pending|accepted|rejected}: for each minion its CSR
+ * ({@code ID.csr}), its record ({@code ID.pb}, a {@link Key}) and, once accepted, the certificate
+ * issued for it ({@code ID.crt}). The state is the folder; the in-memory index mirrors the files so
+ * the gateway can check a stream's key without touching the disk.
+ */
+public final class Keys {
+    /** Ids double as file names: letters, digits, dot, dash and underscore, starting with a letter or digit. */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
+
+    private final Path dir;
+    private final Pki pki;
+    private final Clock clock;
+    private final Map<String, Key> index = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
+
+    public Keys(Path dir, Pki pki, Clock clock) {
+        this.dir = dir;
+        this.pki = pki;
+        this.clock = clock;
+        try {
+            for (Key.State s : List.of(Key.State.PENDING, Key.State.ACCEPTED, Key.State.REJECTED)) {
+                Path d = folder(s);
+                Files.createDirectories(d);
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, "*.pb")) {
+                    for (Path p : ds) {
+                        Key k = Key.parseFrom(Files.readAllBytes(p)).toBuilder().setState(s).build();
+                        index.put(k.getMinionId(), k);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the key store in " + dir, e);
+        }
+    }
+
+    /** What an Enroll call led to. {@code certificate} is set when the key is accepted. */
+    public record Enrollment(Key.State state, byte[] certificate, String message) {}
+
+    /** Called with a minion id whenever its key stops being accepted (rejected or deleted). */
+    public void onRevoked(Consumer<String> listener) {
+        revocationListeners.add(listener);
+    }
+
+    public static boolean validId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /**
+     * Queues a checked CSR, or accepts it at once when {@code autoAccept} (the enrollment token
+     * matched). A key never replaces another one accepted or rejected for the same id: the operator
+     * deletes the old key first.
+     */
+    public synchronized Enrollment enroll(Csr csr, byte[] csrDer, boolean autoAccept) {
+        String id = csr.minionId();
+        Key existing = index.get(id);
+        long now = clock.millis();
+        if (existing != null && !existing.getFingerprint().equals(csr.fingerprint())) {
+            switch (existing.getState()) {
+                case ACCEPTED -> {
+                    return new Enrollment(Key.State.REJECTED, null,
+                            "another key is accepted for '" + id + "'; an operator must delete it first (jstate keys delete " + id + ")");
+                }
+                case REJECTED -> {
+                    return new Enrollment(Key.State.REJECTED, null, "the key of '" + id + "' is rejected");
+                }
+                default -> {
+                    if (!autoAccept) {
+                        return new Enrollment(Key.State.PENDING, null,
+                                "another key is pending for '" + id + "'; an operator must accept or delete it");
+                    }
+                }
+            }
+        }
+        if (existing != null && existing.getFingerprint().equals(csr.fingerprint())) {
+            switch (existing.getState()) {
+                case ACCEPTED -> {
+                    return new Enrollment(Key.State.ACCEPTED, certificate(id).orElseThrow(), "accepted");
+                }
+                case REJECTED -> {
+                    return new Enrollment(Key.State.REJECTED, null, "the key of '" + id + "' is rejected");
+                }
+                default -> {
+                    if (!autoAccept) return new Enrollment(Key.State.PENDING, null, "waiting for an operator to accept the key");
+                }
+            }
+        }
+        remove(id);
+        Key pending = Key.newBuilder().setMinionId(id).setState(Key.State.PENDING).setFingerprint(csr.fingerprint())
+                .setRequestedUnixMs(now).setChangedUnixMs(now).build();
+        write(Key.State.PENDING, id, ".csr", csrDer);
+        save(pending);
+        if (!autoAccept) return new Enrollment(Key.State.PENDING, null, "waiting for an operator to accept the key");
+        accept(id);
+        return new Enrollment(Key.State.ACCEPTED, certificate(id).orElseThrow(), "accepted by enrollment token");
+    }
+
+    public List<Key> list() {
+        List<Key> out = new ArrayList<>(index.values());
+        out.sort(Comparator.comparing(Key::getState).thenComparing(Key::getMinionId));
+        return out;
+    }
+
+    public Optional<Key> find(String id) {
+        return Optional.ofNullable(index.get(id));
+    }
+
+    public List<String> accepted() {
+        return index.values().stream().filter(k -> k.getState() == Key.State.ACCEPTED).map(Key::getMinionId).sorted().toList();
+    }
+
+    /** Whether {@code fingerprint} is the accepted key of {@code id}. */
+    public boolean isAccepted(String id, String fingerprint) {
+        Key k = index.get(id);
+        return k != null && k.getState() == Key.State.ACCEPTED && k.getFingerprint().equals(fingerprint);
+    }
+
+    /** Accepts a pending or rejected key and issues its certificate; returns the changed keys. */
+    public synchronized List<Key> accept(String id) {
+        Key k = index.get(id);
+        if (k == null) throw new NoSuchKeyException(id);
+        if (k.getState() == Key.State.ACCEPTED) return List.of();
+        byte[] csrDer = read(k.getState(), id, ".csr");
+        Csr csr = Csr.check(csrDer, id);
+        X509Certificate cert = pki.issueMinion(id, csr.publicKey());
+        remove(id);
+        write(Key.State.ACCEPTED, id, ".csr", csrDer);
+        write(Key.State.ACCEPTED, id, ".crt", Pem.encode("CERTIFICATE", Pki.der(cert)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Key accepted = k.toBuilder().setState(Key.State.ACCEPTED).setChangedUnixMs(clock.millis()).build();
+        save(accepted);
+        return List.of(accepted);
+    }
+
+    public synchronized List<Key> acceptAll() {
+        List<Key> out = new ArrayList<>();
+        for (Key k : list()) if (k.getState() == Key.State.PENDING) out.addAll(accept(k.getMinionId()));
+        return out;
+    }
+
+    /** Rejects a pending or accepted key; an accepted minion's live stream is cut at once. */
+    public List<Key> reject(String id) {
+        Key rejected;
+        synchronized (this) {
+            Key k = index.get(id);
+            if (k == null) throw new NoSuchKeyException(id);
+            if (k.getState() == Key.State.REJECTED) return List.of();
+            byte[] csrDer = read(k.getState(), id, ".csr");
+            remove(id);
+            write(Key.State.REJECTED, id, ".csr", csrDer);
+            rejected = k.toBuilder().setState(Key.State.REJECTED).setChangedUnixMs(clock.millis()).build();
+            save(rejected);
+        }
+        revocationListeners.forEach(l -> l.accept(id));
+        return List.of(rejected);
+    }
+
+    /** Forgets a key in whatever state; the minion may enroll again. A live stream is cut at once. */
+    public List<Key> delete(String id) {
+        Key k;
+        synchronized (this) {
+            k = index.get(id);
+            if (k == null) throw new NoSuchKeyException(id);
+            remove(id);
+        }
+        revocationListeners.forEach(l -> l.accept(id));
+        return List.of(k);
+    }
+
+    /** The certificate issued for an accepted key, DER. */
+    public Optional<byte[]> certificate(String id) {
+        Key k = index.get(id);
+        if (k == null || k.getState() != Key.State.ACCEPTED) return Optional.empty();
+        String pem = new String(read(Key.State.ACCEPTED, id, ".crt"), java.nio.charset.StandardCharsets.US_ASCII);
+        return Optional.of(Pem.decode("CERTIFICATE", pem));
+    }
+
+    /** A key id that is not in the store. */
+    public static final class NoSuchKeyException extends RuntimeException {
+        public NoSuchKeyException(String id) {
+            super("no key for minion '" + id + "'");
+        }
+    }
+
+    private void save(Key k) {
+        write(k.getState(), k.getMinionId(), ".pb", k.toByteArray());
+        index.put(k.getMinionId(), k);
+    }
+
+    private void remove(String id) {
+        Key k = index.remove(id);
+        if (k == null) return;
+        try {
+            for (String ext : List.of(".pb", ".csr", ".crt")) Files.deleteIfExists(folder(k.getState()).resolve(id + ext));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path folder(Key.State s) {
+        return dir.resolve(s.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private byte[] read(Key.State s, String id, String ext) {
+        try {
+            return Files.readAllBytes(folder(s).resolve(id + ext));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void write(Key.State s, String id, String ext, byte[] bytes) {
+        if (!validId(id)) throw new IllegalArgumentException("bad minion id '" + id + "'");
+        Path f = folder(s).resolve(id + ext);
+        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.jstate.master.pki;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+
+/** PEM files as OpenSSL, Netty and Vert.x read them: certificates, PKCS#8 private keys, SPKI public keys. */
+public final class Pem {
+    private Pem() {}
+
+    public static String encode(String type, byte[] der) {
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
+    }
+
+    public static byte[] decode(String type, String text) {
+        String begin = "-----BEGIN " + type + "-----";
+        String end = "-----END " + type + "-----";
+        int b = text.indexOf(begin);
+        int e = text.indexOf(end);
+        if (b < 0 || e < b) throw new IllegalArgumentException("no " + type + " block");
+        return Base64.getMimeDecoder().decode(text.substring(b + begin.length(), e));
+    }
+
+    public static X509Certificate certificate(byte[] der) {
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException("not an X.509 certificate: " + e.getMessage(), e);
+        }
+    }
+
+    public static X509Certificate readCertificate(Path file) {
+        return certificate(decode("CERTIFICATE", read(file)));
+    }
+
+    /** A PKCS#8 private key; {@code algorithm} is the JCA key algorithm ("EC", "Ed25519"). */
+    public static PrivateKey readPrivateKey(Path file, String algorithm) {
+        try {
+            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(decode("PRIVATE KEY", read(file))));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(file + ": not a PKCS#8 " + algorithm + " key: " + e.getMessage(), e);
+        }
+    }
+
+    public static PublicKey readPublicKey(Path file, String algorithm) {
+        try {
+            return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(decode("PUBLIC KEY", read(file))));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(file + ": not an " + algorithm + " public key: " + e.getMessage(), e);
+        }
+    }
+
+    public static void writeCertificate(Path file, X509Certificate cert) {
+        try {
+            writePublic(file, encode("CERTIFICATE", cert.getEncoded()));
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void writePublicKey(Path file, PublicKey key) {
+        writePublic(file, encode("PUBLIC KEY", key.getEncoded()));
+    }
+
+    /** Writes a private key readable by its owner only; the file never exists with wider permissions. */
+    public static void writePrivateKey(Path file, PrivateKey key) {
+        writeSecret(file, encode("PRIVATE KEY", key.getEncoded()).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Writes owner-only bytes atomically: a private temporary file, then a rename. */
+    public static void writeSecret(Path file, byte[] bytes) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.deleteIfExists(tmp);
+            try {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
+                Files.createFile(tmp);
+            }
+            Files.write(tmp, bytes, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writePublic(Path file, String text) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

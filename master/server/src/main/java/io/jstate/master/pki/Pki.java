@@ -1,0 +1,307 @@
+package io.jstate.master.pki;
+
+import io.jstate.proto.Fingerprints;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The master's keys and certificates in {@code DATA_DIR/pki}: its own CA, the gateway's and admin
+ * API's server certificate, the admin client certificate the CLI uses, and the Ed25519 key that
+ * signs jobs. Made once at first start; every private key is readable by its owner only.
+ */
+public final class Pki {
+    public static final String CA_NAME = "jstate master CA";
+    public static final String ADMIN_NAME = "jstate admin";
+    static final String SERVER_NAME = "jstate master";
+    static final Duration CA_LIFETIME = Duration.ofDays(3650 * 2);
+    static final Duration LEAF_LIFETIME = Duration.ofDays(3650);
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path dir;
+    private final X509Certificate ca;
+    private final PrivateKey caKey;
+    private final PrivateKey signingKey;
+    private final PublicKey signingPublic;
+    private final X509Certificate admin;
+
+    private Pki(Path dir) {
+        this.dir = dir;
+        this.ca = Pem.readCertificate(caCert());
+        this.caKey = Pem.readPrivateKey(dir.resolve("ca.key"), "EC");
+        this.signingKey = Pem.readPrivateKey(dir.resolve("signing.key"), "Ed25519");
+        this.signingPublic = Pem.readPublicKey(dir.resolve("signing.pub"), "Ed25519");
+        this.admin = Pem.readCertificate(adminCert());
+    }
+
+    /** Whether the PKI of this data dir is complete. */
+    public static boolean exists(Path dir) {
+        for (String f : List.of("ca.crt", "ca.key", "server.crt", "server.key", "admin.crt", "admin.key", "signing.key", "signing.pub")) {
+            if (!Files.isRegularFile(dir.resolve(f))) return false;
+        }
+        return true;
+    }
+
+    public static Pki load(Path dir) {
+        return new Pki(dir);
+    }
+
+    /**
+     * Makes the whole PKI in {@code dir}. The server certificate names {@code dnsNames} and
+     * {@code addresses}; the admin key and every other private key are written owner-only.
+     */
+    public static Pki create(Path dir, Collection<String> dnsNames, Collection<InetAddress> addresses) {
+        try {
+            Files.createDirectories(dir);
+            KeyPair caPair = ecKeyPair();
+            X500Name caName = cn(CA_NAME);
+            Instant now = Instant.now();
+            X509v3CertificateBuilder cb = new JcaX509v3CertificateBuilder(caName, serial(), Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(CA_LIFETIME)), caName, caPair.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            cb.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            cb.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            cb.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caPair.getPublic()));
+            X509Certificate ca = sign(cb, caPair.getPrivate());
+
+            KeyPair serverPair = ecKeyPair();
+            List<GeneralName> sans = new ArrayList<>();
+            for (String n : new LinkedHashSet<>(dnsNames)) sans.add(new GeneralName(GeneralName.dNSName, n));
+            for (InetAddress a : new LinkedHashSet<>(addresses)) sans.add(new GeneralName(GeneralName.iPAddress, a.getHostAddress()));
+            X509Certificate server = leaf(ca, caPair.getPrivate(), cn(SERVER_NAME), serverPair.getPublic(), KeyPurposeId.id_kp_serverAuth,
+                    new GeneralNames(sans.toArray(GeneralName[]::new)));
+
+            KeyPair adminPair = ecKeyPair();
+            X509Certificate admin = leaf(ca, caPair.getPrivate(), cn(ADMIN_NAME), adminPair.getPublic(), KeyPurposeId.id_kp_clientAuth, null);
+
+            KeyPair signing = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+
+            Pem.writePrivateKey(dir.resolve("ca.key"), caPair.getPrivate());
+            Pem.writePrivateKey(dir.resolve("server.key"), serverPair.getPrivate());
+            Pem.writePrivateKey(dir.resolve("admin.key"), adminPair.getPrivate());
+            Pem.writePrivateKey(dir.resolve("signing.key"), signing.getPrivate());
+            Pem.writePublicKey(dir.resolve("signing.pub"), signing.getPublic());
+            Pem.writeCertificate(dir.resolve("server.crt"), server);
+            Pem.writeCertificate(dir.resolve("admin.crt"), admin);
+            // The CA certificate is written last: its presence marks a finished PKI for exists().
+            Pem.writeCertificate(dir.resolve("ca.crt"), ca);
+            return new Pki(dir);
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot create the master PKI in " + dir + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The names and addresses a server certificate should carry for these listen hosts. */
+    public static void serverNames(Collection<String> listenHosts, Collection<String> extra, Set<String> dns, Set<InetAddress> ips) {
+        dns.add("localhost");
+        try {
+            ips.add(InetAddress.getByName("127.0.0.1"));
+            ips.add(InetAddress.getByName("::1"));
+            InetAddress local = InetAddress.getLocalHost();
+            dns.add(local.getHostName());
+            if (!local.getCanonicalHostName().equals(local.getHostAddress())) dns.add(local.getCanonicalHostName());
+        } catch (UnknownHostException e) {
+            // A host without a resolvable name is still served by its addresses and the configured names.
+        }
+        for (String h : listenHosts) {
+            if (h.isEmpty() || h.equals("0.0.0.0") || h.equals("::")) {
+                ips.addAll(localAddresses());
+            } else {
+                addName(h, dns, ips);
+            }
+        }
+        for (String n : extra) addName(n, dns, ips);
+    }
+
+    private static void addName(String n, Set<String> dns, Set<InetAddress> ips) {
+        if (n.matches("[0-9.]+") || n.contains(":")) {
+            try {
+                ips.add(InetAddress.getByName(n));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("not an address: " + n);
+            }
+        } else {
+            dns.add(n);
+        }
+    }
+
+    private static List<InetAddress> localAddresses() {
+        List<InetAddress> out = new ArrayList<>();
+        try {
+            var ifs = java.net.NetworkInterface.getNetworkInterfaces();
+            while (ifs != null && ifs.hasMoreElements()) {
+                var nif = ifs.nextElement();
+                var addrs = nif.getInetAddresses();
+                while (addrs.hasMoreElements()) {
+                    InetAddress a = addrs.nextElement();
+                    // Link-local addresses carry a scope that no certificate can name.
+                    if (!a.isLinkLocalAddress()) out.add(a);
+                }
+            }
+        } catch (java.net.SocketException e) {
+            // Without the interface list the certificate still names loopback and the configured names.
+        }
+        return out;
+    }
+
+    /** Issues a minion's client certificate: subject CN = the minion id, client-auth only. */
+    public X509Certificate issueMinion(String minionId, PublicKey key) {
+        try {
+            return leaf(ca, caKey, cn(minionId), key, KeyPurposeId.id_kp_clientAuth, null);
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot issue a certificate for " + minionId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Ed25519 over exactly these bytes. */
+    public byte[] sign(byte[] data) {
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(signingKey);
+            s.update(data);
+            return s.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 is part of every JDK since 15", e);
+        }
+    }
+
+    public X509Certificate ca() {
+        return ca;
+    }
+
+    public byte[] caDer() {
+        return der(ca);
+    }
+
+    public String caFingerprint() {
+        return Fingerprints.sha256(caDer());
+    }
+
+    public PublicKey signingPublicKey() {
+        return signingPublic;
+    }
+
+    /** The signing key's X.509 SubjectPublicKeyInfo, as minions receive and pin it. */
+    public byte[] signingPublicDer() {
+        return signingPublic.getEncoded();
+    }
+
+    public String signingFingerprint() {
+        return Fingerprints.sha256(signingPublicDer());
+    }
+
+    public X509Certificate admin() {
+        return admin;
+    }
+
+    public Path caCert() {
+        return dir.resolve("ca.crt");
+    }
+
+    public Path serverCert() {
+        return dir.resolve("server.crt");
+    }
+
+    public Path serverKey() {
+        return dir.resolve("server.key");
+    }
+
+    public Path adminCert() {
+        return dir.resolve("admin.crt");
+    }
+
+    public Path adminKey() {
+        return dir.resolve("admin.key");
+    }
+
+    public static byte[] der(X509Certificate c) {
+        try {
+            return c.getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static KeyPair ecKeyPair() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("P-256 is part of every JDK", e);
+        }
+    }
+
+    static X500Name cn(String name) {
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, name).build();
+    }
+
+    private static X509Certificate leaf(X509Certificate ca, PrivateKey caKey, X500Name subject, PublicKey key, KeyPurposeId purpose,
+                                        GeneralNames sans) throws GeneralSecurityException, CertIOException {
+        Instant now = Instant.now();
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, serial(), Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(LEAF_LIFETIME)), subject, key);
+        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+        b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+        b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
+        if (sans != null) b.addExtension(Extension.subjectAlternativeName, false, sans);
+        return sign(b, caKey);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws GeneralSecurityException {
+        try {
+            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
+    }
+}
