@@ -26,7 +26,7 @@ public record Csr(String minionId, PublicKey publicKey, String fingerprint) {
         PublicKey key;
         try {
             key = req.getPublicKey();
-            if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder().build(req.getSubjectPublicKeyInfo()))) {
+            if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
                 throw new IllegalArgumentException("the CSR's signature does not verify");
             }
         } catch (OperatorCreationException | PKCSException | java.security.GeneralSecurityException e) {

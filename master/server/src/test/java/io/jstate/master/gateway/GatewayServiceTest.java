@@ -1,0 +1,172 @@
+package io.jstate.master.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.jstate.master.FakeMinion;
+import io.jstate.master.Master;
+import io.jstate.master.TestMaster;
+import io.jstate.proto.Fingerprints;
+import io.jstate.proto.v1.EnrollReply;
+import io.jstate.proto.v1.Key;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GatewayServiceTest {
+    TestMaster tm;
+    Master master;
+    ManagedChannel ch;
+
+    @BeforeEach
+    void up() {
+        tm = new TestMaster("enrollment: {token: s3cret-token, rate_per_minute: 5}\n");
+        master = tm.start();
+        ch = tm.channel();
+    }
+
+    @AfterEach
+    void down() {
+        ch.shutdownNow();
+        tm.close();
+    }
+
+    @Test
+    void enrollQueuesTheKeyUntilAnOperatorAcceptsIt() {
+        FakeMinion m = new FakeMinion("web1");
+        EnrollReply r = m.enroll(ch, "");
+        assertEquals(EnrollReply.Status.PENDING, r.getStatus());
+        assertTrue(r.getCertificateDer().isEmpty());
+        // The reply carries what the minion pins, even before acceptance.
+        assertEquals(master.pki().caFingerprint(), Fingerprints.sha256(r.getCaCertificateDer().toByteArray()));
+        assertEquals(master.pki().signingFingerprint(), Fingerprints.sha256(r.getSigningPublicKeyDer().toByteArray()));
+        Key pending = master.keys().find("web1").orElseThrow();
+        assertEquals(Key.State.PENDING, pending.getState());
+        assertEquals(Fingerprints.sha256(m.key.getPublic().getEncoded()), pending.getFingerprint());
+
+        assertEquals(EnrollReply.Status.PENDING, m.enroll(ch, "").getStatus());
+        master.keys().accept("web1");
+        r = m.enroll(ch, "");
+        assertEquals(EnrollReply.Status.ACCEPTED, r.getStatus());
+        assertEquals(m.key.getPublic(), m.cert.getPublicKey());
+        assertEquals("CN=web1", m.cert.getSubjectX500Principal().getName());
+        assertDoesNotThrow(() -> m.cert.verify(master.pki().ca().getPublicKey()));
+    }
+
+    @Test
+    void theEnrollmentTokenAcceptsAtOnceAndAWrongOneOnlyQueues() {
+        FakeMinion wrong = new FakeMinion("db1");
+        assertEquals(EnrollReply.Status.PENDING, wrong.enroll(ch, "s3cret-tokeX").getStatus());
+        FakeMinion right = new FakeMinion("db2");
+        EnrollReply r = right.enroll(ch, "s3cret-token");
+        assertEquals(EnrollReply.Status.ACCEPTED, r.getStatus());
+        assertNotNull(right.cert);
+        assertEquals(Key.State.ACCEPTED, master.keys().find("db2").orElseThrow().getState());
+    }
+
+    @Test
+    void aRejectedKeyStaysRejectedAndAnotherKeyCannotTakeAnAcceptedId() {
+        FakeMinion m = new FakeMinion("web1");
+        m.enroll(ch, "");
+        master.keys().reject("web1");
+        assertEquals(EnrollReply.Status.REJECTED, m.enroll(ch, "").getStatus());
+        assertEquals(EnrollReply.Status.REJECTED, new FakeMinion("web1").enroll(ch, "s3cret-token").getStatus());
+
+        FakeMinion a = new FakeMinion("web2");
+        a.enroll(ch, "s3cret-token");
+        EnrollReply impostor = new FakeMinion("web2").enroll(ch, "s3cret-token");
+        assertEquals(EnrollReply.Status.REJECTED, impostor.getStatus());
+        assertTrue(impostor.getMessage().contains("another key is accepted"), impostor.getMessage());
+    }
+
+    @Test
+    void enrollChecksTheCsrAndTheId() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> new FakeMinion("web1", "web2").enroll(ch, ""));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("is not the minion id"), e.getStatus().getDescription());
+        e = assertThrows(StatusRuntimeException.class, () -> new FakeMinion("../etc").enroll(ch, ""));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(master.keys().list().isEmpty());
+    }
+
+    @Test
+    void enrollIsRateLimitedPerAddress() {
+        for (int i = 0; i < 5; i++) new FakeMinion("m" + i).enroll(ch, "");
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> new FakeMinion("m9").enroll(ch, ""));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+        assertTrue(master.keys().find("m9").isEmpty());
+    }
+
+    @Test
+    void connectNeedsACertificateOfAnAcceptedKey() throws Exception {
+        FakeMinion m = new FakeMinion("web1");
+        FakeMinion.Stream s = m.connect(ch, "{}");
+        assertEquals(Status.Code.UNAUTHENTICATED, s.closed.get(5, TimeUnit.SECONDS).getCode());
+
+        m.enroll(ch, "s3cret-token");
+        master.keys().reject("web1");
+        s = m.connect(ch, "{}");
+        assertEquals(Status.Code.PERMISSION_DENIED, s.closed.get(5, TimeUnit.SECONDS).getCode());
+        assertTrue(master.connections().session("web1").isEmpty());
+    }
+
+    @Test
+    void deletingAKeyCutsTheLiveStreamAtOnce() throws Exception {
+        FakeMinion m = new FakeMinion("web1");
+        m.enroll(ch, "s3cret-token");
+        FakeMinion.Stream s = m.connect(ch, "{\"roles\": [\"web\"]}");
+        awaitConnected("web1");
+        assertEquals("[web]", master.connections().describe("web1").getRolesList().toString());
+
+        master.keys().delete("web1");
+        Status st = s.closed.get(5, TimeUnit.SECONDS);
+        assertEquals(Status.Code.PERMISSION_DENIED, st.getCode());
+        assertTrue(master.connections().session("web1").isEmpty());
+        assertTrue(master.keys().find("web1").isEmpty());
+    }
+
+    @Test
+    void rejectingAnAcceptedKeyCutsTheLiveStream() throws Exception {
+        FakeMinion m = new FakeMinion("web1");
+        m.enroll(ch, "s3cret-token");
+        FakeMinion.Stream s = m.connect(ch, "{}");
+        awaitConnected("web1");
+        master.keys().reject("web1");
+        assertEquals(Status.Code.PERMISSION_DENIED, s.closed.get(5, TimeUnit.SECONDS).getCode());
+        assertEquals(Key.State.REJECTED, master.keys().find("web1").orElseThrow().getState());
+    }
+
+    @Test
+    void aSilentStreamIsDroppedAndHeartbeatsFlow() throws Exception {
+        tm.stop();
+        master = tm.start(Duration.ofMillis(50), Duration.ofMillis(400));
+        FakeMinion m = new FakeMinion("web1");
+        m.enroll(ch, "s3cret-token");
+        FakeMinion.Stream s = m.connect(ch, "{}");
+        awaitConnected("web1");
+        var first = s.received.poll(5, TimeUnit.SECONDS);
+        assertNotNull(first);
+        assertTrue(first.hasHeartbeat());
+        assertEquals(Status.Code.UNAVAILABLE, s.closed.get(5, TimeUnit.SECONDS).getCode());
+        assertTrue(master.connections().session("web1").isEmpty());
+        // Still known with its last-seen time, for targeting and the minions list.
+        assertTrue(master.connections().describe("web1").getLastSeenUnixMs() > 0);
+    }
+
+    void awaitConnected(String id) throws InterruptedException {
+        for (int i = 0; i < 500 && master.connections().session(id).isEmpty(); i++) Thread.sleep(10);
+        assertTrue(master.connections().session(id).isPresent(), id + " never connected");
+    }
+
+    private static void assertDoesNotThrow(org.junit.jupiter.api.function.Executable e) {
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(e);
+    }
+
+}

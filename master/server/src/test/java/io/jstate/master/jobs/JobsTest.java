@@ -1,0 +1,296 @@
+package io.jstate.master.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.jstate.master.FakeMinion;
+import io.jstate.master.Master;
+import io.jstate.master.TestMaster;
+import io.jstate.proto.v1.ApplyRequest;
+import io.jstate.proto.v1.BundleFile;
+import io.jstate.proto.v1.FunctionRequest;
+import io.jstate.proto.v1.FunctionReturn;
+import io.jstate.proto.v1.Job;
+import io.jstate.proto.v1.JobEvent;
+import io.jstate.proto.v1.JobRecord;
+import io.jstate.proto.v1.JobRequest;
+import io.jstate.proto.v1.JobResult;
+import io.jstate.proto.v1.MasterMessage;
+import io.jstate.proto.v1.MinionMessage;
+import io.jstate.proto.v1.RunReport;
+import io.jstate.proto.v1.SignedJob;
+import io.jstate.proto.v1.StateEvent;
+import io.jstate.proto.v1.StateResult;
+import io.jstate.proto.v1.Unchanged;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class JobsTest {
+    TestMaster tm;
+    Master master;
+    ManagedChannel ch;
+    FakeMinion m1 = new FakeMinion("m1");
+    FakeMinion m2 = new FakeMinion("m2");
+    final BlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void up() {
+        tm = new TestMaster("enrollment: {token: tok}\n");
+        TestMaster.files(tm.states, Map.of(
+                "top.sls", "base:\n  '*':\n    - app\n",
+                "app.sls", "motd:\n  file.managed:\n    - name: /tmp/jstate-never-written/motd\n    - contents: \"{{pillar.greeting}}\"\n",
+                "unused.sls", "u:\n  cmd.run:\n    - name: 'true'\n"));
+        TestMaster.files(tm.pillar, Map.of(
+                "top.sls", "base:\n  m1:\n    - one\n  m2:\n    - two\n",
+                "one.sls", "greeting: hello m1\nkey: !secret m1-secret\n",
+                "two.sls", "greeting: hello m2\nrole: db\nkey: !secret m2-secret\n"));
+        master = tm.start();
+        ch = tm.channel();
+        m1.enroll(ch, "tok");
+        m2.enroll(ch, "tok");
+    }
+
+    @AfterEach
+    void down() {
+        ch.shutdownNow();
+        tm.close();
+    }
+
+    @Test
+    void eachMinionGetsItsOwnSignedEnvelopeAndResultsAreStoredThenAcked() throws Exception {
+        FakeMinion.Stream s1 = connected(m1, "{\"roles\": [\"web\"]}");
+        FakeMinion.Stream s2 = connected(m2, "{\"roles\": [\"db\"]}");
+        String jid = master.jobs().submit(apply("*"), events::add);
+
+        JobEvent started = event();
+        assertEquals(JobEvent.Type.JOB_STARTED, started.getType());
+        assertEquals(List.of("m1", "m2"), started.getMinionsList());
+
+        Job j1 = verified(s1, m1);
+        assertEquals(jid, j1.getJid());
+        assertEquals("m1", j1.getTargetMinionId());
+        assertEquals(16, j1.getNonce().size());
+        assertEquals(60_000 + RunningJob.EXPIRY_MARGIN.toMillis(), j1.getExpiresUnixMs() - j1.getIssuedUnixMs());
+        var bundle = j1.getApply().getBundle();
+        assertEquals(List.of("app.sls", "top.sls"), bundle.getFilesList().stream().map(BundleFile::getPath).sorted().toList());
+        assertTrue(bundle.getPillarJson().contains("hello m1"), bundle.getPillarJson());
+        assertFalse(bundle.getPillarJson().contains("m2"), "a minion never sees another's pillar: " + bundle.getPillarJson());
+        assertEquals(List.of("m1-secret"), bundle.getSecretsList());
+        assertEquals(1, bundle.getPeersCount());
+        assertEquals("m2", bundle.getPeers(0).getId());
+        assertEquals(List.of("db"), bundle.getPeers(0).getRolesList());
+        assertTrue(bundle.getPeers(0).getConnected());
+        Job j2 = verified(s2, m2);
+        assertNotEquals(j1.getNonce(), j2.getNonce());
+
+        StateResult st = StateResult.newBuilder().setId("motd").setKind("file.managed").setUnchanged(Unchanged.newBuilder()).build();
+        s1.send(MinionMessage.newBuilder().setState(StateEvent.newBuilder().setJid(jid).setResult(st)).build());
+        assertEquals(JobEvent.Type.STATE, event().getType());
+        s1.send(result(jid, "m1", true));
+        assertEquals(jid, s1.next(5000).getAck().getJid());
+        JobEvent done1 = event();
+        assertEquals(JobEvent.Type.MINION_DONE, done1.getType());
+        assertEquals("m1", done1.getMinionId());
+        // A minion cannot speak for another: the result is filed under the stream's identity.
+        s2.send(result(jid, "m1", false));
+        assertEquals(jid, s2.next(5000).getAck().getJid());
+        JobEvent done2 = event();
+        assertEquals("m2", done2.getMinionId());
+        JobEvent end = event();
+        assertEquals(JobEvent.Type.JOB_DONE, end.getType());
+        assertEquals(2, end.getSummary().getReturned());
+        assertEquals(1, end.getSummary().getFailedMinions());
+
+        JobRecord rec = master.store().load(jid).orElseThrow();
+        assertEquals(2, rec.getResultsCount());
+        assertTrue(rec.getFinishedUnixMs() > 0);
+        assertEquals(List.of("m1", "m2"), rec.getResultsList().stream().map(JobResult::getMinionId).toList());
+    }
+
+    @Test
+    void aTreeThatDoesNotCompileFailsTheJobBeforeAnythingIsSent() throws Exception {
+        TestMaster.files(tm.states, Map.of("app.sls", "motd:\n  file.managd:\n    - name: /tmp/x\n"));
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        String jid = master.jobs().submit(apply("m1"), events::add);
+        JobEvent e = event();
+        assertEquals(JobEvent.Type.JOB_FAILED, e.getType());
+        assertTrue(e.getMessage().contains("app.sls:2"), e.getMessage());
+        assertTrue(e.getMessage().contains("state 'motd'"), e.getMessage());
+        assertTrue(e.getMessage().contains("file.managd"), e.getMessage());
+        assertNull(s1.next(300), "nothing is sent for a job that cannot start");
+        assertEquals(e.getMessage(), master.store().load(jid).orElseThrow().getError());
+    }
+
+    @Test
+    void aTargetMatchingNothingFailsTheJob() throws Exception {
+        master.jobs().submit(apply("G@roles:nothing"), events::add);
+        JobEvent e = event();
+        assertEquals(JobEvent.Type.JOB_FAILED, e.getType());
+        assertTrue(e.getMessage().contains("no accepted minion matches"), e.getMessage());
+    }
+
+    @Test
+    void minionsNotConnectedOrSilentAreReportedLostWithinTheTimeout() throws Exception {
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        long t0 = System.currentTimeMillis();
+        String jid = master.jobs().submit(apply("*").toBuilder().setTimeoutMs(300).build(), events::add);
+        assertEquals(JobEvent.Type.JOB_STARTED, event().getType());
+        JobEvent lost2 = event();
+        assertEquals(JobEvent.Type.MINION_LOST, lost2.getType());
+        assertEquals("m2", lost2.getMinionId());
+        assertEquals("not connected", lost2.getMessage());
+        assertNotNull(s1.next(2000));
+        JobEvent lost1 = event();
+        assertEquals("m1", lost1.getMinionId());
+        assertEquals("did not return within 300 ms", lost1.getMessage());
+        JobEvent end = event();
+        assertEquals(JobEvent.Type.JOB_DONE, end.getType());
+        assertEquals(2, end.getSummary().getLost());
+        assertTrue(System.currentTimeMillis() - t0 < 3000);
+        assertEquals(List.of("m1", "m2"), master.store().load(jid).orElseThrow().getLostList().stream().sorted().toList());
+
+        // A result that comes after all is still stored and acknowledged, and the minion no longer counts as lost.
+        s1.send(result(jid, "m1", true));
+        assertEquals(jid, s1.next(5000).getAck().getJid());
+        assertEquals(List.of("m2"), master.store().load(jid).orElseThrow().getLostList());
+    }
+
+    @Test
+    void aStreamThatDropsMidJobAndComesBackInTimeStillReturns() throws Exception {
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        String jid = master.jobs().submit(apply("m1"), events::add);
+        assertNotNull(s1.next(5000));
+        s1.end();
+        for (int i = 0; i < 200 && master.connections().connected("m1"); i++) Thread.sleep(10);
+        FakeMinion.Stream again = connected(m1, "{}");
+        again.send(result(jid, "m1", true));
+        assertEquals(jid, again.next(5000).getAck().getJid());
+        assertEquals(JobEvent.Type.JOB_STARTED, event().getType());
+        assertEquals(JobEvent.Type.MINION_DONE, event().getType());
+        assertEquals(JobEvent.Type.JOB_DONE, event().getType());
+    }
+
+    @Test
+    void aResultSpooledAcrossAMasterRestartIsStoredAndAcked() throws Exception {
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        String jid = master.jobs().submit(apply("m1"), events::add);
+        assertNotNull(s1.next(5000));
+        tm.stop();
+        ch.shutdownNow();
+        master = tm.start();
+        ch = tm.channel();
+        FakeMinion.Stream again = connected(m1, "{}");
+        again.send(result(jid, "m1", true));
+        assertEquals(jid, again.next(5000).getAck().getJid());
+        JobRecord rec = master.store().load(jid).orElseThrow();
+        assertEquals(1, rec.getResultsCount());
+        assertEquals("m1", rec.getResults(0).getMinionId());
+    }
+
+    @Test
+    void batchesSendToNMinionsAtATime() throws Exception {
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        FakeMinion.Stream s2 = connected(m2, "{}");
+        String jid = master.jobs().submit(apply("*").toBuilder().setBatch("1").build(), events::add);
+        assertNotNull(s1.next(5000));
+        assertNull(s2.next(300), "m2 waits for m1's batch to finish");
+        s1.send(result(jid, "m1", true));
+        assertNotNull(s2.next(5000));
+        s2.send(result(jid, "m2", true));
+        JobEvent e;
+        do {
+            e = event();
+        } while (e.getType() != JobEvent.Type.JOB_DONE);
+        assertEquals(2, e.getSummary().getReturned());
+        assertEquals(1, Jobs.batchSize("50%", 2));
+        assertEquals(3, Jobs.batchSize("21%", 10));
+        assertEquals(10, Jobs.batchSize("", 10));
+    }
+
+    @Test
+    void functionsGoTheSameWayAndShowPlanCarriesABundle() throws Exception {
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        master.jobs().submit(JobRequest.newBuilder().setTarget("m1")
+                .setFunction(FunctionRequest.newBuilder().setName("test.ping")).build(), events::add);
+        Job ping = verified(s1, m1);
+        assertEquals("test.ping", ping.getFunction().getName());
+        assertFalse(ping.getFunction().hasBundle());
+        master.jobs().submit(JobRequest.newBuilder().setTarget("m1")
+                .setFunction(FunctionRequest.newBuilder().setName("state.show_plan").addArgs("app")).build(), events::add);
+        Job plan = verified(s1, m1);
+        assertEquals(List.of("app"), plan.getFunction().getTargetsList());
+        assertEquals(List.of("app.sls"), plan.getFunction().getBundle().getFilesList().stream().map(BundleFile::getPath).toList());
+    }
+
+    @Test
+    void pillarTargetsUseEachMinionsPillar() {
+        assertEquals(List.of("m2"), master.jobs().match(io.jstate.states.target.Target.parse("I@role:db")));
+        assertEquals(List.of("m1", "m2"), master.jobs().match(io.jstate.states.target.Target.parse("m*")));
+    }
+
+    // ---- helpers ----
+
+    FakeMinion.Stream connected(FakeMinion m, String grains) throws InterruptedException {
+        FakeMinion.Stream s = m.connect(ch, grains);
+        for (int i = 0; i < 500; i++) {
+            var session = master.connections().session(m.id);
+            if (session.isPresent() && session.get().grainsJson().equals(grains)) return s;
+            Thread.sleep(10);
+        }
+        throw new AssertionError(m.id + " never connected");
+    }
+
+    JobEvent event() throws InterruptedException {
+        JobEvent e = events.poll(5, TimeUnit.SECONDS);
+        assertNotNull(e, "no job event within 5 s");
+        return e;
+    }
+
+    /** The next envelope on the stream, its signature checked with the key the minion got at enrollment. */
+    static Job verified(FakeMinion.Stream s, FakeMinion m) throws Exception {
+        MasterMessage msg = s.next(5000);
+        assertNotNull(msg, "no envelope");
+        SignedJob signed = msg.getJob();
+        PublicKey pub = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(m.lastReply.getSigningPublicKeyDer().toByteArray()));
+        Signature v = Signature.getInstance("Ed25519");
+        v.initVerify(pub);
+        v.update(signed.getJob().toByteArray());
+        assertTrue(v.verify(signed.getSignature().toByteArray()), "the signature verifies with the published key");
+        byte[] tampered = signed.getJob().toByteArray();
+        tampered[tampered.length / 2] ^= 1;
+        v.initVerify(pub);
+        v.update(tampered);
+        assertFalse(v.verify(signed.getSignature().toByteArray()), "one flipped byte breaks the signature");
+        return Job.parseFrom(signed.getJob());
+    }
+
+    static JobRequest apply(String target) {
+        return JobRequest.newBuilder().setTarget(target).setTimeoutMs(60_000)
+                .setApply(ApplyRequest.newBuilder().addTargets("highstate")).build();
+    }
+
+    static MinionMessage result(String jid, String claimedId, boolean ok) {
+        JobResult.Builder r = JobResult.newBuilder().setJid(jid).setMinionId(claimedId);
+        if (ok) r.setReport(RunReport.newBuilder());
+        else r.setFunction(FunctionReturn.newBuilder().setSuccess(false).setError("boom"));
+        return MinionMessage.newBuilder().setResult(r).build();
+    }
+
+    static void assertNotEquals(Object a, Object b) {
+        org.junit.jupiter.api.Assertions.assertNotEquals(a, b);
+    }
+}
