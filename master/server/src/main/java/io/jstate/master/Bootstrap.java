@@ -63,9 +63,10 @@ public final class Bootstrap {
         p.put("jstate.config", configFile.toAbsolutePath().toString());
         p.put("quarkus.tls.admin.key-store.pem.0.cert", pki.serverCert().toString());
         p.put("quarkus.tls.admin.key-store.pem.0.key", pki.serverKey().toString());
-        // Only the admin certificate itself is trusted on this port: minion certificates come from the
-        // same CA, and must not open the admin API.
-        p.put("quarkus.tls.admin.trust-store.pem.certs", pki.adminCert().toString());
+        // The CA is what TLS trusts here, so that clients see it among the acceptable issuers and offer
+        // their certificate; AdminCertificateFilter then lets through only the admin certificate itself
+        // (minion certificates come from the same CA and must not open the admin API).
+        p.put("quarkus.tls.admin.trust-store.pem.certs", pki.caCert().toString());
         p.put("quarkus.http.tls-configuration-name", "admin");
         p.put("quarkus.http.host", config.admin().host());
         p.put("quarkus.http.ssl-port", String.valueOf(config.admin().port()));

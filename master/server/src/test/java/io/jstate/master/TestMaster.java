@@ -37,6 +37,8 @@ public final class TestMaster implements AutoCloseable {
     public final Path config;
     public final Path states;
     public final Path pillar;
+    /** The Quarkus properties {@link Bootstrap} derived, as the main class would set them. */
+    public final Map<String, String> quarkus;
     private final String name = "master-" + UUID.randomUUID();
     private Master master;
     private Server server;
@@ -57,7 +59,7 @@ public final class TestMaster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Bootstrap.prepare(config, new PrintStream(OutputStream.nullOutputStream()));
+        quarkus = Bootstrap.prepare(config, new PrintStream(OutputStream.nullOutputStream()));
     }
 
     public static Map<String, String> files(Path dir, Map<String, String> files) {
@@ -115,6 +117,10 @@ public final class TestMaster implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        delete();
+    }
+
+    public void delete() {
         try (Stream<Path> s = Files.walk(root)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

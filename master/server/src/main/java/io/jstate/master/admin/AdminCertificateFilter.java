@@ -12,8 +12,9 @@ import javax.net.ssl.SSLSession;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Lets through only the admin certificate the master wrote. TLS already trusts nothing else on this
- * port; this check holds even if the port is ever configured with a wider trust store.
+ * Lets through only the admin certificate the master wrote. TLS on this port trusts the master's CA
+ * (a client offers its certificate only to a server that names its issuer), which also issues minion
+ * certificates; this byte-for-byte comparison is what keeps those out.
  */
 public class AdminCertificateFilter {
     @Inject
