@@ -85,8 +85,8 @@ public final class Connections {
         for (Session s : live.values()) {
             if (now - s.lastSeen() > deadAfter.toMillis()) {
                 LOG.info(() -> "minion " + s.minionId() + " silent for " + (now - s.lastSeen()) / 1000 + " s; dropping its stream");
-                s.close(Status.UNAVAILABLE.withDescription("no heartbeat for " + deadAfter.toSeconds() + " s"));
                 gone(s);
+                s.close(Status.UNAVAILABLE.withDescription("no heartbeat for " + deadAfter.toSeconds() + " s"));
             } else {
                 s.send(hb);
             }

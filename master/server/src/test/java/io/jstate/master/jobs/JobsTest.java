@@ -160,7 +160,7 @@ class JobsTest {
         JobEvent end = event();
         assertEquals(JobEvent.Type.JOB_DONE, end.getType());
         assertEquals(2, end.getSummary().getLost());
-        assertTrue(System.currentTimeMillis() - t0 < 3000);
+        assertTrue(System.currentTimeMillis() - t0 < 10_000, "the job ends soon after its timeout");
         assertEquals(List.of("m1", "m2"), master.store().load(jid).orElseThrow().getLostList().stream().sorted().toList());
 
         // A result that comes after all is still stored and acknowledged, and the minion no longer counts as lost.

@@ -1,0 +1,76 @@
+package io.jstate.master.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MasterConfigTest {
+    @TempDir
+    Path dir;
+
+    MasterConfig load(String yaml) throws IOException {
+        Path f = dir.resolve("master.yaml");
+        Files.writeString(f, yaml);
+        return MasterConfig.load(f);
+    }
+
+    @Test
+    void everyKeyIsReadAndRelativePathsFollowTheFile() throws IOException {
+        MasterConfig c = load("""
+                data_dir: data
+                gateway: {listen: "10.0.0.1:5506"}
+                admin: {listen: "[::1]:5507"}
+                tls_names: [salt.example, 10.0.0.2]
+                states: ../srv/states
+                pillar: /srv/pillar
+                nodegroups: {controllers: 'G@roles:controller'}
+                enrollment: {token: abc, rate_per_minute: 30}
+                jobs: {retention_days: 3, default_timeout_seconds: 120}
+                """);
+        assertEquals(dir.resolve("data"), c.dataDir());
+        assertEquals(new MasterConfig.Listen("10.0.0.1", 5506), c.gateway());
+        assertEquals(new MasterConfig.Listen("::1", 5507), c.admin());
+        assertEquals(List.of("salt.example", "10.0.0.2"), c.tlsNames());
+        assertEquals(dir.getParent().resolve("srv/states"), c.states());
+        assertEquals(Path.of("/srv/pillar"), c.pillar());
+        assertEquals(Map.of("controllers", "G@roles:controller"), c.nodegroups());
+        assertEquals("abc", c.enrollmentToken());
+        assertEquals(30, c.enrollPerMinute());
+        assertEquals(Duration.ofDays(3), c.retention());
+        assertEquals(Duration.ofSeconds(120), c.defaultJobTimeout());
+    }
+
+    @Test
+    void anEmptyFileMeansTheDefaults() throws IOException {
+        MasterConfig c = load("");
+        assertEquals(Path.of("/var/lib/jstate/master"), c.dataDir());
+        assertEquals(new MasterConfig.Listen("0.0.0.0", 4506), c.gateway());
+        assertTrue(c.gateway().wildcard());
+        assertEquals(new MasterConfig.Listen("127.0.0.1", 4507), c.admin());
+        assertNull(c.pillar());
+        assertEquals("", c.enrollmentToken());
+        assertEquals(60, c.enrollPerMinute());
+        assertEquals(Duration.ofDays(7), c.retention());
+        assertEquals(Duration.ofSeconds(600), c.defaultJobTimeout());
+    }
+
+    @Test
+    void mistakesNameTheFileAndTheKey() {
+        var e = assertThrows(MasterConfig.ConfigException.class, () -> load("gatway: {listen: x}\n"));
+        assertTrue(e.getMessage().contains("master.yaml") && e.getMessage().contains("unknown key 'gatway'"), e.getMessage());
+        e = assertThrows(MasterConfig.ConfigException.class, () -> load("gateway: {listen: nohost}\n"));
+        assertTrue(e.getMessage().contains("gateway.listen"), e.getMessage());
+        e = assertThrows(MasterConfig.ConfigException.class, () -> load("jobs: {retention_days: soon}\n"));
+        assertTrue(e.getMessage().contains("jobs.retention_days"), e.getMessage());
+    }
+}
