@@ -13,7 +13,6 @@ import io.jstate.proto.v1.MinionList;
 import io.jstate.states.target.Target;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -80,9 +79,9 @@ public class AdminResource {
         return b.build().toByteArray();
     }
 
+    /** The body is a JobRequest whatever Content-Type the client names (protobuf, or octet-stream). */
     @POST
     @Path("/jobs")
-    @Consumes(PROTOBUF)
     public StreamingOutput submit(byte[] body) throws InvalidProtocolBufferException {
         JobRequest request = JobRequest.parseFrom(body);
         BlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
