@@ -45,10 +45,6 @@ final class JobRunner {
         this.clock = clock;
     }
 
-    String minionId() {
-        return minionId;
-    }
-
     /**
      * @param events told of each state as it finishes (applies only)
      * @return the final result; a job that cannot run (bad bundle) is a MALFORMED refusal

@@ -20,8 +20,15 @@ import java.util.function.Predicate;
  * spooled before it is sent and stays spooled until the master acknowledges it.
  */
 final class Jobs implements AutoCloseable {
+
+    /** Runs one job to its final result, telling {@code events} of each state as it finishes. */
+    interface Work {
+        JobResult run(Job job, Consumer<io.jstate.proto.v1.StateResult> events);
+    }
+
+    private final String minionId;
     private final EnvelopeVerifier verifier;
-    private final JobRunner runner;
+    private final Work runner;
     private final Spool spool;
     private final Predicate<MinionMessage> outbox;
     private final int capacity;
@@ -37,8 +44,9 @@ final class Jobs implements AutoCloseable {
      * @param outbox sends a message on the current stream; false when there is none (the message
      *               is then dropped, which only final results could not afford, and they are spooled)
      */
-    Jobs(EnvelopeVerifier verifier, JobRunner runner, Spool spool, Predicate<MinionMessage> outbox, int capacity, Clock clock,
+    Jobs(String minionId, EnvelopeVerifier verifier, Work runner, Spool spool, Predicate<MinionMessage> outbox, int capacity, Clock clock,
          Consumer<String> log) {
+        this.minionId = minionId;
         this.verifier = verifier;
         this.runner = runner;
         this.spool = spool;
@@ -116,7 +124,7 @@ final class Jobs implements AutoCloseable {
 
     private JobResult refusal(String jid, Refusal refusal) {
         long now = clock.millis();
-        return JobResult.newBuilder().setJid(jid).setMinionId(runner.minionId()).setStartedUnixMs(now).setFinishedUnixMs(now).setRefused(refusal).build();
+        return JobResult.newBuilder().setJid(jid).setMinionId(minionId).setStartedUnixMs(now).setFinishedUnixMs(now).setRefused(refusal).build();
     }
 
     /** Whether no job is running or waiting. */

@@ -98,7 +98,7 @@ public final class MinionDaemon {
             Spool spool = new Spool(dir.spool());
             EnvelopeVerifier verifier = new EnvelopeVerifier(config.id(), pins::signingKey, new NonceStore(dir.nonces()), clock);
             JobRunner jobRunner = new JobRunner(config.id(), host, () -> grains, registry, Functions.builtin(), clock);
-            jobs = new Jobs(verifier, jobRunner, spool, this::sendCurrent, QUEUE_CAPACITY, clock, log);
+            jobs = new Jobs(config.id(), verifier, jobRunner::run, spool, this::sendCurrent, QUEUE_CAPACITY, clock, log);
             refreshGrains();
             long every = timings.grainsRefresh().toMillis();
             timer.scheduleWithFixedDelay(this::refreshGrainsQuietly, every, every, TimeUnit.MILLISECONDS);
