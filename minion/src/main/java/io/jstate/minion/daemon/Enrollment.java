@@ -105,13 +105,7 @@ final class Enrollment {
         return cert;
     }
 
-    /** A transport failure as an operator reads it: the status, and the cause that usually names the real problem. */
     static String describe(StatusRuntimeException e) {
-        StringBuilder sb = new StringBuilder(e.getStatus().getCode().toString());
-        if (e.getStatus().getDescription() != null) sb.append(": ").append(e.getStatus().getDescription());
-        Throwable c = e.getCause();
-        while (c != null && c.getCause() != null && c.getCause() != c) c = c.getCause();
-        if (c != null && c.getMessage() != null && (sb.indexOf(c.getMessage()) < 0)) sb.append(" (").append(c.getMessage()).append(')');
-        return sb.toString();
+        return MinionDaemon.describe(e.getStatus());
     }
 }

@@ -123,19 +123,20 @@ final class MasterPins {
             throw new CertificateException("the master's job-signing key has fingerprint " + keyFp + ", not the trusted " + expectedKey);
         }
 
-        boolean firstUse = (ca == null && caPin == null) || (signingKey == null && signingPin == null);
+        List<String> trustedNow = new java.util.ArrayList<>();
         if (ca == null) {
             DataDir.writeAtomically(dir.masterCa(), Pki.pem("CERTIFICATE", caDer));
             ca = replyCa;
+            if (caPin == null) trustedNow.add("its CA " + caFp + " (master_ca_fingerprint)");
         }
         if (signingKey == null) {
             DataDir.writeAtomically(dir.masterSigningKey(), Pki.pem("PUBLIC KEY", signingDer));
             signingKey = replyKey;
+            if (signingPin == null) trustedNow.add("its job-signing key " + keyFp + " (master_signing_fingerprint)");
         }
-        if (firstUse) {
-            log.accept("first contact with the master: now trusting its CA " + caFp + " and its job-signing key " + keyFp
-                    + " (kept in " + dir.pki() + "); confirm them with the master's operator and pin them in the configuration"
-                    + " as master_ca_fingerprint and master_signing_fingerprint");
+        if (!trustedNow.isEmpty()) {
+            log.accept("first contact with the master: now trusting " + String.join(" and ", trustedNow) + ", kept in " + dir.pki()
+                    + "; confirm with the master's operator and pin them in the configuration");
         }
     }
 

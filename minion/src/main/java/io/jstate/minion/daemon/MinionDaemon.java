@@ -155,6 +155,7 @@ public final class MinionDaemon {
             throws InterruptedException {
         ManagedChannel channel = channels.open(master, new MasterTrust(pins), identity);
         try {
+            List<JobResult> spooled = spool.all();
             Session session = new Session(channel, timer, timings, clock, new Session.Handler() {
                 @Override
                 public void job(SignedJob envelope) {
@@ -165,16 +166,20 @@ public final class MinionDaemon {
                 public void acknowledged(ResultAck ack) {
                     jobs.acknowledged(ack.getJid());
                 }
+
+                @Override
+                public void heard() {
+                    log.accept("connected to master " + master + (spooled.isEmpty() ? "" : "; resent " + spooled.size() + " spooled result(s)"));
+                }
             });
-            List<JobResult> spooled = spool.all();
             Hello hello = Hello.newBuilder().setGrainsJson(grainsJson).setVersion(VERSION)
                     .addAllSpooledJids(spooled.stream().map(JobResult::getJid).toList()).build();
-            return session.run(hello, spooled, s -> {
+            Session.Ended ended = session.run(hello, spooled, s -> {
                 current = s;
-                log.accept("connected to master " + master + (spooled.isEmpty() ? "" : "; resent " + spooled.size() + " spooled result(s)"));
                 // A stop that came while connecting must not leave this stream open.
                 if (stopping.getCount() == 0) s.cancel("the minion is stopping");
             });
+            return ended;
         } finally {
             current = null;
             channel.shutdownNow();
@@ -249,9 +254,20 @@ public final class MinionDaemon {
         return der;
     }
 
-    private static String describe(Status s) {
-        return s.getCode() + (s.getDescription() != null ? ": " + s.getDescription() : "")
-                + (s.getCause() != null && s.getCause().getMessage() != null ? " (" + s.getCause().getMessage() + ")" : "");
+    /**
+     * A stream's end as an operator reads it: the status and the cause that names the real
+     * problem: the trust decision's own words when the master's certificate was refused, else the
+     * innermost cause.
+     */
+    static String describe(Status s) {
+        StringBuilder sb = new StringBuilder(s.getCode().toString());
+        if (s.getDescription() != null) sb.append(": ").append(s.getDescription());
+        Throwable c = s.getCause();
+        while (c != null && !(c instanceof java.security.cert.CertificateException) && c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        if (c != null && c.getMessage() != null && sb.indexOf(c.getMessage()) < 0) sb.append(" (").append(c.getMessage()).append(')');
+        return sb.toString();
     }
 
     private static String version() {

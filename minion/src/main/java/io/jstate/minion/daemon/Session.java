@@ -31,6 +31,9 @@ final class Session {
         void job(SignedJob envelope);
 
         void acknowledged(ResultAck ack);
+
+        /** The master's first message on this stream: the connection really works. */
+        void heard();
     }
 
     /**
@@ -73,7 +76,10 @@ final class Session {
             @Override
             public void onNext(MasterMessage m) {
                 lastHeardNanos = System.nanoTime();
-                heard = true;
+                if (!heard) {
+                    heard = true;
+                    handler.heard();
+                }
                 switch (m.getBodyCase()) {
                     case JOB -> handler.job(m.getJob());
                     case ACK -> handler.acknowledged(m.getAck());
