@@ -12,6 +12,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Asks a master to accept this minion's key: the one call made without a client certificate.
@@ -26,22 +27,24 @@ final class Enrollment {
     private final Identity identity;
     private final MasterPins pins;
     private final MasterChannels channels;
-    private final byte[] csr;
+    private final Supplier<byte[]> csrSource;
+    private byte[] csr;
     private final Consumer<String> log;
     private EnrollReply.Status lastStatus;
 
-    Enrollment(String minionId, String token, Identity identity, MasterPins pins, MasterChannels channels, byte[] csr,
+    Enrollment(String minionId, String token, Identity identity, MasterPins pins, MasterChannels channels, Supplier<byte[]> csr,
                Consumer<String> log) {
         this.minionId = minionId;
         this.token = token;
         this.identity = identity;
         this.pins = pins;
         this.channels = channels;
-        this.csr = csr;
+        this.csrSource = csr;
         this.log = log;
     }
 
     Result attempt(String master, String grainsJson) {
+        if (csr == null) csr = csrSource.get();
         MasterTrust trust = new MasterTrust(pins);
         ManagedChannel channel = channels.open(master, trust, null);
         try {

@@ -102,8 +102,9 @@ public final class MinionDaemon {
             refreshGrains();
             long every = timings.grainsRefresh().toMillis();
             timer.scheduleWithFixedDelay(this::refreshGrainsQuietly, every, every, TimeUnit.MILLISECONDS);
+            // Made only when enrolling: Bouncy Castle's signed jars cost megabytes of memory once opened.
             Enrollment enrollment = new Enrollment(config.id(), config.enrollmentToken(), identity, pins, channels,
-                    csr(dir, identity, config.id()), log);
+                    () -> csr(dir, identity, config.id()), log);
             loop(identity, pins, spool, enrollment, timer);
         } finally {
             timer.shutdownNow();
@@ -229,7 +230,7 @@ public final class MinionDaemon {
         // An enrollment call blocks for up to its deadline; the interrupt cancels it.
         if (t != null && t != Thread.currentThread()) t.interrupt();
         try {
-            stopped.await(10, TimeUnit.SECONDS);
+            if (stopped.await(10, TimeUnit.SECONDS)) log.accept("stopped");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
