@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -77,10 +76,7 @@ class MinionDaemonTest {
 
     private MinionDaemon start(List<String> masters) {
         MinionConfig config = new MinionConfig("web1", masters, null, null, null, tmp.resolve("data"), Map.of(), null);
-        MasterChannels channels = (m, trust, identity) -> {
-            ManagedChannel ch = InProcessChannelBuilder.forName(m).build();
-            return ch;
-        };
+        MasterChannels channels = (m, trust, identity) -> InProcessChannelBuilder.forName(m).build();
         MinionDaemon d = new MinionDaemon(config, channels, LocalHost.under(tmp.resolve("root")), () -> new LinkedHashMap<>(grains),
                 Clock.systemUTC(), new SecureRandom(), FAST, log::add);
         Thread t = new Thread(() -> {

@@ -17,7 +17,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.jstate.proto.v1.FunctionJob;
-import io.jstate.proto.v1.MinionGatewayGrpc;
 import io.jstate.proto.v1.MinionMessage;
 import io.jstate.states.host.LocalHost;
 import java.net.InetSocketAddress;
@@ -158,10 +157,5 @@ class TlsDaemonTest {
         assertTrue(log.stream().anyMatch(l -> l.contains("not issued by the trusted master CA")), log.toString());
         assertTrue(impostor.streams.isEmpty());
         impostor.close();
-    }
-
-    static {
-        // Referenced so the generated stub class is loaded the same way as in the daemon.
-        MinionGatewayGrpc.getServiceDescriptor();
     }
 }
