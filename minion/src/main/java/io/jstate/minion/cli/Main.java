@@ -7,7 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code jstate-minion} command line. */
-@Command(name = "jstate-minion", description = "Apply jstate states to this machine.")
+@Command(name = "jstate-minion",
+        description = "The jstate minion: without a command, the daemon (as 'run'); 'apply --local' applies states masterless.")
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
@@ -17,20 +18,26 @@ public final class Main implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private final PrintStream err;
+    private final RunCommand daemon;
 
-    private Main(PrintStream err) {
+    private Main(PrintStream err, RunCommand daemon) {
         this.err = err;
+        this.daemon = daemon;
     }
 
     public static void main(String[] args) {
         boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
-        int code = run(args, System.out, System.err, ApplyCommand.system(System.out, System.err, color));
+        int code = run(args, System.out, System.err, ApplyCommand.system(System.out, System.err, color), RunCommand.system(System.err));
         System.out.flush();
         System.exit(code);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, ApplyCommand apply) {
-        CommandLine cmd = new CommandLine(new Main(err)).addSubcommand("apply", apply);
+        return run(args, out, err, apply, RunCommand.system(err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, ApplyCommand apply, RunCommand daemon) {
+        CommandLine cmd = new CommandLine(new Main(err, daemon)).addSubcommand("apply", apply).addSubcommand("run", daemon);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         cmd.setParameterExceptionHandler((e, a) -> {
@@ -46,10 +53,9 @@ public final class Main implements Callable<Integer> {
         return cmd.execute(args);
     }
 
+    /** Without a command the minion is the daemon with its default configuration, as a service manager starts it. */
     @Override
-    public Integer call() {
-        err.println("jstate-minion: a command is required: apply");
-        spec.commandLine().usage(err);
-        return ExitCodes.CANNOT_START;
+    public Integer call() throws Exception {
+        return daemon.call();
     }
 }

@@ -79,6 +79,7 @@ class ApplyCommandTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final List<CompileRequest> requests = new ArrayList<>();
+    private final List<Path> daemonConfigs = new ArrayList<>();
 
     private static Step file(int i, String path, String content, Step.Edge... edges) {
         return new Step(i, "f" + i, "test.file", new TestFile.Spec(path, content), new Source("files", "files.sls", i + 1), List.of(edges), null);
@@ -91,7 +92,11 @@ class ApplyCommandTest {
         };
         ApplyCommand apply = new ApplyCommand(REGISTRY, recording, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), false, ZoneOffset.UTC);
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), apply);
+        RunCommand daemon = new RunCommand(config -> {
+            daemonConfigs.add(config);
+            return ExitCodes.CANNOT_START;
+        });
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), apply, daemon);
     }
 
     private static Function<CompileRequest, Compiled> plan(Step... steps) {
@@ -193,8 +198,14 @@ class ApplyCommandTest {
         assertEquals(ExitCodes.CANNOT_START, run(plan(), "apply", "--local", "--states", tmp.resolve("nope").toString()));
         assertTrue(stderr().contains("is not a directory"), stderr());
         err.reset();
-        assertEquals(ExitCodes.CANNOT_START, run(plan()));
-        assertTrue(stderr().contains("a command is required"), stderr());
+        assertTrue(requests.isEmpty());
+    }
+
+    @Test
+    void withoutACommandTheMinionRunsAsTheDaemon() {
+        run(plan());
+        run(plan(), "run", "--config", "/tmp/m.yaml");
+        assertEquals(List.of(Path.of("/etc/jstate/minion.yaml"), Path.of("/tmp/m.yaml")), daemonConfigs);
         assertTrue(requests.isEmpty());
     }
 

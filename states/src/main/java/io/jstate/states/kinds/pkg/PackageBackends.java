@@ -4,10 +4,10 @@ import io.jstate.states.engine.Env;
 import java.util.List;
 
 /** Picks the package backend for a host by its grains. */
-final class PackageBackends {
+public final class PackageBackends {
     private PackageBackends() {}
 
-    static PackageBackend select(Env env) {
+    public static PackageBackend select(Env env) {
         List<PackageBackend> all = List.of(new AptBackend(env.host()));
         for (PackageBackend b : all) {
             if (b.supports(env.grains())) return b;

@@ -4,10 +4,10 @@ import io.jstate.states.engine.Env;
 import java.util.List;
 
 /** Picks the init system backend for a host by its grains: systemd where it is PID 1, init scripts elsewhere. */
-final class ServiceBackends {
+public final class ServiceBackends {
     private ServiceBackends() {}
 
-    static ServiceBackend select(Env env) {
+    public static ServiceBackend select(Env env) {
         List<ServiceBackend> all = List.of(new SystemdBackend(env.host()), new InitScriptBackend(env.host()));
         for (ServiceBackend b : all) {
             if (b.supports(env.grains())) return b;

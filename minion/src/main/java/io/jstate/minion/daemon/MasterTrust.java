@@ -1,0 +1,64 @@
+package io.jstate.minion.daemon;
+
+import java.net.Socket;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The TLS trust decision for connections to the master, made by {@link MasterPins} and never by
+ * the JDK's default trust store. Host names are not checked: only the master holds a server
+ * certificate from its own CA, and masters are often reached by an address its certificate
+ * does not list.
+ */
+final class MasterTrust extends X509ExtendedTrustManager {
+    private final MasterPins pins;
+    private volatile X509Certificate[] lastChain;
+
+    MasterTrust(MasterPins pins) {
+        this.pins = pins;
+    }
+
+    /** The chain the master presented on the latest handshake, or null when none happened. */
+    X509Certificate[] lastChain() {
+        return lastChain;
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        pins.checkServer(chain);
+        lastChain = chain.clone();
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("a minion accepts no connections");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        X509Certificate ca = pins.ca();
+        return ca == null ? new X509Certificate[0] : new X509Certificate[] {ca};
+    }
+}

@@ -1,0 +1,134 @@
+package io.jstate.minion.daemon;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * The minion's configuration ({@code /etc/jstate/minion.yaml}).
+ *
+ * @param id                 this minion's id (default: the hostname)
+ * @param masters            "host:port" of each master, tried in turn
+ * @param caFingerprint      the pinned master CA fingerprint, or null for trust on first use
+ * @param signingFingerprint the pinned job-signing key fingerprint, or null for trust on first use
+ * @param enrollmentToken    the pre-shared token that lets the master accept this minion at once, or null
+ * @param dataDir            keys, certificates, spooled results and seen nonces
+ * @param grains             the operator's grains, which win over collected ones
+ * @param bindAddress        the local address outgoing connections use, or null for the system's choice
+ */
+public record MinionConfig(String id, List<String> masters, String caFingerprint, String signingFingerprint,
+                           String enrollmentToken, Path dataDir, Map<String, Object> grains, String bindAddress) {
+
+    public static final Path DEFAULT_FILE = Path.of("/etc/jstate/minion.yaml");
+    public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/jstate/minion");
+    public static final int DEFAULT_PORT = 4506;
+
+    private static final Set<String> KEYS = Set.of("id", "master", "master_ca_fingerprint", "master_signing_fingerprint",
+            "enrollment_token", "data_dir", "grains", "bind_address");
+
+    public MinionConfig {
+        if (id == null || id.isBlank()) throw new IllegalArgumentException("id must not be empty");
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,252}")) {
+            throw new IllegalArgumentException("id '" + id + "' may hold only letters, digits, '.', '_' and '-'");
+        }
+        masters = List.copyOf(masters);
+        if (masters.isEmpty()) throw new IllegalArgumentException("master is required: the address of at least one master, e.g. 'master: [\"salt.example:4506\"]'");
+        grains = grains == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(grains));
+    }
+
+    /** Reads the configuration file; relative paths in it resolve against the file's folder. */
+    public static MinionConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("no configuration file " + file + " (give one with --config)");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+        Object doc;
+        try {
+            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+        } catch (YAMLException e) {
+            throw new IllegalArgumentException(file + ": not valid YAML: " + e.getMessage());
+        }
+        if (doc == null) doc = Map.of();
+        if (!(doc instanceof Map<?, ?> map)) throw new IllegalArgumentException(file + ": must be a YAML mapping");
+        try {
+            return parse(map, file.toAbsolutePath().getParent());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage());
+        }
+    }
+
+    static MinionConfig parse(Map<?, ?> map, Path base) {
+        Set<String> unknown = new TreeSet<>();
+        for (Object k : map.keySet()) if (!KEYS.contains(String.valueOf(k))) unknown.add(String.valueOf(k));
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown setting(s) " + unknown + "; known: " + new TreeSet<>(KEYS));
+        }
+        String id = string(map, "id");
+        if (id == null) id = hostname();
+        List<String> masters = new ArrayList<>();
+        Object m = map.get("master");
+        if (m instanceof List<?> list) {
+            for (Object o : list) masters.add(address(String.valueOf(o)));
+        } else if (m != null) {
+            masters.add(address(String.valueOf(m)));
+        }
+        String dir = string(map, "data_dir");
+        Path dataDir = dir == null ? DEFAULT_DATA_DIR : base.resolve(dir).normalize();
+        Object g = map.get("grains");
+        Map<String, Object> grains = new LinkedHashMap<>();
+        if (g instanceof Map<?, ?> gm) {
+            gm.forEach((k, v) -> grains.put(String.valueOf(k), v));
+        } else if (g != null) {
+            throw new IllegalArgumentException("grains must be a mapping, e.g. 'grains: {roles: [controller]}'");
+        }
+        return new MinionConfig(id, masters, string(map, "master_ca_fingerprint"), string(map, "master_signing_fingerprint"),
+                string(map, "enrollment_token"), dataDir, grains, string(map, "bind_address"));
+    }
+
+    /** "host" becomes "host:4506"; an IPv6 literal needs brackets when it carries a port. */
+    static String address(String s) {
+        String a = s.strip();
+        if (a.isEmpty()) throw new IllegalArgumentException("a master address is empty");
+        boolean hasPort = a.startsWith("[") ? a.contains("]:") : a.indexOf(':') > 0 && a.indexOf(':') == a.lastIndexOf(':');
+        return hasPort ? a : a + ":" + DEFAULT_PORT;
+    }
+
+    private static String string(Map<?, ?> map, String key) {
+        Object v = map.get(key);
+        if (v == null) return null;
+        if (v instanceof Map || v instanceof List) throw new IllegalArgumentException(key + " must be a single value");
+        String s = String.valueOf(v).strip();
+        return s.isEmpty() ? null : s;
+    }
+
+    private static String hostname() {
+        try {
+            String h = Files.readString(Path.of("/etc/hostname")).strip();
+            if (!h.isEmpty()) return h;
+        } catch (IOException e) {
+            // Fall back to the resolver's idea of the name below.
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("cannot tell this machine's hostname; set 'id' in the configuration");
+        }
+    }
+}
