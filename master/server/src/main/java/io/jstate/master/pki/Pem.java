@@ -68,12 +68,15 @@ public final class Pem {
         }
     }
 
-    public static void writeCertificate(Path file, X509Certificate cert) {
+    /** Writes one certificate, or a chain (leaf first) as consecutive PEM blocks. */
+    public static void writeCertificate(Path file, X509Certificate... chain) {
+        StringBuilder text = new StringBuilder();
         try {
-            writePublic(file, encode("CERTIFICATE", cert.getEncoded()));
+            for (X509Certificate cert : chain) text.append(encode("CERTIFICATE", cert.getEncoded()));
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
+        writePublic(file, text.toString());
     }
 
     public static void writePublicKey(Path file, PublicKey key) {

@@ -121,7 +121,8 @@ public final class Pki {
             Pem.writePrivateKey(dir.resolve("admin.key"), adminPair.getPrivate());
             Pem.writePrivateKey(dir.resolve("signing.key"), signing.getPrivate());
             Pem.writePublicKey(dir.resolve("signing.pub"), signing.getPublic());
-            Pem.writeCertificate(dir.resolve("server.crt"), server);
+            // The chain carries the CA so that a minion pinning the CA's fingerprint can check it in the handshake.
+            Pem.writeCertificate(dir.resolve("server.crt"), server, ca);
             Pem.writeCertificate(dir.resolve("admin.crt"), admin);
             // The CA certificate is written last: its presence marks a finished PKI for exists().
             Pem.writeCertificate(dir.resolve("ca.crt"), ca);
