@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -41,6 +42,8 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private static final java.util.Set<String> GLOBAL_WITH_VALUE = java.util.Set.of("--master", "--pki", "--config");
+
     private final Context ctx;
 
     private Main(Context ctx) {
@@ -58,14 +61,21 @@ public final class Main implements Callable<Integer> {
 
     static int run(String[] args, Context ctx) {
         Main main = new Main(ctx);
-        CommandLine cmd = new CommandLine(main)
-                .addSubcommand("keys", new KeysCommand(main, ctx))
-                .addSubcommand("minions", new MinionsCommand(main, ctx))
-                .addSubcommand("apply", new ApplyCommand(main, ctx))
-                .addSubcommand("run", new RunCommand(main, ctx))
-                .addSubcommand("jobs", new JobsCommand(main, ctx));
+        Map<String, Callable<Integer>> commands = new LinkedHashMap<>();
+        commands.put("keys", new KeysCommand(main, ctx));
+        commands.put("minions", new MinionsCommand(main, ctx));
+        commands.put("apply", new ApplyCommand(main, ctx));
+        commands.put("run", new RunCommand(main, ctx));
+        commands.put("jobs", new JobsCommand(main, ctx));
+        CommandLine cmd = new CommandLine(main);
+        // Picocli builds a command's model by reflection, and its classes cannot be archived for a
+        // fast start; so only the command asked for is built, and all of them only for help.
+        String first = command(args, commands.keySet());
+        commands.forEach((name, command) -> {
+            if (first == null || first.equals(name)) cmd.addSubcommand(name, command);
+        });
         // Everything after the function's name belongs to the function, dashes included.
-        cmd.getSubcommands().get("run").setStopAtPositional(true);
+        if (cmd.getSubcommands().containsKey("run")) cmd.getSubcommands().get("run").setStopAtPositional(true);
         PrintStream out = ctx.out();
         PrintStream err = ctx.err();
         cmd.setOut(new PrintWriter(out, true));
@@ -85,6 +95,16 @@ public final class Main implements Callable<Integer> {
             return ExitCodes.CANNOT_START;
         });
         return cmd.execute(args);
+    }
+
+    /** The command named on the line: the first word that is a command and not the value of a global option. */
+    static String command(String[] args, java.util.Set<String> names) {
+        for (int i = 0; i < args.length; i++) {
+            if (GLOBAL_WITH_VALUE.contains(args[i])) i++;
+            else if (names.contains(args[i])) return args[i];
+            else if (!args[i].startsWith("-")) return null;
+        }
+        return null;
     }
 
     /** A client for the master these options and the environment point at. */

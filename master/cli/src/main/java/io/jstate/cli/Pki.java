@@ -11,17 +11,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
@@ -46,15 +48,10 @@ final class Pki {
         X509Certificate admin = certificate(dir.resolve(ADMIN_CERT));
         PrivateKey key = privateKey(dir.resolve(ADMIN_KEY));
         try {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            trust.setCertificateEntry("jstate-master-ca", ca);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
             SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(new X509ExtendedKeyManager[] {new SingleKey(admin, ca, key)}, tmf.getTrustManagers(), null);
+            ssl.init(new X509ExtendedKeyManager[] {new SingleKey(admin, ca, key)}, new TrustManager[] {new MasterCa(ca)}, null);
             return ssl;
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new CliException("cannot set up TLS from " + dir + ": " + e.getMessage());
         }
     }
@@ -169,6 +166,51 @@ final class Pki {
         }
         out.writeBytes(content);
         return out.toByteArray();
+    }
+
+    /**
+     * Trusts a server certificate issued directly by the master's CA, as every master certificate
+     * is. It is a plain {@link X509TrustManager} on purpose: the JDK then checks the host name
+     * against the certificate and the algorithm constraints itself, while the general PKIX path
+     * (which reads the JDK's whole cacerts file for its distrust policies) is skipped, which is
+     * the bulk of a handshake's cost in a short-lived process.
+     */
+    static final class MasterCa implements X509TrustManager {
+        private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+        private static final String ANY_USAGE = "2.5.29.37.0";
+        private final X509Certificate ca;
+
+        MasterCa(X509Certificate ca) {
+            this.ca = ca;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            if (chain == null || chain.length == 0) throw new CertificateException("the master sent no certificate");
+            X509Certificate leaf = chain[0];
+            try {
+                leaf.verify(ca.getPublicKey());
+            } catch (GeneralSecurityException e) {
+                throw new CertificateException("the master's certificate (" + leaf.getSubjectX500Principal().getName()
+                        + ") is not issued by the CA in " + CA + " (" + ca.getSubjectX500Principal().getName() + ")");
+            }
+            leaf.checkValidity();
+            ca.checkValidity();
+            List<String> usage = leaf.getExtendedKeyUsage();
+            if (usage != null && !usage.contains(SERVER_AUTH) && !usage.contains(ANY_USAGE)) {
+                throw new CertificateException("the master's certificate is not meant for a TLS server");
+            }
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("the CLI accepts no clients");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[] {ca};
+        }
     }
 
     /** A key manager with exactly one identity: the admin certificate, whatever the server asks for. */

@@ -455,6 +455,20 @@ class CliTest {
     }
 
     @Test
+    void aMasterCertificateForAnotherNameIsNotTrusted() throws Exception {
+        TestPki.Identity elsewhere = pki.server(new org.bouncycastle.asn1.x509.GeneralName(
+                org.bouncycastle.asn1.x509.GeneralName.dNSName, "master.example.org"));
+        try (FakeMaster fake = new FakeMaster(pki, elsewhere, admin.cert())) {
+            fake.reply("GET", "/admin/v1/keys", Canned.keys());
+            Result r = run(Map.of("JSTATE_MASTER", fake.url(), "JSTATE_PKI", pkiDir.toString()), Duration.ofSeconds(5), "keys", "list");
+            assertEquals(1, r.code());
+            assertTrue(r.err().startsWith("jstate: TLS with the master at " + fake.url() + " failed: "), r.err());
+            assertTrue(r.err().contains("127.0.0.1"), r.err());
+            assertTrue(fake.requests.isEmpty());
+        }
+    }
+
+    @Test
     void aMissingAdminKeyIsNamed() {
         Result r = run(Map.of("JSTATE_MASTER", master.url(), "JSTATE_PKI", tmp.resolve("nowhere").toString()), Duration.ofSeconds(5),
                 "minions");

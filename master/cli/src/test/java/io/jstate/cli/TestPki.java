@@ -50,11 +50,15 @@ final class TestPki {
 
     /** A server certificate for loopback: 127.0.0.1 and localhost. */
     Identity server() throws Exception {
+        return server(new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost"));
+    }
+
+    /** A server certificate for these names. */
+    Identity server(GeneralName... names) throws Exception {
         KeyPair keys = ecKeys();
         X509v3CertificateBuilder b = builder(X500Name.getInstance(ca.cert.getSubjectX500Principal().getEncoded()),
                 new X500Name("CN=jstate master"), keys);
-        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
         b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         return new Identity(keys, sign(b, ca.keys));
     }
