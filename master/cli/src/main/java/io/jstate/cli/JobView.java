@@ -36,7 +36,10 @@ final class JobView {
     /** What the job runs, which decides how results are shown. */
     enum Kind { APPLY, FUNCTION }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Jackson takes a while to start, and the live human output of an apply never needs it. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
     private static final String INDENT = "    ";
 
     private final PrintStream out;
@@ -207,12 +210,12 @@ final class JobView {
     }
 
     private String document(boolean complete) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("jid", jid);
         root.put("target", target);
         root.put("complete", complete);
         Map<String, JobResult> byMinion = ordered();
-        ArrayNode refused = JSON.createArrayNode();
+        ArrayNode refused = Json.MAPPER.createArrayNode();
         if (kind == Kind.APPLY) {
             ArrayNode runs = root.putArray("minions");
             JsonOutput runJson = new JsonOutput();
@@ -254,7 +257,7 @@ final class JobView {
         summary.put("lost", lost.size());
         summary.put("failed", failedMinions().size());
         try {
-            return JSON.writeValueAsString(root) + "\n";
+            return Json.MAPPER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the job as JSON", e);
         }
@@ -310,15 +313,15 @@ final class JobView {
 
     private static JsonNode tree(String json) {
         try {
-            return JSON.readTree(json);
+            return Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            return JSON.getNodeFactory().textNode(json);
+            return Json.MAPPER.getNodeFactory().textNode(json);
         }
     }
 
     private static String pretty(String json) {
         try {
-            return JSON.writeValueAsString(JSON.readTree(json));
+            return Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(json));
         } catch (JsonProcessingException e) {
             return json;
         }

@@ -10,20 +10,10 @@ import io.jstate.proto.v1.MinionStateEvent;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code jstate jobs list | show JID}: jobs after the fact, also those whose CLI was interrupted. */
-@Command(name = "jobs", sortOptions = false, usageHelpAutoWidth = true,
-        description = "List recent jobs, or show one job's results.", commandListHeading = "%nCommands:%n")
-final class JobsCommand implements Callable<Integer> {
+final class JobsCommand {
     private static final String JOBS = "/admin/v1/jobs";
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     private final Main main;
     private final Context ctx;
@@ -33,15 +23,8 @@ final class JobsCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
-    @Override
-    public Integer call() {
-        return Main.subcommandRequired(spec, ctx.err());
-    }
-
-    @Command(name = "list", description = "List recent jobs, newest first.")
-    int list(@Option(names = "--limit", paramLabel = "N", defaultValue = "20",
-            description = "How many jobs to list (default: ${DEFAULT-VALUE}).") int limit) throws CliException {
-        JobList jobs = main.client().get(JOBS + "?limit=" + Math.max(1, limit), JobList::parseFrom);
+    int list(int limit) throws CliException {
+        JobList jobs = main.client().get(JOBS + "?limit=" + limit, JobList::parseFrom);
         if (jobs.getJobsCount() == 0) {
             ctx.out().println("No jobs.");
             return ExitCodes.OK;
@@ -55,10 +38,7 @@ final class JobsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "show", description = "Show a job's results as apply or run printed them; exit codes as theirs.")
-    int show(@Parameters(paramLabel = "JID", description = "The job id, as apply, run or jobs list print it.") String jid,
-             @Option(names = "--json", description = "Print one JSON document, as apply --json and run --json do.") boolean json)
-            throws CliException {
+    int show(String jid, boolean json) throws CliException {
         JobRecord job = main.client().get(JOBS + "/" + AdminClient.encode(jid), JobRecord::parseFrom);
         if (!json) {
             ctx.out().println("Job " + job.getJid() + ": " + what(job.getRequest()) + " on '" + job.getRequest().getTarget() + "'"

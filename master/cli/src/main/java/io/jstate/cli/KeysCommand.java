@@ -6,24 +6,14 @@ import io.jstate.proto.v1.KeyList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code jstate keys list | accept ID | accept --all | reject ID | delete ID}: the minions' keys. */
-@Command(name = "keys", sortOptions = false, usageHelpAutoWidth = true,
-        description = "List, accept, reject or delete minion keys.", commandListHeading = "%nCommands:%n")
-final class KeysCommand implements Callable<Integer> {
+final class KeysCommand {
     private static final String KEYS = "/admin/v1/keys";
     // Pending keys wait for the operator, so they come first.
     private static final Comparator<Key> ORDER = Comparator
             .comparingInt((Key k) -> k.getState() == Key.State.PENDING ? 0 : k.getState() == Key.State.ACCEPTED ? 1 : 2)
             .thenComparing(Key::getMinionId);
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     private final Main main;
     private final Context ctx;
@@ -33,12 +23,6 @@ final class KeysCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
-    @Override
-    public Integer call() {
-        return Main.subcommandRequired(spec, ctx.err());
-    }
-
-    @Command(name = "list", description = "List every key: pending, accepted and rejected.")
     int list() throws CliException {
         List<Key> keys = main.client().get(KEYS, KeyList::parseFrom).getKeysList().stream().sorted(ORDER).toList();
         if (keys.isEmpty()) {
@@ -54,13 +38,8 @@ final class KeysCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "accept", description = "Accept a pending (or rejected) key, or every pending key with --all.")
-    int accept(@Parameters(paramLabel = "ID", arity = "0..1", description = "The minion whose key to accept.") String id,
-               @Option(names = "--all", description = "Accept every pending key.") boolean all) throws CliException {
-        if (all == (id != null)) {
-            ctx.err().println("jstate keys accept: give either a minion ID or --all");
-            return ExitCodes.CANNOT_START;
-        }
+    int accept(String id, boolean all) throws CliException, Args.UsageException {
+        if (all == (id != null)) throw new Args.UsageException("keys accept", "give either a minion ID or --all");
         if (all) {
             KeyList changed = main.client().post(KEYS + "/accept-all", KeyList.getDefaultInstance(), KeyList::parseFrom);
             if (changed.getKeysCount() == 0) {
@@ -73,14 +52,12 @@ final class KeysCommand implements Callable<Integer> {
                 KeyList.getDefaultInstance(), KeyList::parseFrom));
     }
 
-    @Command(name = "reject", description = "Reject a key; a connected minion with it is cut off at once.")
-    int reject(@Parameters(paramLabel = "ID", description = "The minion whose key to reject.") String id) throws CliException {
+    int reject(String id) throws CliException {
         return report("Rejected", main.client().post(KEYS + "/" + AdminClient.encode(id) + "/reject",
                 KeyList.getDefaultInstance(), KeyList::parseFrom));
     }
 
-    @Command(name = "delete", description = "Delete a key; a connected minion with it is cut off at once and must enroll again.")
-    int delete(@Parameters(paramLabel = "ID", description = "The minion whose key to delete.") String id) throws CliException {
+    int delete(String id) throws CliException {
         return report("Deleted", main.client().delete(KEYS + "/" + AdminClient.encode(id), KeyList::parseFrom));
     }
 

@@ -5,19 +5,9 @@ import io.jstate.proto.v1.Minion;
 import io.jstate.proto.v1.MinionList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code jstate minions [-t TARGET]}: the accepted minions a target matches, and whether they are connected. */
-@Command(name = "minions", sortOptions = false, usageHelpAutoWidth = true,
-        description = "List minions (those a target matches), connected or when last seen.")
-final class MinionsCommand implements Callable<Integer> {
-
-    @Option(names = {"-t", "--target"}, paramLabel = "TARGET",
-            description = "A target expression, e.g. 'web*', 'G@roles:controller', 'N@controllers and not db1' (default: all).")
-    String target;
-
+final class MinionsCommand {
     private final Main main;
     private final Context ctx;
 
@@ -26,8 +16,7 @@ final class MinionsCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
-    @Override
-    public Integer call() throws CliException {
+    int call(String target) throws CliException {
         String path = "/admin/v1/minions" + (target == null ? "" : "?target=" + AdminClient.encode(target));
         List<Minion> minions = main.client().get(path, MinionList::parseFrom).getMinionsList().stream()
                 .sorted(Comparator.comparing(Minion::getId)).toList();

@@ -480,7 +480,7 @@ class CliTest {
     void usageErrorsExit1BeforeAnythingIsSent() {
         Result noTarget = run("apply");
         assertEquals(1, noTarget.code());
-        assertTrue(noTarget.err().contains("Missing required option: '--target=TARGET'"), noTarget.err());
+        assertEquals("jstate apply: a target is required: -t TARGET, e.g. -t '*'\nTry 'jstate apply --help'.\n", noTarget.err());
         Result badBatch = run("apply", "-t", "*", "--batch", "0");
         assertEquals(1, badBatch.code());
         assertTrue(badBatch.err().contains("--batch takes a number of minions"), badBatch.err());
