@@ -2,7 +2,6 @@ package io.jstate.cli;
 
 import io.jstate.minion.cli.ExitCodes;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -120,8 +119,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        LocalClock clock = LocalClock.start();
         boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
-        Context ctx = new Context(System.out, System.err, System.getenv(), Clock.systemDefaultZone(), color,
+        Context ctx = new Context(System.out, System.err, System.getenv(), clock, color,
                 Context.MARGIN, true);
         int code = run(args, ctx);
         System.out.flush();

@@ -126,10 +126,24 @@ final class Canned {
                 .build();
     }
 
+    /** A converged W1 apply on one minion, as bench/w1 runs it: 202 states, all unchanged. */
+    static List<JobEvent> w1() {
+        List<StateResult> states = new ArrayList<>();
+        states.add(unchanged("w1-package", "pkg.installed"));
+        states.add(unchanged("w1-once", "cmd.run"));
+        for (int i = 1; i <= 200; i++) states.add(unchanged(String.format("/etc/w1/svc%03d.conf", i), "file.managed"));
+        List<JobEvent> events = new ArrayList<>();
+        events.add(started("ctl1"));
+        for (StateResult s : states) events.add(state("ctl1", s));
+        events.add(done("ctl1", states.toArray(StateResult[]::new)));
+        events.add(jobDone(1, 1, 0, 0));
+        return events;
+    }
+
     /** The routes the launcher timing uses. */
     static void install(FakeMaster m) {
         m.reply("GET", "/admin/v1/minions", minions());
         m.reply("GET", "/admin/v1/keys", keys());
-        m.stream("POST", "/admin/v1/jobs", applyOk());
+        m.stream("POST", "/admin/v1/jobs", w1());
     }
 }
