@@ -1,0 +1,26 @@
+package io.jstate.cli;
+
+import io.jstate.proto.v1.ApplyRequest;
+import io.jstate.proto.v1.JobRequest;
+import java.util.List;
+
+/** {@code jstate apply [highstate | SLS ...] -t TARGET}: apply states on the targeted minions through the master. */
+final class ApplyCommand {
+    private final Main main;
+    private final Context ctx;
+
+    ApplyCommand(Main main, Context ctx) {
+        this.main = main;
+        this.ctx = ctx;
+    }
+
+    int call(JobOptions job, List<String> targets, boolean test) throws CliException {
+        List<String> what = targets.isEmpty() ? List.of("highstate") : targets;
+        JobRequest request = job.request()
+                .setApply(ApplyRequest.newBuilder().addAllTargets(what).setTest(test))
+                .build();
+        Endpoint endpoint = main.endpoint();
+        JobView view = new JobView(ctx, JobView.Kind.APPLY, job.json(), job.target());
+        return new JobStream(ctx, new AdminClient(endpoint)).run(request, endpoint.defaultTimeout(), view);
+    }
+}

@@ -1,0 +1,149 @@
+package io.jstate.cli;
+
+import io.jstate.proto.v1.JobEvent;
+import io.jstate.proto.v1.JobRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a job and feeds its live event stream to a {@link JobView} without ever hanging: events
+ * are read on their own thread and the command waits for them against a deadline (the job timeout,
+ * once per batch, plus a margin). If the stream breaks or the deadline passes, the operator is told
+ * the jid to look the job up with {@code jstate jobs show} later; the master keeps its results.
+ */
+final class JobStream {
+    static final String JOBS = "/admin/v1/jobs";
+
+    /** One item from the reader thread: an event, the end of the stream, or the error that ended it. */
+    private record Item(JobEvent event, IOException error) {
+        static final Item END = new Item(null, null);
+    }
+
+    private final Context ctx;
+    private final AdminClient client;
+
+    JobStream(Context ctx, AdminClient client) {
+        this.ctx = ctx;
+        this.client = client;
+    }
+
+    /** Runs the job to its end, shows it, and returns the exit code. */
+    int run(JobRequest request, Duration defaultTimeout, JobView view) throws CliException {
+        Duration timeout = request.getTimeoutMs() > 0 ? Duration.ofMillis(request.getTimeoutMs()) : defaultTimeout;
+        long start = System.nanoTime();
+        long deadline = start + timeout.plus(ctx.margin()).toNanos();
+        InputStream in = client.stream(JOBS, request, timeout.plus(ctx.margin()));
+
+        BlockingQueue<Item> items = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> read(in, items), "jstate-job-stream");
+        reader.setDaemon(true);
+        reader.start();
+        Thread hook = ctx.process() ? interruptHint(view) : null;
+
+        String broken = null;
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                Item item = left > 0 ? items.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (item == null) {
+                    long waited = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+                    broken = "gave up waiting after " + waited + " s";
+                    break;
+                }
+                if (item == Item.END) {
+                    broken = "the master closed the stream";
+                    break;
+                }
+                if (item.error() != null) {
+                    broken = "the stream broke: " + AdminClient.detail(item.error());
+                    break;
+                }
+                JobEvent e = item.event();
+                boolean last = view.accept(e);
+                if (e.getType() == JobEvent.Type.JOB_STARTED) {
+                    // Each batch may take the whole job timeout, so the wait grows with the number of batches.
+                    long batches = batches(request.getBatch(), e.getMinionsCount());
+                    deadline = start + timeout.multipliedBy(batches).plus(ctx.margin()).toNanos();
+                }
+                if (last) break;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            broken = "interrupted";
+        } finally {
+            close(in);
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException alreadyShuttingDown) {
+                    // The hook is running or has run; it says what there is to say.
+                }
+            }
+        }
+
+        boolean complete = broken == null;
+        view.end(complete);
+        if (!complete) {
+            if (view.jid().isEmpty()) {
+                ctx.err().println("jstate: no answer from the master about the job (" + broken + ")");
+            } else {
+                ctx.err().println("jstate: job " + view.jid() + " did not finish while the CLI waited (" + broken + ")."
+                        + " The master keeps its results: jstate jobs show " + view.jid());
+            }
+            ctx.err().flush();
+        }
+        return view.exitCode(complete);
+    }
+
+    /** How many batches a job runs in: "" is one, "N" N minions at a time, "N%" that share of them. */
+    static long batches(String batch, int minions) {
+        if (batch.isEmpty() || minions == 0) return 1;
+        long size;
+        if (batch.endsWith("%")) {
+            long pct = Long.parseLong(batch.substring(0, batch.length() - 1));
+            size = Math.max(1, (minions * pct + 99) / 100);
+        } else {
+            size = Math.max(1, Long.parseLong(batch));
+        }
+        return (minions + size - 1) / size;
+    }
+
+    private static void read(InputStream in, BlockingQueue<Item> items) {
+        try {
+            while (true) {
+                JobEvent e = JobEvent.parseDelimitedFrom(in);
+                if (e == null) {
+                    items.add(Item.END);
+                    return;
+                }
+                items.add(new Item(e, null));
+            }
+        } catch (IOException e) {
+            items.add(new Item(null, e));
+        }
+    }
+
+    private static void close(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // The stream is done with either way.
+        }
+    }
+
+    /** On Ctrl-C the job goes on at the master; the hook tells where to find it. */
+    private Thread interruptHint(JobView view) {
+        Thread hook = new Thread(() -> {
+            if (!view.finished() && !view.jid().isEmpty()) {
+                ctx.err().println("\njstate: interrupted; job " + view.jid() + " goes on at the master: jstate jobs show " + view.jid());
+                ctx.err().flush();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+}

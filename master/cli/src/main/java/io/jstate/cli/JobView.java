@@ -1,0 +1,337 @@
+package io.jstate.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstate.minion.cli.ExitCodes;
+import io.jstate.minion.output.HumanOutput;
+import io.jstate.minion.output.JsonOutput;
+import io.jstate.proto.Results;
+import io.jstate.proto.v1.JobEvent;
+import io.jstate.proto.v1.JobResult;
+import io.jstate.proto.v1.RunReport;
+import io.jstate.proto.v1.StateResult;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One job as the operator sees it, fed with its events: live while {@code jstate apply} or
+ * {@code jstate run} waits, and replayed from the stored record by {@code jstate jobs show}, so
+ * both print alike. Human output shows each state as it finishes (prefixed with the minion's id
+ * when several run), then a summary per minion and the totals; JSON output is one document at the
+ * end. The exit code follows the same rules everywhere: 0 every minion returned and succeeded,
+ * 2 some state or function failed or some minion refused or did not return, 1 nothing could start.
+ */
+final class JobView {
+    /** What the job runs, which decides how results are shown. */
+    enum Kind { APPLY, FUNCTION }
+
+    /** Jackson takes a while to start, and the live human output of an apply never needs it. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+    private static final String INDENT = "    ";
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Kind kind;
+    private final boolean json;
+    private final HumanOutput human;
+    private final String target;
+
+    private String jid = "";
+    private final List<String> minions = new ArrayList<>();
+    private final Map<String, JobResult> results = new LinkedHashMap<>();
+    private final Map<String, String> lost = new LinkedHashMap<>();
+    private final Map<String, Set<String>> shown = new HashMap<>();
+    private String failure;
+    private boolean done;
+    private int width;
+
+    JobView(Context ctx, Kind kind, boolean json, String target) {
+        this.out = ctx.out();
+        this.err = ctx.err();
+        this.kind = kind;
+        this.json = json;
+        this.target = target;
+        this.human = new HumanOutput(ctx.color(), ctx.clock().getZone());
+    }
+
+    String jid() {
+        return jid;
+    }
+
+    /** Whether the job reached its end: done, or failed to start. */
+    boolean finished() {
+        return done || failure != null;
+    }
+
+    /** Shows one event as it arrives; returns whether it was the last of the job. */
+    boolean accept(JobEvent e) {
+        if (!e.getJid().isEmpty()) jid = e.getJid();
+        switch (e.getType()) {
+            case JOB_STARTED -> started(e.getMinionsList());
+            case STATE -> state(e.getMinionId(), e.getState());
+            case MINION_DONE -> done(e.getMinionId().isEmpty() ? e.getResult().getMinionId() : e.getMinionId(), e.getResult());
+            case MINION_LOST -> lost(e.getMinionId(), e.getMessage());
+            case JOB_DONE -> done = true;
+            case JOB_FAILED -> failure = e.getMessage();
+            default -> { }
+        }
+        return finished();
+    }
+
+    void started(List<String> ids) {
+        for (String id : ids) {
+            if (!minions.contains(id)) minions.add(id);
+        }
+        width = minions.stream().mapToInt(String::length).max().orElse(0);
+        if (json) return;
+        if (minions.isEmpty()) {
+            out.println("Job " + jid + ": no minion matched the target '" + target + "'");
+        } else {
+            String names = minions.size() <= 10 ? ": " + String.join(", ", minions) : "";
+            out.println("Job " + jid + " on " + minions.size() + (minions.size() == 1 ? " minion" : " minions") + names);
+        }
+        out.flush();
+    }
+
+    void state(String minion, StateResult r) {
+        known(minion);
+        if (!shown.computeIfAbsent(minion, k -> new HashSet<>()).add(key(r)) || json) return;
+        print(minion, human.state(r));
+    }
+
+    void done(String minion, JobResult r) {
+        known(minion);
+        results.put(minion, r);
+        lost.remove(minion);
+        if (json) return;
+        switch (r.getOutcomeCase()) {
+            case REPORT -> {
+                // States the live stream did not carry (a reconnect, or a replay) are shown now, in plan order.
+                for (StateResult s : r.getReport().getStatesList()) state(minion, s);
+                if (!r.getReport().getCompileError().isEmpty()) {
+                    print(minion, "could not compile its states: " + r.getReport().getCompileError() + "\n");
+                }
+            }
+            case FUNCTION -> {
+                if (r.getFunction().getSuccess()) {
+                    out.print(minion + ":\n" + indent(pretty(r.getFunction().getJson())));
+                } else {
+                    out.print(minion + ":\n" + indent("ERROR: " + r.getFunction().getError()));
+                }
+            }
+            case REFUSED -> print(minion, "refused the job (" + r.getRefused().getReason() + "): " + r.getRefused().getMessage() + "\n");
+            default -> print(minion, "returned an empty result\n");
+        }
+        out.flush();
+    }
+
+    void lost(String minion, String message) {
+        known(minion);
+        if (results.containsKey(minion)) return;
+        lost.put(minion, message);
+        if (json) return;
+        print(minion, "did not return: " + message + "\n");
+        out.flush();
+    }
+
+    void failed(String message) {
+        failure = message;
+    }
+
+    /**
+     * Prints what follows the live part: per-minion summaries and totals, or the JSON document.
+     * {@code complete} is false when the stream ended before the job did.
+     */
+    void end(boolean complete) {
+        if (failure != null) {
+            err.println("jstate: the job could not start: " + failure);
+            err.flush();
+            return;
+        }
+        if (json) {
+            out.print(document(complete));
+        } else {
+            if (kind == Kind.APPLY) {
+                for (Map.Entry<String, JobResult> e : ordered().entrySet()) {
+                    if (e.getValue().hasReport()) out.print(human.summary(e.getKey(), e.getValue().getReport()));
+                }
+            }
+            out.print(totals());
+        }
+        out.flush();
+    }
+
+    int exitCode(boolean complete) {
+        if (failure != null) return ExitCodes.CANNOT_START;
+        if (!complete) return jid.isEmpty() ? ExitCodes.CANNOT_START : ExitCodes.STATES_FAILED;
+        if (minions.isEmpty()) return ExitCodes.CANNOT_START;
+        if (!lost.isEmpty() || !pending().isEmpty() || !failedMinions().isEmpty()) return ExitCodes.STATES_FAILED;
+        return ExitCodes.OK;
+    }
+
+    private String totals() {
+        StringBuilder sb = new StringBuilder("\n");
+        List<String> failed = failedMinions();
+        List<String> pending = pending();
+        sb.append("Minions: ").append(minions.size()).append(" targeted, ")
+                .append(results.size()).append(" returned, ")
+                .append(lost.size()).append(" lost, ")
+                .append(failed.size()).append(" failed");
+        if (!pending.isEmpty()) sb.append(", ").append(pending.size()).append(" without a result yet");
+        sb.append('\n');
+        for (String id : failed) sb.append("  failed: ").append(id).append(" (").append(why(results.get(id))).append(")\n");
+        lost.forEach((id, msg) -> sb.append("  lost: ").append(id).append(" (").append(msg).append(")\n"));
+        for (String id : pending) sb.append("  no result yet: ").append(id).append('\n');
+        return sb.toString();
+    }
+
+    private static String why(JobResult r) {
+        return switch (r.getOutcomeCase()) {
+            case REPORT -> r.getReport().getCompileError().isEmpty()
+                    ? Results.failed(r.getReport()) + " of " + r.getReport().getStatesCount() + " states failed"
+                    : "could not compile its states";
+            case FUNCTION -> "the function failed";
+            case REFUSED -> "refused the job: " + r.getRefused().getReason();
+            default -> "empty result";
+        };
+    }
+
+    private String document(boolean complete) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("jid", jid);
+        root.put("target", target);
+        root.put("complete", complete);
+        Map<String, JobResult> byMinion = ordered();
+        ArrayNode refused = Json.MAPPER.createArrayNode();
+        if (kind == Kind.APPLY) {
+            ArrayNode runs = root.putArray("minions");
+            JsonOutput runJson = new JsonOutput();
+            byMinion.forEach((id, r) -> {
+                if (!r.hasReport()) return;
+                RunReport report = r.getReport();
+                ObjectNode node = runJson.node(id, Instant.ofEpochMilli(r.getStartedUnixMs()), report);
+                node.put("compile_error", report.getCompileError().isEmpty() ? null : report.getCompileError());
+                runs.add(node);
+            });
+        } else {
+            ObjectNode returns = root.putObject("returns");
+            ObjectNode errors = root.putObject("errors");
+            byMinion.forEach((id, r) -> {
+                if (!r.hasFunction()) return;
+                if (r.getFunction().getSuccess()) returns.set(id, tree(r.getFunction().getJson()));
+                else errors.put(id, r.getFunction().getError());
+            });
+        }
+        byMinion.forEach((id, r) -> {
+            if (!r.hasRefused()) return;
+            ObjectNode n = refused.addObject();
+            n.put("minion", id);
+            n.put("reason", r.getRefused().getReason().name());
+            n.put("message", r.getRefused().getMessage());
+        });
+        root.set("refused", refused);
+        ArrayNode lostNodes = root.putArray("lost");
+        lost.forEach((id, msg) -> {
+            ObjectNode n = lostNodes.addObject();
+            n.put("minion", id);
+            n.put("message", msg);
+        });
+        ArrayNode pendingNodes = root.putArray("pending");
+        pending().forEach(pendingNodes::add);
+        ObjectNode summary = root.putObject("summary");
+        summary.put("minions", minions.size());
+        summary.put("returned", results.size());
+        summary.put("lost", lost.size());
+        summary.put("failed", failedMinions().size());
+        try {
+            return Json.MAPPER.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the job as JSON", e);
+        }
+    }
+
+    /** Results in the order the job listed its minions, then any the start did not name. */
+    private Map<String, JobResult> ordered() {
+        Map<String, JobResult> m = new LinkedHashMap<>();
+        for (String id : minions) {
+            if (results.containsKey(id)) m.put(id, results.get(id));
+        }
+        m.putAll(results);
+        return m;
+    }
+
+    private List<String> failedMinions() {
+        List<String> failed = new ArrayList<>();
+        ordered().forEach((id, r) -> {
+            if (!Results.ok(r)) failed.add(id);
+        });
+        return failed;
+    }
+
+    private List<String> pending() {
+        return minions.stream().filter(id -> !results.containsKey(id) && !lost.containsKey(id)).toList();
+    }
+
+    private void known(String minion) {
+        if (!minions.contains(minion)) {
+            minions.add(minion);
+            width = Math.max(width, minion.length());
+        }
+    }
+
+    /** Prints text for one minion; with several minions every line carries the minion's id, as their lines interleave. */
+    private void print(String minion, String text) {
+        if (minions.size() <= 1) {
+            out.print(text);
+        } else {
+            String prefix = minion + " ".repeat(Math.max(0, width - minion.length())) + " | ";
+            StringBuilder sb = new StringBuilder();
+            for (String line : text.split("\n", -1)) {
+                if (!line.isEmpty()) sb.append(prefix).append(line).append('\n');
+            }
+            out.print(sb);
+        }
+        out.flush();
+    }
+
+    private static String key(StateResult r) {
+        return r.getId() + '\0' + r.getKind() + '\0' + r.getName();
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            return Json.MAPPER.getNodeFactory().textNode(json);
+        }
+    }
+
+    private static String pretty(String json) {
+        try {
+            return Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(json));
+        } catch (JsonProcessingException e) {
+            return json;
+        }
+    }
+
+    private static String indent(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            if (!line.isEmpty()) sb.append(INDENT).append(line).append('\n');
+        }
+        return sb.toString();
+    }
+}

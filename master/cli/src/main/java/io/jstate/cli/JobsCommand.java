@@ -1,0 +1,90 @@
+package io.jstate.cli;
+
+import io.jstate.minion.cli.ExitCodes;
+import io.jstate.proto.v1.JobEvent;
+import io.jstate.proto.v1.JobList;
+import io.jstate.proto.v1.JobRecord;
+import io.jstate.proto.v1.JobRequest;
+import io.jstate.proto.v1.JobResult;
+import io.jstate.proto.v1.MinionStateEvent;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** {@code jstate jobs list | show JID}: jobs after the fact, also those whose CLI was interrupted. */
+final class JobsCommand {
+    private static final String JOBS = "/admin/v1/jobs";
+
+    private final Main main;
+    private final Context ctx;
+
+    JobsCommand(Main main, Context ctx) {
+        this.main = main;
+        this.ctx = ctx;
+    }
+
+    int list(int limit) throws CliException {
+        JobList jobs = main.client().get(JOBS + "?limit=" + limit, JobList::parseFrom);
+        if (jobs.getJobsCount() == 0) {
+            ctx.out().println("No jobs.");
+            return ExitCodes.OK;
+        }
+        Table t = new Table("JID", "STARTED", "TARGET", "WHAT", "MINIONS", "STATE");
+        for (JobRecord j : jobs.getJobsList()) {
+            t.row(j.getJid(), Table.time(ctx.clock(), j.getStartedUnixMs()), j.getRequest().getTarget(),
+                    what(j.getRequest()), String.valueOf(j.getMinionsCount()), state(j));
+        }
+        ctx.out().print(t);
+        return ExitCodes.OK;
+    }
+
+    int show(String jid, boolean json) throws CliException {
+        JobRecord job = main.client().get(JOBS + "/" + AdminClient.encode(jid), JobRecord::parseFrom);
+        if (!json) {
+            ctx.out().println("Job " + job.getJid() + ": " + what(job.getRequest()) + " on '" + job.getRequest().getTarget() + "'"
+                    + ", started " + Table.time(ctx.clock(), job.getStartedUnixMs())
+                    + (job.getFinishedUnixMs() > 0 ? ", finished " + Table.time(ctx.clock(), job.getFinishedUnixMs()) : ", still running"));
+        }
+        JobView view = new JobView(ctx, job.getRequest().hasFunction() ? JobView.Kind.FUNCTION : JobView.Kind.APPLY,
+                json, job.getRequest().getTarget());
+        replay(job, view);
+        boolean complete = job.getFinishedUnixMs() > 0 || !job.getError().isEmpty();
+        view.end(complete);
+        if (!complete && !json) ctx.err().println("jstate: job " + job.getJid() + " is still running; run this again for the rest.");
+        return view.exitCode(complete);
+    }
+
+    /** Feeds a stored job to the view in the order its live stream would have: results by minion, then the rest. */
+    static void replay(JobRecord job, JobView view) {
+        view.accept(JobEvent.newBuilder().setType(JobEvent.Type.JOB_STARTED).setJid(job.getJid())
+                .addAllMinions(job.getMinionsList()).build());
+        Set<String> returned = new HashSet<>();
+        for (JobResult r : job.getResultsList()) {
+            view.done(r.getMinionId(), r);
+            returned.add(r.getMinionId());
+        }
+        for (MinionStateEvent e : job.getPartialList()) {
+            if (!returned.contains(e.getMinionId())) view.state(e.getMinionId(), e.getResult());
+        }
+        for (String id : job.getLostList()) view.lost(id, "did not return");
+        if (!job.getError().isEmpty()) view.failed(job.getError());
+    }
+
+    /** What a job runs, in a few words: "highstate", "nginx users (test)", "cmd.run uptime". */
+    static String what(JobRequest r) {
+        if (r.hasFunction()) {
+            List<String> words = new java.util.ArrayList<>();
+            words.add(r.getFunction().getName());
+            words.addAll(r.getFunction().getArgsList());
+            return String.join(" ", words);
+        }
+        String targets = r.getApply().getTargetsCount() == 0 ? "highstate" : String.join(" ", r.getApply().getTargetsList());
+        return targets + (r.getApply().getTest() ? " (test)" : "");
+    }
+
+    static String state(JobRecord j) {
+        if (!j.getError().isEmpty()) return "failed to start";
+        if (j.getFinishedUnixMs() == 0) return "running";
+        return j.getLostCount() == 0 ? "done" : "done, " + j.getLostCount() + " lost";
+    }
+}

@@ -1,0 +1,76 @@
+package io.jstate.cli;
+
+import io.jstate.minion.cli.ExitCodes;
+import io.jstate.proto.v1.Key;
+import io.jstate.proto.v1.KeyList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code jstate keys list | accept ID | accept --all | reject ID | delete ID}: the minions' keys. */
+final class KeysCommand {
+    private static final String KEYS = "/admin/v1/keys";
+    // Pending keys wait for the operator, so they come first.
+    private static final Comparator<Key> ORDER = Comparator
+            .comparingInt((Key k) -> k.getState() == Key.State.PENDING ? 0 : k.getState() == Key.State.ACCEPTED ? 1 : 2)
+            .thenComparing(Key::getMinionId);
+
+    private final Main main;
+    private final Context ctx;
+
+    KeysCommand(Main main, Context ctx) {
+        this.main = main;
+        this.ctx = ctx;
+    }
+
+    int list() throws CliException {
+        List<Key> keys = main.client().get(KEYS, KeyList::parseFrom).getKeysList().stream().sorted(ORDER).toList();
+        if (keys.isEmpty()) {
+            ctx.out().println("No minion keys.");
+            return ExitCodes.OK;
+        }
+        Table t = new Table("MINION", "STATE", "REQUESTED", "CHANGED", "FINGERPRINT");
+        for (Key k : keys) {
+            t.row(k.getMinionId(), state(k.getState()), Table.time(ctx.clock(), k.getRequestedUnixMs()),
+                    Table.time(ctx.clock(), k.getChangedUnixMs()), k.getFingerprint());
+        }
+        ctx.out().print(t);
+        return ExitCodes.OK;
+    }
+
+    int accept(String id, boolean all) throws CliException, Args.UsageException {
+        if (all == (id != null)) throw new Args.UsageException("keys accept", "give either a minion ID or --all");
+        if (all) {
+            KeyList changed = main.client().post(KEYS + "/accept-all", KeyList.getDefaultInstance(), KeyList::parseFrom);
+            if (changed.getKeysCount() == 0) {
+                ctx.out().println("No pending keys.");
+                return ExitCodes.OK;
+            }
+            return report("Accepted", changed);
+        }
+        return report("Accepted", main.client().post(KEYS + "/" + AdminClient.encode(id) + "/accept",
+                KeyList.getDefaultInstance(), KeyList::parseFrom));
+    }
+
+    int reject(String id) throws CliException {
+        return report("Rejected", main.client().post(KEYS + "/" + AdminClient.encode(id) + "/reject",
+                KeyList.getDefaultInstance(), KeyList::parseFrom));
+    }
+
+    int delete(String id) throws CliException {
+        return report("Deleted", main.client().delete(KEYS + "/" + AdminClient.encode(id), KeyList::parseFrom));
+    }
+
+    private int report(String verb, KeyList changed) {
+        for (Key k : changed.getKeysList()) {
+            ctx.out().println(verb + " the key of " + k.getMinionId()
+                    + (k.getFingerprint().isEmpty() ? "" : " (" + k.getFingerprint() + ")"));
+        }
+        if (changed.getKeysCount() == 0) ctx.out().println("No key changed.");
+        return ExitCodes.OK;
+    }
+
+    static String state(Key.State s) {
+        return s == Key.State.STATE_UNSPECIFIED || s == Key.State.UNRECOGNIZED ? "unknown" : s.name().toLowerCase(Locale.ROOT);
+    }
+}
