@@ -275,7 +275,7 @@ class MasterMinionIT {
         assertFalse(show.out().contains("still running"), show::toString);
     }
 
-    /** Deleting ctl3's key cuts its stream at once; it gets no job afterwards. */
+    /** Deleting ctl3's key cuts its stream at once and it gets no job; it can enroll again and be accepted anew. */
     @Test
     @Order(6)
     void deletingAKeyCutsTheLiveStream() throws Exception {
@@ -293,6 +293,25 @@ class MasterMinionIT {
         assertEquals(0, all.exit(), all::toString);
         assertTrue(all.out().contains("on 2 minions: ctl1, ctl2"), all::toString);
         assertEquals(jobsBefore, ctl3.count("running job"), ctl3::output);
+
+        // Cut off, it asks to enroll again with the same key; accepted once more, it is back.
+        String cut = deletedAt(ctl3);
+        ctl3.awaitLine(l -> l.contains("waiting for master") && l.contains("jstate keys accept ctl3") && l.compareTo(cut) > 0,
+                Duration.ofSeconds(20), "a new request to enroll");
+        Procs.Ran keys = cli("keys", "list");
+        assertTrue(row(keys.out(), "ctl3").contains("pending"), keys::toString);
+        long connections = ctl3.count("connected to master");
+        Procs.Ran accept = cli("keys", "accept", "ctl3");
+        assertEquals(0, accept.exit(), accept::toString);
+        awaitConnections("ctl3", connections + 1, Duration.ofSeconds(30));
+        Procs.Ran ping = cli("run", "-t", "ctl3", "test.ping");
+        assertEquals(0, ping.exit(), ping::toString);
+        assertEquals(jobsBefore + 1, ctl3.count("running job"), ctl3::output);
+    }
+
+    /** The log line (with its timestamp first, so lines compare by time) where the minion learned its key was deleted. */
+    private static String deletedAt(Procs.Proc minion) {
+        return minion.output().lines().filter(l -> l.contains("refused this minion (PERMISSION_DENIED")).reduce((a, b) -> b).orElseThrow();
     }
 
     /** ctl2 is killed while it runs a 4 s state: the job reports it lost within its 5 s timeout. */
