@@ -79,6 +79,7 @@ public final class Master implements AutoCloseable {
     public static Master open(MasterConfig config, Clock clock, Timings timings) {
         Master m = new Master(config, clock, timings);
         m.connections.start(m.timer);
+        m.jobs.resumeOrphans(timings.deadAfter());
         m.timer.scheduleAtFixedRate(m::prune, 0, 1, TimeUnit.DAYS);
         return m;
     }

@@ -105,6 +105,15 @@ public final class Connections {
         remember(s);
     }
 
+    /**
+     * Answers a minion's Hello at once with a heartbeat: a minion counts its connection as working
+     * (and resets its reconnection backoff) only once it hears from the master, which would
+     * otherwise take until the next heartbeat round.
+     */
+    void greet(Session s) {
+        s.send(MasterMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentUnixMs(clock.millis())).build());
+    }
+
     void grains(Session s, String grainsJson) {
         s.grains(grainsJson, parseGrains(grainsJson));
         remember(s);

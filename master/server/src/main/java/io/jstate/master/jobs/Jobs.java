@@ -23,12 +23,16 @@ import io.jstate.states.target.TargetException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -224,8 +228,59 @@ public final class Jobs implements MinionEvents {
             // A result spooled across a master restart, or one that came after its job gave up on the minion.
             store.saveResult(r);
             LOG.info(() -> "job " + r.getJid() + ": late result from " + minionId + " stored");
+            finishIfComplete(r.getJid());
         } else {
             LOG.info(() -> "result from " + minionId + " for unknown job " + r.getJid() + " dropped");
+        }
+    }
+
+    /**
+     * Takes charge of the jobs a previous run of the master left unfinished (it died or stopped
+     * while they ran): nothing dispatches to them any more, but their minions' spooled results
+     * still come in. Each such job is finished once every minion has returned, or at the end of
+     * its timeout (at the earliest {@code grace} from now, time for minions to reconnect and
+     * resend), when the minions still missing are recorded as lost.
+     */
+    public void resumeOrphans(Duration grace) {
+        long now = clock.millis();
+        for (JobRecord h : store.list(0)) {
+            if (h.getFinishedUnixMs() != 0 || running.containsKey(h.getJid())) continue;
+            String jid = h.getJid();
+            if (finishIfComplete(jid)) continue;
+            long timeout = h.getRequest().getTimeoutMs() > 0 ? h.getRequest().getTimeoutMs() : settings.defaultTimeout().toMillis();
+            long at = Math.max(h.getStartedUnixMs() + timeout, now + grace.toMillis());
+            LOG.info(() -> "job " + jid + " was left unfinished by the master's last run; waiting for its results until "
+                    + Instant.ofEpochMilli(at));
+            timer.schedule(() -> expireOrphan(jid), at - now, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Finishes a job no longer running here once each of its minions returned or was lost; true when it is (now) finished. */
+    private synchronized boolean finishIfComplete(String jid) {
+        if (running.containsKey(jid)) return false;
+        JobRecord rec = store.load(jid).orElse(null);
+        if (rec == null) return false;
+        if (rec.getFinishedUnixMs() != 0) return true;
+        if (rec.getResultsCount() + rec.getLostCount() < rec.getMinionsCount()) return false;
+        store.finish(jid, clock.millis());
+        LOG.info(() -> "job " + jid + " finished: every minion returned or was lost");
+        return true;
+    }
+
+    private synchronized void expireOrphan(String jid) {
+        try {
+            JobRecord rec = store.load(jid).orElse(null);
+            if (rec == null || rec.getFinishedUnixMs() != 0 || running.containsKey(jid)) return;
+            Set<String> accounted = new HashSet<>(rec.getLostList());
+            rec.getResultsList().forEach(r -> accounted.add(r.getMinionId()));
+            for (String id : rec.getMinionsList()) {
+                if (accounted.contains(id)) continue;
+                store.addLost(jid, id);
+                LOG.info(() -> "job " + jid + ": minion " + id + " lost: it did not return before the job's timeout across a master restart");
+            }
+            store.finish(jid, clock.millis());
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "job " + jid + ": cannot finish it", e);
         }
     }
 

@@ -160,6 +160,17 @@ class GatewayServiceTest {
         assertTrue(master.connections().describe("web1").getLastSeenUnixMs() > 0);
     }
 
+    @Test
+    void aHelloIsAnsweredAtOnceNotAtTheNextHeartbeatRound() throws Exception {
+        FakeMinion m = new FakeMinion("web1");
+        m.enroll(ch, "s3cret-token");
+        FakeMinion.Stream s = m.connect(ch, "{}");
+        // The heartbeat period here is 10 s: only an answer to the Hello arrives this soon.
+        var first = s.received.poll(2, TimeUnit.SECONDS);
+        assertNotNull(first, "the master said nothing after the Hello");
+        assertTrue(first.hasHeartbeat(), first::toString);
+    }
+
     void awaitConnected(String id) throws InterruptedException {
         for (int i = 0; i < 500 && master.connections().session(id).isEmpty(); i++) Thread.sleep(10);
         assertTrue(master.connections().session(id).isPresent(), id + " never connected");

@@ -30,6 +30,7 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -199,6 +200,31 @@ class JobsTest {
         JobRecord rec = master.store().load(jid).orElseThrow();
         assertEquals(1, rec.getResultsCount());
         assertEquals("m1", rec.getResults(0).getMinionId());
+        assertTrue(rec.getFinishedUnixMs() > 0, "every minion returned, so the job is done: " + rec);
+    }
+
+    @Test
+    void aJobLeftByADeadMasterEndsWithItsMissingMinionsLost() throws Exception {
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        FakeMinion.Stream s2 = connected(m2, "{}");
+        String jid = master.jobs().submit(apply("*").toBuilder().setTimeoutMs(100).build(), events::add);
+        assertNotNull(s1.next(5000));
+        assertNotNull(s2.next(5000));
+        tm.stop();
+        ch.shutdownNow();
+        master = tm.start(Duration.ofSeconds(10), Duration.ofMillis(300));
+        ch = tm.channel();
+        FakeMinion.Stream again = connected(m1, "{}");
+        again.send(result(jid, "m1", true));
+        assertEquals(jid, again.next(5000).getAck().getJid());
+        assertEquals(0, master.store().load(jid).orElseThrow().getFinishedUnixMs(), "m2 may still resend its result");
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        JobRecord rec;
+        while ((rec = master.store().load(jid).orElseThrow()).getFinishedUnixMs() == 0 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(rec.getFinishedUnixMs() > 0, rec::toString);
+        assertEquals(List.of("m2"), rec.getLostList());
+        assertEquals(1, rec.getResultsCount());
     }
 
     @Test

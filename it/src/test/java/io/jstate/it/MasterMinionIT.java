@@ -1,0 +1,465 @@
+package io.jstate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.jstate.proto.v1.ApplyJob;
+import io.jstate.proto.v1.Bundle;
+import io.jstate.proto.v1.BundleFile;
+import io.jstate.proto.v1.Job;
+import io.jstate.proto.v1.JobResult;
+import io.jstate.proto.v1.Refusal;
+import io.jstate.proto.v1.SignedJob;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One master and three minion daemons as separate processes on distinct loopback addresses,
+ * driven through the jstate CLI, as an operator would: enrollment, an apply by role, a rejected
+ * and a deleted key, forged envelopes, and a master and a minion killed in the middle of a job.
+ * The tests share the processes and run in order; each says what state it leaves behind.
+ */
+@Tag("real")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class MasterMinionIT {
+    private static final Duration CLI_LIMIT = Duration.ofSeconds(60);
+    private static final List<String> CONTROLLERS = List.of("ctl1", "ctl2", "ctl3");
+    private static final Pattern RUNNING_JOB = Pattern.compile("running job (\\d{20}) ");
+
+    @TempDir
+    static Path tmp;
+
+    private Path repo;
+    private Procs procs;
+    private Path masterYaml;
+    private Path out;
+    private Procs.Proc master;
+    private int masterStarts;
+    private final Map<String, Procs.Proc> minions = new LinkedHashMap<>();
+
+    @BeforeAll
+    void startMaster() throws Exception {
+        repo = Path.of(System.getProperty("jstate.repo", "..")).toAbsolutePath().normalize();
+        assertTrue(Files.isExecutable(repo.resolve("packaging/bin/jstate-master")), "no launchers under " + repo);
+        Path logs = Files.createDirectories(tmp.resolve("logs"));
+        procs = new Procs(logs);
+        out = Files.createDirectories(tmp.resolve("out"));
+        writeTrees();
+        int gateway = freePort();
+        int admin = freePort();
+        masterYaml = tmp.resolve("master/master.yaml");
+        Files.createDirectories(masterYaml.getParent());
+        Files.writeString(masterYaml, """
+                data_dir: data
+                gateway: {listen: "127.0.0.1:%d"}
+                admin: {listen: "127.0.0.1:%d"}
+                states: ../states
+                pillar: ../pillar
+                nodegroups: {controllers: 'G@roles:controller'}
+                jobs: {retention_days: 7, default_timeout_seconds: 60}
+                """.formatted(gateway, admin));
+        startMasterProcess();
+        for (String id : CONTROLLERS) writeMinionConfig(id, "127.0.0.1:" + gateway, dataDir(id));
+        writeMinionConfig("ctl4", "127.0.0.1:" + gateway, dataDir("ctl4"));
+    }
+
+    @AfterAll
+    void stopEverything() throws InterruptedException {
+        if (procs == null) return;
+        String keep = System.getProperty("jstate.itLogs");
+        procs.closeAndKeep(keep == null ? null : Path.of(keep));
+    }
+
+    // ---- the scenarios, in order ----
+
+    /** Leaves ctl1..ctl3 accepted and connected. */
+    @Test
+    @Order(1)
+    void minionsEnrollAndConnectOnceAccepted() throws Exception {
+        for (String id : CONTROLLERS) minions.put(id, procs.start(id, minionCommand(id)));
+        for (String id : CONTROLLERS) {
+            minions.get(id).awaitLine(l -> l.contains("waiting for master") && l.contains("jstate keys accept " + id), Duration.ofSeconds(40),
+                    "request to enroll");
+        }
+        Procs.Ran keys = cli("keys", "list");
+        assertEquals(0, keys.exit(), keys::toString);
+        for (String id : CONTROLLERS) assertTrue(row(keys.out(), id).contains("pending"), keys::toString);
+        assertEquals(3, keys.out().lines().filter(l -> l.contains("pending")).count(), keys::toString);
+
+        Procs.Ran accept = cli("keys", "accept", "--all");
+        assertEquals(0, accept.exit(), accept::toString);
+        for (String id : CONTROLLERS) assertTrue(accept.out().contains("Accepted the key of " + id), accept::toString);
+
+        // A pending minion asks again every 10 to 12 s; then it connects with its new certificate.
+        for (String id : CONTROLLERS) awaitConnections(id, 1, Duration.ofSeconds(40));
+        Procs.Ran list = cli("minions");
+        assertEquals(0, list.exit(), list::toString);
+        for (String id : CONTROLLERS) {
+            String row = row(list.out(), id);
+            assertTrue(row.matches(id + "\\s+yes\\s+.*controller\\s+127\\.0\\.0\\.1" + id.charAt(3) + "\\b.*"), list::toString);
+        }
+        assertTrue(list.out().contains("3 minions, 3 connected"), list::toString);
+    }
+
+    /** The template sees the other controllers as peers and the minion's own pillar. */
+    @Test
+    @Order(2)
+    void applyToARoleRendersPeersAndPillar() throws Exception {
+        Procs.Ran apply = cli("apply", "-t", "G@roles:controller");
+        assertEquals(0, apply.exit(), apply::toString);
+        assertTrue(apply.out().contains("Minions: 3 targeted, 3 returned, 0 lost, 0 failed"), apply::toString);
+        for (String id : CONTROLLERS) {
+            Path file = out.resolve(id).resolve("peers.txt");
+            assertTrue(Files.isRegularFile(file), "no " + file + "\n" + apply);
+            List<String> lines = Files.readAllLines(file);
+            assertEquals("me=" + id + " greeting=hello from pillar roles=controller", lines.get(0), lines::toString);
+            List<String> peers = lines.subList(1, lines.size());
+            List<String> expected = new ArrayList<>();
+            for (String other : CONTROLLERS) {
+                if (other.equals(id)) continue;
+                expected.add("peer " + other + " at 127.0.0.1" + other.charAt(3) + " roles=controller connected=true");
+            }
+            assertEquals(expected, peers.stream().map(l -> l.replaceAll(" at (\\S+)( \\S+)* roles", " at $1 roles")).toList(), lines::toString);
+        }
+
+        // The nodegroup names the same minions; a dry run of the converged tree changes nothing.
+        Procs.Ran again = cli("apply", "-t", "N@controllers", "--test");
+        assertEquals(0, again.exit(), again::toString);
+        assertTrue(again.out().contains("Minions: 3 targeted, 3 returned, 0 lost, 0 failed"), again::toString);
+        assertFalse(again.out().contains("Would change") || again.out().contains("WouldChange"), again::toString);
+    }
+
+    /** ctl4 asks to enroll, its key is rejected: it never connects and no job reaches it. */
+    @Test
+    @Order(3)
+    void aRejectedKeyGetsNothing() throws Exception {
+        Procs.Proc ctl4 = procs.start("ctl4", minionCommand("ctl4"));
+        ctl4.awaitLine(l -> l.contains("waiting for master"), Duration.ofSeconds(40), "request to enroll");
+        Procs.Ran reject = cli("keys", "reject", "ctl4");
+        assertEquals(0, reject.exit(), reject::toString);
+        Procs.Ran keys = cli("keys", "list");
+        assertTrue(row(keys.out(), "ctl4").contains("rejected"), keys::toString);
+
+        Procs.Ran direct = cli("run", "-t", "ctl4", "test.ping");
+        assertEquals(1, direct.exit(), direct::toString);
+        assertTrue(direct.err().contains("no accepted minion matches target 'ctl4'"), direct::toString);
+        Procs.Ran all = cli("run", "-t", "ctl*", "test.ping");
+        assertEquals(0, all.exit(), all::toString);
+        assertTrue(all.out().contains("on 3 minions: ctl1, ctl2, ctl3"), all::toString);
+        Procs.Ran list = cli("minions");
+        assertTrue(row(list.out(), "ctl4").isEmpty(), list::toString);
+
+        // It learns of the rejection when it asks again, and still never gets a stream or a job.
+        ctl4.awaitLine(l -> l.contains("rejected this minion's key"), Duration.ofSeconds(30), "word of the rejection");
+        assertEquals(0, ctl4.count("connected to master"), ctl4::output);
+        assertEquals(0, ctl4.count("running job"), ctl4::output);
+        procs.stop(ctl4, Duration.ofSeconds(10));
+    }
+
+    /**
+     * A real minion (a copy of ctl1's identity) connected to a stand-in gateway that has the
+     * master's certificates and signing key: each forged envelope is refused for its own reason
+     * and renders nothing, while the genuine one runs.
+     */
+    @Test
+    @Order(4)
+    void forgedEnvelopesAreRefusedWithTheirReason() throws Exception {
+        Path copy = tmp.resolve("minions/forged/data");
+        Files.createDirectories(copy.resolve("pki"));
+        try (Stream<Path> s = Files.list(dataDir("ctl1").resolve("pki"))) {
+            for (Path f : s.toList()) Files.copy(f, copy.resolve("pki").resolve(f.getFileName()));
+        }
+        try (EnvelopeGateway gw = new EnvelopeGateway(tmp.resolve("master/data/pki"))) {
+            Path config = tmp.resolve("minions/forged/minion.yaml");
+            Files.writeString(config, """
+                    id: ctl1
+                    master: ["127.0.0.1:%d"]
+                    data_dir: data
+                    bind_address: 127.0.0.14
+                    grains: {roles: [controller]}
+                    """.formatted(gw.port()));
+            Procs.Proc forged = procs.start("ctl1-forged", List.of(launcher("jstate-minion"), "run", "--config", config.toString()));
+            gw.awaitConnected(Duration.ofSeconds(30));
+
+            long now = System.currentTimeMillis();
+            long hour = Duration.ofHours(1).toMillis();
+            Path genuine = out.resolve("forged-genuine");
+            SignedJob valid = gw.sign(job("20260101000000000001", "ctl1", now, now + hour, genuine).toByteArray());
+            gw.send(valid);
+            JobResult first = gw.awaitResult(1, Duration.ofSeconds(30));
+            assertEquals(JobResult.OutcomeCase.REPORT, first.getOutcomeCase(), first::toString);
+            assertTrue(Files.isRegularFile(genuine), "the genuine envelope did not run");
+            Files.delete(genuine);
+
+            gw.send(valid);
+            assertRefused(gw.awaitResult(2, Duration.ofSeconds(20)), "20260101000000000001", Refusal.Reason.REPLAYED);
+            assertFalse(Files.exists(genuine), "the replayed envelope ran");
+
+            Path tampered = out.resolve("forged-tampered");
+            byte[] bytes = job("20260101000000000002", "ctl1", now, now + hour, tampered).toByteArray();
+            SignedJob signed = gw.sign(bytes);
+            bytes[bytes.length - 1] ^= 0x01;
+            gw.send(signed.toBuilder().setJob(ByteString.copyFrom(bytes)).build());
+            assertRefused(gw.awaitResult(3, Duration.ofSeconds(20)), "20260101000000000002", Refusal.Reason.BAD_SIGNATURE);
+
+            Path expired = out.resolve("forged-expired");
+            gw.send(gw.sign(job("20260101000000000003", "ctl1", now - 2 * hour, now - hour, expired).toByteArray()));
+            assertRefused(gw.awaitResult(4, Duration.ofSeconds(20)), "20260101000000000003", Refusal.Reason.EXPIRED);
+
+            Path other = out.resolve("forged-other");
+            gw.send(gw.sign(job("20260101000000000004", "ctl2", now, now + hour, other).toByteArray()));
+            assertRefused(gw.awaitResult(5, Duration.ofSeconds(20)), "20260101000000000004", Refusal.Reason.WRONG_TARGET);
+
+            for (Path p : List.of(genuine, tampered, expired, other)) assertFalse(Files.exists(p), p + " was written");
+            assertEquals(4, forged.count("refused job"), forged::output);
+            assertEquals(1, forged.count("running job"), forged::output);
+            procs.stop(forged, Duration.ofSeconds(10));
+        }
+    }
+
+    /** The master dies while ctl1 runs a 4 s state; after a restart the spooled result is in the job. */
+    @Test
+    @Order(5)
+    void aResultSurvivesTheMastersDeathMidJob() throws Exception {
+        Procs.Proc ctl1 = minions.get("ctl1");
+        long jobsBefore = ctl1.count("running job");
+        Map<String, Long> connectionsBefore = new LinkedHashMap<>();
+        for (String id : CONTROLLERS) connectionsBefore.put(id, minions.get(id).count("connected to master"));
+
+        Procs.Proc apply = procs.start("apply-master-killed", cli_command("apply", "slow", "-t", "ctl1"));
+        String jid = awaitNewJob(ctl1, jobsBefore);
+        Thread.sleep(1000);
+        master.kill9();
+
+        // The CLI loses its stream and says where the results will be, without hanging.
+        assertTrue(apply.process().waitFor(20, TimeUnit.SECONDS), "the CLI hangs after the master died:\n" + apply.output());
+        assertEquals(2, apply.process().exitValue(), apply::output);
+        assertTrue(apply.output().contains("jstate jobs show " + jid), apply::output);
+
+        startMasterProcess();
+        ctl1.awaitLine(l -> l.contains("resent 1 spooled result(s)"), Duration.ofSeconds(60), "resending its spooled result");
+        for (String id : CONTROLLERS) awaitConnections(id, connectionsBefore.get(id) + 1, Duration.ofSeconds(60));
+
+        Procs.Ran show = cli("jobs", "show", jid);
+        assertTrue(show.out().contains("stdout: slept"), show::toString);
+        assertTrue(show.out().contains("Minions: 1 targeted, 1 returned, 0 lost, 0 failed"), show::toString);
+        assertEquals(0, show.exit(), show::toString);
+        assertFalse(show.out().contains("still running"), show::toString);
+    }
+
+    /** Deleting ctl3's key cuts its stream at once and it gets no job; it can enroll again and be accepted anew. */
+    @Test
+    @Order(6)
+    void deletingAKeyCutsTheLiveStream() throws Exception {
+        Procs.Proc ctl3 = minions.get("ctl3");
+        long jobsBefore = ctl3.count("running job");
+        Procs.Ran delete = cli("keys", "delete", "ctl3");
+        assertEquals(0, delete.exit(), delete::toString);
+        ctl3.awaitLine(l -> l.contains("refused this minion (PERMISSION_DENIED"), Duration.ofSeconds(3), "the cut stream");
+
+        Procs.Ran list = cli("minions");
+        assertTrue(row(list.out(), "ctl3").isEmpty() || row(list.out(), "ctl3").matches("ctl3\\s+no\\b.*"), list::toString);
+        Procs.Ran direct = cli("run", "-t", "ctl3", "test.ping");
+        assertEquals(1, direct.exit(), direct::toString);
+        Procs.Ran all = cli("run", "-t", "ctl*", "test.ping");
+        assertEquals(0, all.exit(), all::toString);
+        assertTrue(all.out().contains("on 2 minions: ctl1, ctl2"), all::toString);
+        assertEquals(jobsBefore, ctl3.count("running job"), ctl3::output);
+
+        // Cut off, it asks to enroll again with the same key; accepted once more, it is back.
+        String cut = deletedAt(ctl3);
+        ctl3.awaitLine(l -> l.contains("waiting for master") && l.contains("jstate keys accept ctl3") && l.compareTo(cut) > 0,
+                Duration.ofSeconds(20), "a new request to enroll");
+        Procs.Ran keys = cli("keys", "list");
+        assertTrue(row(keys.out(), "ctl3").contains("pending"), keys::toString);
+        long connections = ctl3.count("connected to master");
+        Procs.Ran accept = cli("keys", "accept", "ctl3");
+        assertEquals(0, accept.exit(), accept::toString);
+        awaitConnections("ctl3", connections + 1, Duration.ofSeconds(30));
+        Procs.Ran ping = cli("run", "-t", "ctl3", "test.ping");
+        assertEquals(0, ping.exit(), ping::toString);
+        assertEquals(jobsBefore + 1, ctl3.count("running job"), ctl3::output);
+    }
+
+    /** The log line (with its timestamp first, so lines compare by time) where the minion learned its key was deleted. */
+    private static String deletedAt(Procs.Proc minion) {
+        return minion.output().lines().filter(l -> l.contains("refused this minion (PERMISSION_DENIED")).reduce((a, b) -> b).orElseThrow();
+    }
+
+    /** ctl2 is killed while it runs a 4 s state: the job reports it lost within its 5 s timeout. */
+    @Test
+    @Order(7)
+    void aMinionKilledMidJobIsReportedLost() throws Exception {
+        Procs.Proc ctl2 = minions.get("ctl2");
+        long jobsBefore = ctl2.count("running job");
+        Procs.Proc apply = procs.start("apply-minion-killed", cli_command("apply", "slow", "-t", "ctl2", "--timeout", "5"));
+        String jid = awaitNewJob(ctl2, jobsBefore);
+        ctl2.kill9();
+        long killed = System.nanoTime();
+        assertTrue(apply.process().waitFor(20, TimeUnit.SECONDS), "the CLI hangs after the minion died:\n" + apply.output());
+        long tookMs = (System.nanoTime() - killed) / 1_000_000;
+        assertEquals(2, apply.process().exitValue(), apply::output);
+        assertTrue(apply.output().contains("Minions: 1 targeted, 0 returned, 1 lost"), apply::output);
+        assertTrue(apply.output().contains("lost: ctl2"), apply::output);
+        assertTrue(tookMs < 8000, "the CLI took " + tookMs + " ms after the kill for a 5 s timeout");
+
+        Procs.Ran show = cli("jobs", "show", jid);
+        assertEquals(2, show.exit(), show::toString);
+        assertTrue(show.out().contains("lost: ctl2"), show::toString);
+    }
+
+    // ---- helpers ----
+
+    private void startMasterProcess() throws Exception {
+        masterStarts++;
+        master = procs.start("master-" + masterStarts, List.of(launcher("jstate-master"), "--config", masterYaml.toString()));
+        master.awaitLine(l -> l.contains("jstate-master") && l.contains("started in"), Duration.ofSeconds(60), "start");
+    }
+
+    private void writeTrees() throws IOException {
+        Path states = Files.createDirectories(tmp.resolve("states/app"));
+        Files.writeString(states.resolveSibling("top.sls"), "base:\n  '*':\n    - app\n");
+        Files.writeString(states.resolveSibling("app.sls"), """
+                peers-file:
+                  file.managed:
+                    - name: {{pillar.root}}/{{minion.id}}/peers.txt
+                    - source: app/peers.mustache
+                    - makedirs: true
+                """);
+        Files.writeString(states.resolve("peers.mustache"), """
+                me={{minion.id}} greeting={{pillar.greeting}} roles={{#grains.roles}}{{.}}{{/grains.roles}}
+                {{#peers}}
+                peer {{id}} at {{#addresses}}{{.}} {{/addresses}}roles={{#roles}}{{.}}{{/roles}} connected={{connected}}
+                {{/peers}}
+                """);
+        Files.writeString(states.resolveSibling("slow.sls"), """
+                slow:
+                  cmd.run:
+                    - name: sleep 4 && echo slept
+                """);
+        Path pillar = Files.createDirectories(tmp.resolve("pillar"));
+        Files.writeString(pillar.resolve("top.sls"), "base:\n  '*':\n    - common\n");
+        // Minions run as root here: every path they write comes from pillar and lies below the test's folder.
+        Files.writeString(pillar.resolve("common.sls"), "root: " + out + "\ngreeting: hello from pillar\n");
+    }
+
+    private void writeMinionConfig(String id, String masterAddress, Path data) throws IOException {
+        Path config = tmp.resolve("minions").resolve(id).resolve("minion.yaml");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, """
+                id: %s
+                master: ["%s"]
+                data_dir: %s
+                bind_address: 127.0.0.1%s
+                grains: {roles: [controller]}
+                """.formatted(id, masterAddress, data, id.substring(3)));
+    }
+
+    private Path dataDir(String id) {
+        return tmp.resolve("minions").resolve(id).resolve("data");
+    }
+
+    private List<String> minionCommand(String id) {
+        return List.of(launcher("jstate-minion"), "run", "--config", tmp.resolve("minions").resolve(id).resolve("minion.yaml").toString());
+    }
+
+    private String launcher(String name) {
+        return repo.resolve("packaging/bin").resolve(name).toString();
+    }
+
+    private List<String> cli_command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(launcher("jstate"), "--config", masterYaml.toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private Procs.Ran cli(String... args) throws IOException, InterruptedException {
+        return procs.run(cli_command(args), CLI_LIMIT);
+    }
+
+    /** Waits until the minion's log says it connected {@code n} times in all. */
+    private void awaitConnections(String id, long n, Duration timeout) throws InterruptedException {
+        Procs.Proc p = minions.get(id);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (p.count("connected to master") < n) {
+            if (System.nanoTime() > deadline) throw new AssertionError(id + " did not connect; its log:\n" + p.tail(30));
+            Thread.sleep(100);
+        }
+    }
+
+    /** Waits for the minion to start a job beyond the {@code before} it had run; returns its jid. */
+    private static String awaitNewJob(Procs.Proc minion, long before) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (minion.count("running job") <= before) {
+            if (System.nanoTime() > deadline) throw new AssertionError(minion.name() + " started no job; its log:\n" + minion.tail(30));
+            Thread.sleep(50);
+        }
+        List<String> lines = minion.output().lines().filter(l -> l.contains("running job")).toList();
+        Matcher m = RUNNING_JOB.matcher(lines.get(lines.size() - 1));
+        assertTrue(m.find(), lines::toString);
+        return m.group(1);
+    }
+
+    /** The table row that starts with {@code id}, or "" when there is none. */
+    private static String row(String table, String id) {
+        return table.lines().filter(l -> l.startsWith(id + " ")).findFirst().orElse("");
+    }
+
+    private static Job job(String jid, String target, long issued, long expires, Path marker) {
+        byte[] nonce = new byte[16];
+        new SecureRandom().nextBytes(nonce);
+        String sls = """
+                marker:
+                  file.managed:
+                    - name: %s
+                    - contents: "rendered for {{minion.id}}"
+                """.formatted(marker);
+        Bundle bundle = Bundle.newBuilder()
+                .addFiles(BundleFile.newBuilder().setPath("marker.sls").setContent(ByteString.copyFrom(sls, StandardCharsets.UTF_8)))
+                .setPillarJson("{}").build();
+        return Job.newBuilder().setJid(jid).setTargetMinionId(target).setIssuedUnixMs(issued).setExpiresUnixMs(expires)
+                .setNonce(ByteString.copyFrom(nonce))
+                .setApply(ApplyJob.newBuilder().setBundle(bundle).addTargets("marker").setTimeoutMs(30_000)).build();
+    }
+
+    private static void assertRefused(JobResult r, String jid, Refusal.Reason reason) {
+        assertEquals(JobResult.OutcomeCase.REFUSED, r.getOutcomeCase(), r::toString);
+        assertEquals(reason, r.getRefused().getReason(), r::toString);
+        assertEquals(jid, r.getJid(), r::toString);
+        assertFalse(r.getRefused().getMessage().isBlank(), r::toString);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
