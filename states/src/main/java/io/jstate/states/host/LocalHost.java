@@ -3,7 +3,6 @@ package io.jstate.states.host;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystems;
@@ -11,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -28,7 +25,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -44,6 +40,9 @@ public final class LocalHost implements Host {
         t.setDaemon(true);
         return t;
     });
+
+    /** A new file's mode when the state names none: what a umask of 022 would give. */
+    private static final int DEFAULT_FILE_MODE = 0644;
 
     private final Path root;
 
@@ -169,27 +168,17 @@ public final class LocalHost implements Host {
 
     @Override
     public void write(Path path, byte[] content, FileAttrs attrs) {
-        Path p = real(path);
-        Path tmp = p.resolveSibling("." + p.getFileName() + ".jstate-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        // A replaced file keeps its mode and owner unless the state asks for others.
+        Optional<FileInfo> old = stat(path).filter(FileInfo::isFile);
+        Integer mode = attrs.mode() != null ? attrs.mode() : old.map(FileInfo::mode).orElse(DEFAULT_FILE_MODE);
+        String user = attrs.user() != null ? attrs.user() : old.map(FileInfo::user).orElse(null);
+        String group = attrs.group() != null ? attrs.group() : old.map(FileInfo::group).orElse(null);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(content));
-                ch.force(true);
-            }
-            // A replaced file keeps its mode and owner unless the state asks for others.
-            Optional<FileInfo> old = stat(path).filter(FileInfo::isFile);
-            Integer mode = attrs.mode() != null ? attrs.mode() : old.map(FileInfo::mode).orElse(null);
-            if (mode != null) setMode(tmp, mode);
-            String user = attrs.user() != null ? attrs.user() : old.map(FileInfo::user).orElse(null);
-            String group = attrs.group() != null ? attrs.group() : old.map(FileInfo::group).orElse(null);
-            if (user != null || group != null) setOwner(tmp, user, group);
-            Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(real(path), content, tmp -> {
+                setMode(tmp, mode);
+                if (user != null || group != null) setOwner(tmp, user, group);
+            });
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // Best effort: the write already failed and that is what we report.
-            }
             throw new HostException("cannot write " + path + ": " + e, e);
         }
     }

@@ -1,5 +1,6 @@
 package io.jstate.master.gateway;
 
+import io.jstate.states.host.AtomicFiles;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
@@ -11,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,12 +184,9 @@ public final class Connections {
                 .addAllAddresses(addresses(s.remoteAddress(), s.grains())).addAllRoles(roles(s.grains()))
                 .setGrainsJson(s.grainsJson()).build();
         known.put(s.minionId(), new Known(m, s.grains()));
-        Path f = dir.resolve(s.minionId() + ".pb");
-        Path tmp = dir.resolve(s.minionId() + ".pb.tmp");
         try {
-            Files.write(tmp, m.toByteArray());
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+            AtomicFiles.write(dir.resolve(s.minionId() + ".pb"), m.toByteArray(), 0600);
+        } catch (java.io.UncheckedIOException e) {
             LOG.log(Level.WARNING, "cannot record minion " + s.minionId() + " in " + dir, e);
         }
     }

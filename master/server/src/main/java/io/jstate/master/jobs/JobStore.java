@@ -1,5 +1,6 @@
 package io.jstate.master.jobs;
 
+import io.jstate.states.host.AtomicFiles;
 import io.jstate.proto.v1.JobRecord;
 import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.MinionStateEvent;
@@ -13,7 +14,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -212,13 +212,7 @@ public final class JobStore {
     }
 
     private static void writeAtomic(Path f, byte[] bytes) {
-        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        AtomicFiles.write(f, bytes, 0600);
     }
 
     private static void delete(Path d) {

@@ -1,5 +1,6 @@
 package io.jstate.master.keys;
 
+import io.jstate.states.host.AtomicFiles;
 import io.jstate.master.pki.Csr;
 import io.jstate.master.pki.Pem;
 import io.jstate.master.pki.Pki;
@@ -9,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -234,13 +234,6 @@ public final class Keys {
 
     private void write(Key.State s, String id, String ext, byte[] bytes) {
         if (!validId(id)) throw new IllegalArgumentException("bad minion id '" + id + "'");
-        Path f = folder(s).resolve(id + ext);
-        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        AtomicFiles.write(folder(s).resolve(id + ext), bytes, 0600);
     }
 }
