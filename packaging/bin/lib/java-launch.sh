@@ -6,12 +6,21 @@
 # application class-data archive recorded on a first run and reused afterwards. JAVA_OPTS adds or
 # overrides JVM options.
 #
+# The runtime is JSTATE_JAVA (a java binary or a JDK folder) when set, else, for a command that
+# sets launch_jdk25=yes, a Temurin 25 in its usual place when installed, else JAVA_HOME's or the
+# PATH's java. (Only the CLI opts in: the minion daemon measured larger on 25, about 120 MB idle
+# against 107 MB on 17, even with compact headers and an AOT cache.) On JDK 25 and later the archive
+# is an AOT cache (JEP 483/515: classes loaded and linked, and method profiles, of a training run),
+# which starts faster than JDK 17's archive, and objects have compact headers (smaller heaps);
+# on older runtimes the launcher records a JDK 17 application class-data archive as before.
+#
 # The launcher sets, then calls java_launch:
 #   launch_name      the command's name, for messages
 #   launch_module    the Maven module's folder in the repository, e.g. minion or master/cli
 #   launch_artifact  the module's artifact id, e.g. jstate-minion
 #   launch_main      the main class
 #   launch_opts      (optional array) JVM options of this command, before JAVA_OPTS
+#   launch_jdk25     (optional) "yes" to prefer an installed Temurin 25 (see below)
 #
 #   java_launch ARCHIVE RECORD ARGS...
 #     ARCHIVE  the archive's file name in the module's target folder ("" to run without one)
@@ -31,6 +40,31 @@ launch_find_jar() {
     return 1
 }
 
+# The java binary to run: see the header.
+launch_java() {
+    local j=${JSTATE_JAVA:-}
+    if [[ -n "$j" ]]; then
+        [[ -d "$j" ]] && j="$j/bin/java"
+    elif [[ "${launch_jdk25:-}" == yes && -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
+        j=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+    elif [[ -n "${JAVA_HOME:-}" ]]; then
+        j="$JAVA_HOME/bin/java"
+    else
+        j=java
+    fi
+    printf '%s\n' "$j"
+}
+
+# The feature release (17, 25, ...) of a java binary from its JDK's release file, without starting
+# a JVM; 0 when unknown, which keeps JDK 17's behaviour.
+launch_java_feature() {
+    local bin release v
+    bin=$(command -v -- "$1" 2>/dev/null) && bin=$(readlink -f -- "$bin") || { echo 0; return; }
+    release="$(dirname -- "$(dirname -- "$bin")")/release"
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" 2>/dev/null | head -1)
+    echo "${v:-0}"
+}
+
 java_launch() {
     local archive=$1 record=$2
     shift 2
@@ -45,13 +79,27 @@ java_launch() {
         }
     fi
 
-    local java=java
-    [[ -n "${JAVA_HOME:-}" ]] && java="$JAVA_HOME/bin/java"
+    local java feature
+    java=$(launch_java)
+    feature=$(launch_java_feature "$java")
     local cp="$jar:$target/lib/*"
     # The JVM's own warnings go to stderr, never into the command's output; archive problems are
     # not worth a word, since the JVM simply runs without the archive.
-    local opts=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -XX:-UsePerfData
+    local opts=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData
                 -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=off:stderr)
+    local aot=
+    if ((feature < 25)); then
+        opts+=(-Xshare:auto)
+    else
+        # A cache is only used by a JVM with the same object layout, so every run on this runtime
+        # has compact headers, whether it records or uses the cache. (Sharing is on by default;
+        # recording refuses an explicit -Xshare.)
+        opts+=(-Xlog:aot*=off:stderr -XX:+UseCompactObjectHeaders)
+        # Protobuf and Netty use sun.misc.Unsafe, which JDK 24 and later warn about on stderr.
+        opts+=(--sun-misc-unsafe-memory-access=allow)
+        aot=yes
+        [[ -n "$archive" ]] && archive="${archive%.jsa}.aot"
+    fi
     local extra
     # shellcheck disable=SC2206 # JAVA_OPTS is a list of options, split on spaces by design.
     extra=("${launch_opts[@]+"${launch_opts[@]}"}" ${JAVA_OPTS:-})
@@ -65,6 +113,9 @@ java_launch() {
         rm -f -- "$jsa"
     fi
     if [[ -f "$jsa" ]]; then
+        if [[ -n "$aot" ]]; then
+            exec "$java" "${opts[@]}" -XX:AOTCache="$jsa" "${extra[@]}" -cp "$cp" "$launch_main" "$@"
+        fi
         exec "$java" "${opts[@]}" -XX:SharedArchiveFile="$jsa" "${extra[@]}" -cp "$cp" "$launch_main" "$@"
     fi
     if [[ "$record" != record ]]; then
@@ -75,7 +126,20 @@ java_launch() {
     # complete, so a concurrent run never maps a half-written archive. A run that could not start
     # (exit 1) loaded too little to be worth keeping.
     local tmp="$jsa.$$.tmp" rc=0
-    "$java" "${opts[@]}" -XX:ArchiveClassesAtExit="$tmp" "${extra[@]}" -cp "$cp" "$launch_main" "$@" || rc=$?
+    if [[ -n "$aot" ]]; then
+        # JDK 25 records the run's configuration, then a second JVM assembles the cache from it.
+        # Both steps are explicit (not the one-step AOTCacheOutput) because the one-step way
+        # prints its progress on stdout, into the command's output.
+        "$java" "${opts[@]}" -XX:AOTMode=record -XX:AOTConfiguration="$tmp.conf" "${extra[@]}" \
+            -cp "$cp" "$launch_main" "$@" || rc=$?
+        if [[ "$rc" != 1 && -s "$tmp.conf" ]]; then
+            "$java" "${opts[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$tmp.conf" -XX:AOTCache="$tmp" \
+                "${extra[@]}" -cp "$cp" >/dev/null 2>&1 || rm -f -- "$tmp"
+        fi
+        rm -f -- "$tmp.conf"
+    else
+        "$java" "${opts[@]}" -XX:ArchiveClassesAtExit="$tmp" "${extra[@]}" -cp "$cp" "$launch_main" "$@" || rc=$?
+    fi
     if [[ "$rc" != 1 && -s "$tmp" ]]; then
         mv -f -- "$tmp" "$jsa" 2>/dev/null || rm -f -- "$tmp"
     else
