@@ -1,5 +1,6 @@
 package io.jstate.bench;
 
+import io.jstate.minion.tls.SingleKeyManager;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ConnectivityState;
@@ -30,11 +31,8 @@ import io.jstate.proto.v1.MinionGatewayGrpc;
 import io.jstate.proto.v1.MinionMessage;
 import io.jstate.proto.v1.Refusal;
 import java.io.File;
-import java.net.Socket;
 import java.security.KeyPair;
 import java.security.KeyStore;
-import java.security.Principal;
-import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -47,9 +45,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Many simulated minions in one JVM, speaking the real gateway protocol over real mutual TLS to a
@@ -218,7 +214,7 @@ public final class FanoutMinions {
         trust.init(roots);
         for (Sim s : sims) {
             handshakes.acquire();
-            SslContext ssl = GrpcSslContexts.forClient().trustManager(trust).keyManager(new OneKey(s.key.getPrivate(), s.cert)).build();
+            SslContext ssl = GrpcSslContexts.forClient().trustManager(trust).keyManager(new SingleKeyManager(s.key.getPrivate(), s.cert)).build();
             s.channel = channel(ssl);
             s.whenReady(() -> {
                 handshakes.release();
@@ -243,51 +239,6 @@ public final class FanoutMinions {
         System.out.flush();
     }
 
-    /** A key manager that holds one key and its certificate. */
-    private static final class OneKey extends X509ExtendedKeyManager {
-        private final PrivateKey key;
-        private final X509Certificate[] chain;
-
-        OneKey(PrivateKey key, X509Certificate cert) {
-            this.key = key;
-            this.chain = new X509Certificate[] {cert};
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return new String[] {"minion"};
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return "minion";
-        }
-
-        @Override
-        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-            return "minion";
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return null;
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return null;
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return chain.clone();
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return key;
-        }
-    }
 
     /** One simulated minion. */
     private final class Sim {

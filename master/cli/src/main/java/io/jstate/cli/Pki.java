@@ -3,7 +3,6 @@ package io.jstate.cli;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -11,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -21,9 +19,9 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import io.jstate.minion.tls.SingleKeyManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
@@ -49,7 +47,7 @@ final class Pki {
         PrivateKey key = privateKey(dir.resolve(ADMIN_KEY));
         try {
             SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(new X509ExtendedKeyManager[] {new SingleKey(admin, ca, key)}, new TrustManager[] {new MasterCa(ca)}, null);
+            ssl.init(new X509ExtendedKeyManager[] {new SingleKeyManager(key, admin, ca)}, new TrustManager[] {new MasterCa(ca)}, null);
             return ssl;
         } catch (GeneralSecurityException e) {
             throw new CliException("cannot set up TLS from " + dir + ": " + e.getMessage());
@@ -210,53 +208,6 @@ final class Pki {
         @Override
         public X509Certificate[] getAcceptedIssuers() {
             return new X509Certificate[] {ca};
-        }
-    }
-
-    /** A key manager with exactly one identity: the admin certificate, whatever the server asks for. */
-    private static final class SingleKey extends X509ExtendedKeyManager {
-        private static final String ALIAS = "admin";
-        private final X509Certificate[] chain;
-        private final PrivateKey key;
-
-        SingleKey(X509Certificate cert, X509Certificate ca, PrivateKey key) {
-            this.chain = new X509Certificate[] {cert, ca};
-            this.key = key;
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return new String[] {ALIAS};
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return ALIAS;
-        }
-
-        @Override
-        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-            return ALIAS;
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return null;
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return null;
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return chain.clone();
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return key;
         }
     }
 }
