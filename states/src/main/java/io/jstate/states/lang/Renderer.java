@@ -51,6 +51,7 @@ public final class Renderer implements Templates {
     private final Map<String, Object> context;
     private final Factory factory;
     private final Set<String> used = java.util.Collections.synchronizedSet(new java.util.TreeSet<>());
+    private final Map<Rendering, String> rendered = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param root    the tree templates are read from
@@ -83,6 +84,15 @@ public final class Renderer implements Templates {
     @Override
     public String render(String source, Map<String, Object> extra) {
         String rel = relative(source);
+        // The compiler renders a state's template to refuse a bad one before the run; the state
+        // renders it again when it applies. The context cannot change within a run, so the second
+        // time is the first one's text.
+        return rendered.computeIfAbsent(new Rendering(rel, extra == null ? Map.of() : extra), r -> renderNow(rel, r.extra()));
+    }
+
+    private record Rendering(String source, Map<String, Object> extra) {}
+
+    private String renderNow(String rel, Map<String, Object> extra) {
         Mustache m = compile(rel);
         List<Object> scopes = new ArrayList<>(2);
         scopes.add(context);
