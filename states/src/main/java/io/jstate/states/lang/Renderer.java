@@ -38,7 +38,10 @@ import java.util.Set;
  *       an error naming the template file, line and variable; a name present with a false, empty
  *       or null value is fine;
  *   <li>dotted names walk maps (and list indexes), sections iterate lists;
- *   <li>partials {@code {{> path}}} are paths from the root of the tree, not from the including file.
+ *   <li>partials {@code {{> path}}} are paths from the root of the tree, not from the including file;
+ *   <li>inside a section that iterates a list, {@code -first}, {@code -last} and {@code -index}
+ *       (from 0) tell the element's position, so {@code {{#nodes}}{{address}}{{^-last}},{{/-last}}{{/nodes}}}
+ *       joins a list with commas.
  * </ul>
  *
  * Sources are paths below the root, written plainly or as {@code jstate://path}. Compiled templates
@@ -280,6 +283,21 @@ public final class Renderer implements Templates {
         @Override
         public String stringify(Object object) {
             return String.valueOf(object);
+        }
+
+        @Override
+        public Writer iterate(com.github.mustachejava.Iteration iteration, Writer writer, Object object, List<Object> scopes) {
+            if (!(object instanceof List<?> list)) return super.iterate(iteration, writer, object, scopes);
+            int n = list.size();
+            for (int i = 0; i < n; i++) {
+                // The position is a scope of its own just outside the element, so an element that
+                // has a key of the same name still wins.
+                List<Object> inner = new ArrayList<>(scopes.size() + 1);
+                inner.addAll(scopes);
+                inner.add(Map.of("-first", i == 0, "-last", i == n - 1, "-index", i));
+                writer = iteration.next(writer, coerce(list.get(i)), inner);
+            }
+            return writer;
         }
     }
 }

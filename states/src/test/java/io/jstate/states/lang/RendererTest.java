@@ -63,6 +63,21 @@ class RendererTest {
     }
 
     @Test
+    void listSectionsKnowEachElementsPosition() throws IOException {
+        write("t.mustache", "gcomm://{{#pillar.db.hosts}}{{.}}{{^-last}},{{/-last}}{{/pillar.db.hosts}}"
+                + " [{{#pillar.db.hosts}}{{-index}}{{#-first}}F{{/-first}}{{/pillar.db.hosts}}]"
+                + " {{#peers}}{{id}}{{#-last}}.{{/-last}}{{/peers}}");
+        assertEquals("gcomm://a,b [0F1] ctl2.", renderer().render("t.mustache", Map.of()));
+    }
+
+    @Test
+    void aPositionMarkerOutsideAListIsAMissingVariable() throws IOException {
+        write("t.mustache", "{{^-last}},{{/-last}}");
+        PlanException e = assertThrows(PlanException.class, () -> renderer().render("t.mustache", Map.of()));
+        assertTrue(e.getMessage().contains("-last"), e.getMessage());
+    }
+
+    @Test
     void extraValuesShadowTheContext() throws IOException {
         write("t.mustache", "{{minion.id}} {{port}}");
         assertEquals("ctl9 3306", renderer().render("t.mustache", Map.of("port", 3306, "minion", Map.of("id", "ctl9"))));
