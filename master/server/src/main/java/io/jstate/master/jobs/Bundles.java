@@ -51,8 +51,9 @@ final class Bundles {
      *
      * @throws PlanException when the tree does not compile for this minion (file, line and id named)
      */
-    Bundle bundle(String minionId, Map<String, Object> grains, List<String> targets, List<Peer> peers) {
+    Bundle bundle(String minionId, Map<String, Object> grains, List<String> targets, List<Peer> peers, Map<String, Object> overlay) {
         PillarData slice = pillar(minionId, grains);
+        if (!overlay.isEmpty()) slice = new PillarData(merge(slice.data(), overlay), slice.secrets());
         Compiled compiled = compiler.compile(new CompileRequest(states, null, grains, minionId, peerMaps(peers), targets, nodegroups, slice));
         Bundle.Builder b = Bundle.newBuilder().addAllSecrets(slice.secrets()).addAllPeers(peers).putAllNodegroups(nodegroups);
         try {
@@ -70,6 +71,43 @@ final class Bundles {
             }
         }
         return b.build();
+    }
+
+    /**
+     * A job's pillar overlay (JSON object text; empty for none).
+     *
+     * @throws JobException when the text is not a JSON object
+     */
+    static Map<String, Object> overlay(String json) {
+        if (json == null || json.isBlank()) return Map.of();
+        try {
+            Object v = JSON.readValue(json, Object.class);
+            if (v instanceof Map<?, ?> m) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> out = (Map<String, Object>) m;
+                return out;
+            }
+        } catch (IOException e) {
+            throw new Jobs.JobException("the pillar overlay is not JSON: " + e.getMessage());
+        }
+        throw new Jobs.JobException("the pillar overlay must be a JSON object");
+    }
+
+    /** {@code over} merged into {@code base}: maps merge key by key, anything else in {@code over} wins. */
+    static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> over) {
+        Map<String, Object> out = new LinkedHashMap<>(base);
+        over.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> vm && out.get(k) instanceof Map<?, ?> bm) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> a = (Map<String, Object>) bm;
+                @SuppressWarnings("unchecked")
+                Map<String, Object> b = (Map<String, Object>) vm;
+                out.put(k, merge(a, b));
+            } else {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     /**

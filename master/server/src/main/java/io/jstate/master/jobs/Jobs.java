@@ -96,7 +96,7 @@ public final class Jobs implements MinionEvents {
             Map<String, Job> kinds = prepare(request, minions, timeout);
             JobRecord h = header.addAllMinions(minions).build();
             store.create(h);
-            RunningJob job = new RunningJob(this, jid, minions, kinds, timeout, batch, listener);
+            RunningJob job = new RunningJob(this, jid, minions, kinds, timeout, batch, request.getStopOnFailure(), listener);
             running.put(jid, job);
             LOG.info(() -> "job " + jid + ": " + describe(request) + " on " + minions.size() + " minion(s)");
             job.start();
@@ -122,6 +122,7 @@ public final class Jobs implements MinionEvents {
         boolean needsBundle = request.hasApply() || request.getFunction().getName().equals(SHOW_PLAN);
         List<String> targets = request.hasApply() ? request.getApply().getTargetsList() : request.getFunction().getArgsList();
         if (targets.isEmpty()) targets = List.of(Compiler.HIGHSTATE);
+        Map<String, Object> overlay = Bundles.overlay(request.getPillarJson());
         Map<String, Peer> peers = new LinkedHashMap<>();
         if (needsBundle) {
             for (String id : minions) {
@@ -137,7 +138,7 @@ public final class Jobs implements MinionEvents {
                 List<Peer> others = new ArrayList<>(peers.values());
                 others.removeIf(p -> p.getId().equals(id));
                 try {
-                    bundle = bundles.bundle(id, connections.grains(id), targets, others);
+                    bundle = bundles.bundle(id, connections.grains(id), targets, others, overlay);
                 } catch (PlanException e) {
                     throw new JobException(e.getMessage() + " (compiling for minion " + id + ")");
                 }

@@ -47,11 +47,14 @@ final class RunningJob {
     private final Map<String, ScheduledFuture<?>> inFlight = new HashMap<>();
     private final Set<String> returned = new HashSet<>();
     private final Set<String> lost = new HashSet<>();
+    private final boolean stopOnFailure;
     private int failedMinions;
+    private int skipped;
     private boolean done;
 
     RunningJob(Jobs jobs, String jid, List<String> minions, Map<String, Jobs.Job> kinds, Duration timeout, int batch,
-               Consumer<JobEvent> listener) {
+               boolean stopOnFailure, Consumer<JobEvent> listener) {
+        this.stopOnFailure = stopOnFailure;
         this.jobs = jobs;
         this.jid = jid;
         this.minions = List.copyOf(minions);
@@ -67,8 +70,20 @@ final class RunningJob {
         fill();
     }
 
-    /** Sends envelopes until {@code batch} minions are working or none wait. */
+    /**
+     * Sends envelopes until {@code batch} minions are working or none wait. With stop-on-failure, a
+     * failed or lost minion means the rest are never sent the job: a rolling operation (joining
+     * cluster nodes one at a time) must not carry on past a node that did not make it.
+     */
     private void fill() {
+        if (stopOnFailure && (failedMinions > 0 || !lost.isEmpty())) {
+            String why = failedMinions > 0 ? "not started: a minion of an earlier batch failed" : "not started: a minion of an earlier batch was lost";
+            while (!waiting.isEmpty()) {
+                String id = waiting.poll();
+                skipped++;
+                emit(event(JobEvent.Type.MINION_SKIPPED).setMinionId(id).setMessage(why));
+            }
+        }
         while (inFlight.size() < batch && !waiting.isEmpty()) dispatch(waiting.poll());
         finishIfDone();
     }
@@ -145,7 +160,7 @@ final class RunningJob {
         long now = jobs.clock().millis();
         jobs.store().finish(jid, now);
         JobSummary summary = JobSummary.newBuilder().setMinions(minions.size()).setReturned(returned.size()).setLost(lost.size())
-                .setFailedMinions(failedMinions).build();
+                .setFailedMinions(failedMinions).setSkipped(skipped).build();
         emit(event(JobEvent.Type.JOB_DONE).setSummary(summary));
         jobs.finished(jid);
     }
