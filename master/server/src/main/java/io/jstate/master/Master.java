@@ -14,6 +14,7 @@ import io.jstate.master.gateway.GatewayService;
 import io.jstate.master.gateway.PeerAuth;
 import io.jstate.master.jobs.JobStore;
 import io.jstate.master.jobs.Jobs;
+import io.jstate.master.orch.Orchestrator;
 import io.jstate.master.keys.Keys;
 import io.jstate.master.pki.Pki;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.logging.Logger;
  * serve its gateway from any {@link ServerBuilder}, the in-process one included.
  */
 public final class Master implements AutoCloseable {
+    private final Orchestrator orchestrator;
     private static final Logger LOG = Logger.getLogger(Master.class.getName());
     /** Largest message a minion may send: a final result with diffs can be big, but not unbounded. */
     static final int MAX_INBOUND = 16 * 1024 * 1024;
@@ -68,6 +70,7 @@ public final class Master implements AutoCloseable {
         this.store = new JobStore(data.resolve("jobs"));
         this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout()),
                 keys, connections, store, pki, timer, clock);
+        this.orchestrator = new Orchestrator(jobs::submit, config.states(), Orchestrator.builtinElections());
         this.gateway = new GatewayService(keys, pki, connections, jobs, config.enrollmentToken(), config.enrollPerMinute(), System::nanoTime);
         keys.onRevoked(id -> {
             if (keys.find(id).isEmpty()) connections.forget(id);
@@ -138,6 +141,10 @@ public final class Master implements AutoCloseable {
 
     public Jobs jobs() {
         return jobs;
+    }
+
+    public Orchestrator orchestrator() {
+        return orchestrator;
     }
 
     public JobStore store() {

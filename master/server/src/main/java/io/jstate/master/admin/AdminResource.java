@@ -10,6 +10,8 @@ import io.jstate.proto.v1.JobRequest;
 import io.jstate.proto.v1.Key;
 import io.jstate.proto.v1.KeyList;
 import io.jstate.proto.v1.MinionList;
+import io.jstate.proto.v1.OrchestrateEvent;
+import io.jstate.proto.v1.OrchestrateRequest;
 import io.jstate.states.target.Target;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
@@ -86,17 +88,18 @@ public class AdminResource {
         JobRequest request = JobRequest.parseFrom(body);
         BlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
         master().jobs().submit(request, events::add);
-        return out -> stream(events, out);
+        return out -> stream(events, out, e -> e.getType() == JobEvent.Type.JOB_DONE || e.getType() == JobEvent.Type.JOB_FAILED);
     }
 
     /**
-     * Writes events as they come until the job ends; the job goes on if the client leaves. Each
+     * Writes events as they come until the job (or orchestration) ends; the job goes on if the client leaves. Each
      * flush sends what has queued up since the last one: an event is never held back, yet a
      * thousand minions returning at once go out in a few TLS records rather than one each.
      */
-    private static void stream(BlockingQueue<JobEvent> events, OutputStream out) throws java.io.IOException {
+    private static <T extends com.google.protobuf.MessageLite> void stream(BlockingQueue<T> events, OutputStream out, java.util.function.Predicate<T> isLast)
+            throws java.io.IOException {
         while (true) {
-            JobEvent e;
+            T e;
             try {
                 e = events.take();
             } catch (InterruptedException ie) {
@@ -106,11 +109,26 @@ public class AdminResource {
             boolean last;
             do {
                 e.writeDelimitedTo(out);
-                last = e.getType() == JobEvent.Type.JOB_DONE || e.getType() == JobEvent.Type.JOB_FAILED;
+                last = isLast.test(e);
             } while (!last && (e = events.poll()) != null);
             out.flush();
             if (last) return;
         }
+    }
+
+    /**
+     * Runs an orchestration (the body is an OrchestrateRequest) and streams its events until it
+     * ends. The orchestration runs on its own thread and goes on if the client leaves, as jobs do.
+     */
+    @POST
+    @Path("/orchestrations")
+    public StreamingOutput orchestrate(byte[] body) throws InvalidProtocolBufferException {
+        OrchestrateRequest request = OrchestrateRequest.parseFrom(body);
+        BlockingQueue<OrchestrateEvent> events = new LinkedBlockingQueue<>();
+        Thread runner = new Thread(() -> master().orchestrator().run(request, events::add), "jstate-orchestration");
+        runner.setDaemon(true);
+        runner.start();
+        return out -> stream(events, out, e -> e.getType() == OrchestrateEvent.Type.ORCH_DONE || e.getType() == OrchestrateEvent.Type.ORCH_FAILED);
     }
 
     @GET

@@ -1,0 +1,320 @@
+package io.jstate.master.orch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jstate.proto.Results;
+import io.jstate.proto.v1.ApplyRequest;
+import io.jstate.proto.v1.FunctionRequest;
+import io.jstate.proto.v1.JobEvent;
+import io.jstate.proto.v1.JobRequest;
+import io.jstate.proto.v1.JobResult;
+import io.jstate.proto.v1.OrchestrateEvent;
+import io.jstate.proto.v1.OrchestrateRequest;
+import io.jstate.states.engine.PlanException;
+import io.jstate.states.lang.Orchestration;
+import io.jstate.states.lang.Orchestration.Stage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Runs an orchestration: its stages in order, each as one job on its target, a gate after it
+ * when it has one. The first stage that fails — a minion failed, was lost or never got the job,
+ * an election refused, a gate never held — stops the line, and the report says where and why.
+ *
+ * <p>Elections are the only values that flow from one stage to the next: every job started after
+ * an election gets its values in the minions' pillar as {@code orch.<rule>}, and later targets
+ * and conditions may refer to them. A dry run applies states in test mode and runs elections
+ * (they only gather facts), but no execution function stage and no gate, since nothing was
+ * changed for a gate to wait for.
+ */
+public final class Orchestrator {
+    private static final Logger LOG = Logger.getLogger(Orchestrator.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** How stages start jobs: the master's job service, or a fake in tests. */
+    @FunctionalInterface
+    public interface JobSubmitter {
+        /** Starts a job; every event reaches {@code listener}, ending with JOB_DONE or JOB_FAILED. */
+        String submit(JobRequest request, Consumer<JobEvent> listener);
+    }
+
+    private final JobSubmitter jobs;
+    private final Path states;
+    private final Map<String, Election> elections;
+
+    public Orchestrator(JobSubmitter jobs, Path states, Map<String, Election> elections) {
+        this.jobs = jobs;
+        this.states = states;
+        this.elections = Map.copyOf(elections);
+    }
+
+    /** The election rules the master knows, by name. */
+    public static Map<String, Election> builtinElections() {
+        return Map.of();
+    }
+
+    /** Runs the orchestration, sending every event to {@code out}; returns when it is over. */
+    public void run(OrchestrateRequest request, Consumer<OrchestrateEvent> out) {
+        Orchestration o;
+        try {
+            o = load(request);
+        } catch (PlanException | IllegalArgumentException e) {
+            out.accept(event(OrchestrateEvent.Type.ORCH_FAILED).setMessage(e.getMessage()).build());
+            return;
+        }
+        new Run(o, request, out).run();
+    }
+
+    private Orchestration load(OrchestrateRequest request) {
+        String name = request.getName();
+        if (!request.getSource().isEmpty()) {
+            return Orchestration.parse(name.isBlank() ? "(orchestration)" : name, request.getSource(), elections.keySet());
+        }
+        if (!name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*")) {
+            throw new IllegalArgumentException("'" + name + "' is not an orchestration name (orch/NAME.yaml in the state tree)");
+        }
+        String rel = "orch/" + (name.endsWith(".yaml") ? name : name + ".yaml");
+        Path file = states == null ? null : states.resolve(rel).normalize();
+        if (file == null || !file.startsWith(states) || !Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no orchestration '" + name + "': no " + rel + " in the state tree " + states);
+        }
+        try {
+            return Orchestration.parse(rel, Files.readString(file, StandardCharsets.UTF_8), elections.keySet());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static OrchestrateEvent.Builder event(OrchestrateEvent.Type type) {
+        return OrchestrateEvent.newBuilder().setType(type);
+    }
+
+    /** One run of one orchestration. */
+    private final class Run {
+        private final Orchestration o;
+        private final OrchestrateRequest request;
+        private final Consumer<OrchestrateEvent> out;
+        private final Map<String, Map<String, Object>> elected = new LinkedHashMap<>();
+        private long changes;
+
+        Run(Orchestration o, OrchestrateRequest request, Consumer<OrchestrateEvent> out) {
+            this.o = o;
+            this.request = request;
+            this.out = out;
+        }
+
+        void run() {
+            out.accept(event(OrchestrateEvent.Type.ORCH_STARTED).setMessage(o.file() + (o.description() == null ? "" : ": " + o.description()))
+                    .addAllStageIds(o.stages().stream().map(Stage::id).toList()).build());
+            int index = 0;
+            for (Stage s : o.stages()) {
+                index++;
+                String failure;
+                try {
+                    failure = stage(s, index);
+                } catch (IllegalArgumentException e) {
+                    failure = e.getMessage();
+                }
+                if (failure != null) {
+                    out.accept(stageEvent(OrchestrateEvent.Type.STAGE_FAILED, s, index).setMessage(failure).build());
+                    out.accept(event(OrchestrateEvent.Type.ORCH_FAILED)
+                            .setMessage("stopped at stage " + index + " of " + o.stages().size() + " (" + s.id() + "): " + failure).build());
+                    LOG.info(() -> "orchestration " + o.file() + " stopped at " + s.id());
+                    return;
+                }
+            }
+            out.accept(event(OrchestrateEvent.Type.ORCH_DONE)
+                    .setMessage(o.stages().size() + " stages, " + changes + (request.getTest() ? " changes would be made" : " changes")).build());
+        }
+
+        /** Runs one stage; null when it succeeded (or was skipped), else why it failed. */
+        private String stage(Stage s, int index) {
+            if (!Orchestration.holds(s.when(), elected)) {
+                out.accept(stageEvent(OrchestrateEvent.Type.STAGE_SKIPPED, s, index).setMessage("skipped: " + s.when() + " is false").build());
+                return null;
+            }
+            String target = Orchestration.resolveTarget(s.target(), elected);
+            if (target.isEmpty()) return "the target '" + s.target() + "' resolved to nothing";
+            if (s.function() != null && request.getTest()) {
+                out.accept(stageEvent(OrchestrateEvent.Type.STAGE_SKIPPED, s, index)
+                        .setMessage("dry run: would " + s.describe() + " on " + target).build());
+                return null;
+            }
+            out.accept(stageEvent(OrchestrateEvent.Type.STAGE_STARTED, s, index).setMessage(s.describe() + " on " + target
+                    + (s.batch().isEmpty() ? "" : ", " + s.batch() + " at a time")).build());
+            JobRequest.Builder job = JobRequest.newBuilder().setTarget(target).setBatch(s.batch()).setStopOnFailure(true)
+                    .setTimeoutMs(s.timeoutMs() > 0 ? s.timeoutMs() : request.getTimeoutMs()).setPillarJson(pillar(s));
+            if (s.elect() != null) return elect(s, index, job);
+            if (s.apply() != null) job.setApply(ApplyRequest.newBuilder().addAllTargets(s.apply()).setTest(request.getTest()));
+            else job.setFunction(FunctionRequest.newBuilder().setName(s.function()).addAllArgs(s.args()));
+            Outcome done = runJob(job.build(), s, index, false);
+            if (done.failure() != null) return done.failure();
+            if (!s.gate().isEmpty()) {
+                if (request.getTest()) {
+                    out.accept(stageEvent(OrchestrateEvent.Type.STAGE_DONE, s, index)
+                            .setMessage(done.summary() + "; dry run: gate " + String.join(", ", s.gate()) + " not waited for").build());
+                    return null;
+                }
+                JobRequest gate = job.clearBatch().setApply(ApplyRequest.newBuilder().addAllTargets(s.gate())).build();
+                Outcome g = runJob(gate, s, index, true);
+                if (g.failure() != null) return "gate " + String.join(", ", s.gate()) + ": " + g.failure();
+            }
+            out.accept(stageEvent(OrchestrateEvent.Type.STAGE_DONE, s, index).setMessage(done.summary()).build());
+            return null;
+        }
+
+        private String elect(Stage s, int index, JobRequest.Builder job) {
+            Election rule = elections.get(s.elect());
+            job.setFunction(FunctionRequest.newBuilder().setName(rule.function()));
+            Outcome done = runJob(job.build(), s, index, false, false);
+            if (done.jobError() != null) return done.jobError();
+            Map<String, Map<String, Object>> facts = new TreeMap<>();
+            Map<String, String> failures = new TreeMap<>(done.lost());
+            for (JobResult r : done.results()) {
+                String id = r.getMinionId();
+                if (!r.hasFunction()) {
+                    failures.put(id, r.hasRefused() ? "refused the job: " + r.getRefused().getMessage() : "returned no function result");
+                } else if (!r.getFunction().getSuccess()) {
+                    failures.put(id, r.getFunction().getError().isEmpty() ? rule.function() + " failed" : r.getFunction().getError());
+                } else {
+                    try {
+                        Object v = JSON.readValue(r.getFunction().getJson(), Object.class);
+                        if (v instanceof Map<?, ?> m) {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> f = (Map<String, Object>) m;
+                            facts.put(id, f);
+                        } else {
+                            failures.put(id, rule.function() + " returned no facts");
+                        }
+                    } catch (IOException e) {
+                        failures.put(id, rule.function() + " returned no JSON: " + e.getMessage());
+                    }
+                }
+            }
+            List<String> targeted = new ArrayList<>(new java.util.TreeSet<>(done.minions()));
+            Election.Elected e;
+            try {
+                e = rule.decide(targeted, facts, failures);
+            } catch (Election.ElectionRefused refused) {
+                return "election '" + s.elect() + "' refused: " + refused.getMessage();
+            }
+            elected.put(s.elect(), e.values());
+            String json;
+            try {
+                json = JSON.writeValueAsString(new TreeMap<>(e.values()));
+            } catch (JsonProcessingException ex) {
+                throw new IllegalStateException(ex);
+            }
+            out.accept(stageEvent(OrchestrateEvent.Type.ELECTED, s, index).setMessage(e.summary()).setElectedJson(json).build());
+            out.accept(stageEvent(OrchestrateEvent.Type.STAGE_DONE, s, index).setMessage(e.summary()).build());
+            return null;
+        }
+
+        /** The pillar overlay of a stage's jobs: every election so far under {@code orch}, then the stage's own. */
+        private String pillar(Stage s) {
+            Map<String, Object> overlay = new LinkedHashMap<>();
+            if (!elected.isEmpty()) overlay.put("orch", elected);
+            overlay.putAll(s.pillar());
+            if (overlay.isEmpty()) return "";
+            try {
+                return JSON.writeValueAsString(overlay);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("the stage's pillar cannot be written as JSON: " + e.getMessage());
+            }
+        }
+
+        private Outcome runJob(JobRequest job, Stage s, int index, boolean gate) {
+            return runJob(job, s, index, gate, true);
+        }
+
+        /** Starts a job, forwards its events, waits for its end and judges it. */
+        private Outcome runJob(JobRequest job, Stage s, int index, boolean gate, boolean failOnMinion) {
+            BlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
+            jobs.submit(job, events::add);
+            List<String> minions = List.of();
+            List<JobResult> results = new ArrayList<>();
+            Map<String, String> lost = new TreeMap<>();
+            long changed = 0;
+            int failed = 0;
+            while (true) {
+                JobEvent e;
+                try {
+                    e = events.take();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return new Outcome(minions, results, lost, "interrupted", "interrupted", "");
+                }
+                out.accept(stageEvent(OrchestrateEvent.Type.JOB, s, index).setGate(gate).setJob(e).build());
+                switch (e.getType()) {
+                    case JOB_STARTED -> minions = e.getMinionsList();
+                    case MINION_DONE -> {
+                        results.add(e.getResult());
+                        if (e.getResult().hasReport()) changed += Results.changed(e.getResult().getReport());
+                        if (!Results.ok(e.getResult())) failed++;
+                    }
+                    case MINION_LOST -> lost.put(e.getMinionId(), "did not answer: " + e.getMessage());
+                    case MINION_SKIPPED -> lost.put(e.getMinionId(), e.getMessage());
+                    case JOB_FAILED -> {
+                        return new Outcome(minions, results, lost, e.getMessage(), e.getMessage(), "");
+                    }
+                    case JOB_DONE -> {
+                        if (!gate) changes += changed;
+                        String summary = minions.size() + " minion" + (minions.size() == 1 ? "" : "s") + ", " + changed
+                                + (request.getTest() ? " would change" : " changed");
+                        String failure = null;
+                        if (failOnMinion && (failed > 0 || !lost.isEmpty())) {
+                            List<String> why = new ArrayList<>();
+                            for (JobResult r : results) if (!Results.ok(r)) why.add(why(r));
+                            lost.forEach((id, m) -> why.add(id + " " + m));
+                            failure = String.join("; ", why) + " (job " + e.getJid() + ": jstate jobs show " + e.getJid() + ")";
+                        }
+                        return new Outcome(minions, results, lost, failure, null, summary);
+                    }
+                    default -> { }
+                }
+            }
+        }
+
+        private OrchestrateEvent.Builder stageEvent(OrchestrateEvent.Type type, Stage s, int index) {
+            return event(type).setStage(s.id()).setIndex(index);
+        }
+    }
+
+    /** Why a minion's result is a failure, by its first failed state, refusal or function error. */
+    static String why(JobResult r) {
+        String id = r.getMinionId();
+        if (r.hasRefused()) return id + " refused the job: " + r.getRefused().getMessage();
+        if (r.hasFunction()) return id + ": " + (r.getFunction().getError().isEmpty() ? "the function failed" : r.getFunction().getError());
+        if (!r.getReport().getCompileError().isEmpty()) return id + ": " + r.getReport().getCompileError();
+        for (io.jstate.proto.v1.StateResult s : r.getReport().getStatesList()) {
+            if (s.hasFailed()) return id + ": " + s.getKind() + " " + s.getId() + " failed: " + firstLine(s.getFailed().getError());
+        }
+        for (io.jstate.proto.v1.StateResult s : r.getReport().getStatesList()) {
+            if (Results.isFailure(s)) return id + ": " + s.getKind() + " " + s.getId() + " did not run: " + s.getSkipped().getReason();
+        }
+        return id + " failed";
+    }
+
+    private static String firstLine(String text) {
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl) + " …";
+    }
+
+    /**
+     * How a job ended: its minions and results, the minions that never returned (and why),
+     * {@code failure} when the stage must stop, {@code jobError} when the job did not even start.
+     */
+    private record Outcome(List<String> minions, List<JobResult> results, Map<String, String> lost, String failure, String jobError,
+                           String summary) {}
+}
