@@ -57,6 +57,7 @@ final class JobView {
     private String failure;
     private boolean done;
     private int width;
+    private boolean notableOnly;
 
     JobView(Context ctx, Kind kind, boolean json, String target) {
         this.out = ctx.out();
@@ -69,6 +70,11 @@ final class JobView {
 
     String jid() {
         return jid;
+    }
+
+    /** Shows only the states that changed (or would) or failed: an orchestration's many jobs stay readable. */
+    void notableOnly() {
+        notableOnly = true;
     }
 
     /** Whether the job reached its end: done, or failed to start. */
@@ -109,6 +115,7 @@ final class JobView {
     void state(String minion, StateResult r) {
         known(minion);
         if (!shown.computeIfAbsent(minion, k -> new HashSet<>()).add(key(r)) || json) return;
+        if (notableOnly && !Results.isChange(r) && !Results.isFailure(r)) return;
         print(minion, human.state(r));
     }
 

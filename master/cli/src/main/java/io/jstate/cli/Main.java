@@ -81,6 +81,25 @@ public final class Main {
                 Functions: test.ping, cmd.run CMD, grains.items, pkg.version NAME..., service.status
                 NAME..., state.show_plan [SLS...].
                 """ + TARGETS + GLOBAL_OPTIONS + EXIT_CODES));
+        COMMANDS.put("orchestrate", new Args.Spec(Map.of("--test", false, "--timeout", true, "--json", false), Map.of(), 1, 1, false, "NAME|FILE", """
+                Usage: jstate orchestrate NAME|FILE [--test] [--timeout S] [--json]
+                Run an orchestration: ordered stages across targets, each applying states or running a
+                function on its target (N at a time with batch), then its health gate. Elections gather
+                facts from every targeted minion and choose, e.g. which Galera node bootstraps. The first
+                stage that fails stops the line. NAME is orch/NAME.yaml in the master's state tree; a
+                path to an existing .yaml file sends that file.
+                  --test       dry run: states report what they would change; functions and gates do
+                               not run; elections do (they only gather facts)
+                  --timeout S  default time each minion may take per stage, in seconds
+                  --json       print one JSON document at the end: stages, jobs, elections, result
+                Example: jstate orchestrate openstack-ha
+                """ + GLOBAL_OPTIONS + """
+
+                Exit codes:
+                  0  every stage succeeded (or was skipped)
+                  1  the orchestration could not start: the file was refused, the master unreachable
+                  2  a stage failed; the line stopped there
+                """));
         COMMANDS.put("jobs", new Args.Spec(Map.of(), Map.of(), 0, -1, false, "", """
                 Usage: jstate jobs list [--limit N] | show JID [--json]
                 Recent jobs, or one job's results, also of a job whose CLI was interrupted.
@@ -106,6 +125,7 @@ public final class Main {
               minions [-t TARGET]
               apply [highstate | SLS ...] -t TARGET [--test] [--batch N|N%] [--timeout S] [--json]
               run -t TARGET [--batch N|N%] [--timeout S] [--json] FUNCTION [ARGS...]
+              orchestrate NAME|FILE [--test] [--timeout S] [--json]
               jobs list [--limit N] | show JID [--json]
             'jstate COMMAND --help' tells more about each.
             """ + GLOBAL_OPTIONS + EXIT_CODES;
@@ -168,6 +188,7 @@ public final class Main {
             case "apply" -> new ApplyCommand(this, ctx).call(JobOptions.of(args), args.positionals, args.flag("--test"));
             case "run" -> new RunCommand(this, ctx).call(JobOptions.of(args), args.positionals.get(0),
                     args.positionals.subList(1, args.positionals.size()));
+            case "orchestrate" -> new OrchestrateCommand(this, ctx).call(first(), args.flag("--test"), args.positive("--timeout"), args.flag("--json"));
             case "jobs list" -> new JobsCommand(this, ctx).list(limit());
             case "jobs show" -> new JobsCommand(this, ctx).show(first(), args.flag("--json"));
             default -> throw new IllegalStateException("no command " + args.path);

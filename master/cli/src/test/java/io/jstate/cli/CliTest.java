@@ -39,46 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI against a fake admin API over real mutual TLS. */
 @Timeout(60)
-class CliTest {
-    @TempDir
-    Path tmp;
-
-    TestPki pki;
-    TestPki.Identity admin;
-    Path pkiDir;
-    FakeMaster master;
-    final CountDownLatch release = new CountDownLatch(1);
-
-    record Result(int code, String out, String err) {}
-
-    @BeforeEach
-    void start() throws Exception {
-        pki = new TestPki("jstate master CA");
-        admin = pki.client("admin");
-        pkiDir = pki.write(tmp.resolve("pki"), admin, false);
-        master = new FakeMaster(pki, pki.server(), admin.cert());
-    }
-
-    @AfterEach
-    void stop() {
-        release.countDown();
-        master.close();
-    }
-
-    Result run(String... args) {
-        return run(Map.of("JSTATE_MASTER", master.url(), "JSTATE_PKI", pkiDir.toString()), Duration.ofSeconds(5), args);
-    }
-
-    static Result run(Map<String, String> env, Duration margin, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Clock clock = Clock.fixed(Instant.ofEpochMilli(Canned.T0), ZoneOffset.UTC);
-        Context ctx = new Context(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                env, clock, false, margin, false);
-        int code = Main.run(args, ctx);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
+class CliTest extends CliFixture {
     JobRequest lastJob() throws Exception {
         FakeMaster.Request r = master.requests.get(master.requests.size() - 1);
         assertEquals("POST", r.method());

@@ -1,0 +1,123 @@
+package io.jstate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jstate.proto.v1.JobEvent;
+import io.jstate.proto.v1.OrchestrateEvent;
+import io.jstate.proto.v1.OrchestrateRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code jstate orchestrate} against a fake admin API over real mutual TLS. */
+@Timeout(60)
+class OrchestrateCommandTest extends CliFixture {
+    private static OrchestrateEvent.Builder ev(OrchestrateEvent.Type type, String stage, int index) {
+        return OrchestrateEvent.newBuilder().setType(type).setStage(stage).setIndex(index);
+    }
+
+    private static OrchestrateEvent job(String stage, int index, JobEvent e) {
+        return ev(OrchestrateEvent.Type.JOB, stage, index).setJob(e).build();
+    }
+
+    private static List<OrchestrateEvent> deployed() {
+        List<OrchestrateEvent> out = new ArrayList<>();
+        out.add(OrchestrateEvent.newBuilder().setType(OrchestrateEvent.Type.ORCH_STARTED).setMessage("orch/ha.yaml: the backend")
+                .addStageIds("install").addStageIds("elect").addStageIds("seed").build());
+        out.add(ev(OrchestrateEvent.Type.STAGE_STARTED, "install", 1).setMessage("apply galera on N@controllers").build());
+        out.add(job("install", 1, Canned.started("ctl1", "ctl2")));
+        out.add(job("install", 1, Canned.state("ctl1", Canned.changed("galera-cnf", "file.managed"))));
+        out.add(job("install", 1, Canned.state("ctl2", Canned.unchanged("galera-pkgs", "pkg.installed"))));
+        out.add(job("install", 1, Canned.done("ctl1", Canned.changed("galera-cnf", "file.managed"))));
+        out.add(job("install", 1, Canned.done("ctl2", Canned.unchanged("galera-pkgs", "pkg.installed"))));
+        out.add(job("install", 1, Canned.jobDone(2, 2, 0, 0)));
+        out.add(ev(OrchestrateEvent.Type.STAGE_DONE, "install", 1).setMessage("2 minions, 1 changed").build());
+        out.add(ev(OrchestrateEvent.Type.STAGE_STARTED, "elect", 2).setMessage("elect galera on N@controllers").build());
+        out.add(ev(OrchestrateEvent.Type.ELECTED, "elect", 2).setMessage("new cluster: ctl1 bootstraps").setElectedJson("{\"seed\":\"ctl1\"}").build());
+        out.add(ev(OrchestrateEvent.Type.STAGE_DONE, "elect", 2).setMessage("new cluster: ctl1 bootstraps").build());
+        out.add(ev(OrchestrateEvent.Type.STAGE_SKIPPED, "seed", 3).setMessage("skipped: galera.bootstrap is false").build());
+        out.add(OrchestrateEvent.newBuilder().setType(OrchestrateEvent.Type.ORCH_DONE).setMessage("3 stages, 1 changes").build());
+        return out;
+    }
+
+    @Test
+    void showsEachStageItsNotableStatesAndTheElection() throws Exception {
+        master.stream("POST", "/admin/v1/orchestrations", deployed());
+        Result r = run("orchestrate", "openstack-ha");
+        assertEquals(0, r.code(), r.err());
+        String out = r.out();
+        assertTrue(out.startsWith("Orchestration orch/ha.yaml: the backend (3 stages)\n[1/3] install: apply galera on N@controllers\n"), out);
+        assertTrue(out.contains("    Job " + Canned.JID + " on 2 minions: ctl1, ctl2\n"), out);
+        assertTrue(out.contains("    ctl1 |           ID: galera-cnf"), out);
+        assertFalse(out.contains("galera-pkgs - Function"), "unchanged states are left out: " + out);
+        assertTrue(out.contains("    Summary for ctl2"), out);
+        assertTrue(out.contains("[2/3] elect: done (new cluster: ctl1 bootstraps)"), out);
+        assertTrue(out.contains("    values: {\"seed\":\"ctl1\"}"), out);
+        assertTrue(out.contains("[3/3] seed: skipped: galera.bootstrap is false"), out);
+        assertTrue(out.endsWith("Orchestration done: 3 stages, 1 changes\n"), out);
+        FakeMaster.Request req = master.requests.get(0);
+        assertEquals("/admin/v1/orchestrations", req.uri());
+        OrchestrateRequest sent = OrchestrateRequest.parseFrom(req.body());
+        assertEquals("openstack-ha", sent.getName());
+        assertEquals("", sent.getSource());
+        assertFalse(sent.getTest());
+    }
+
+    @Test
+    void sendsALocalFileAndTheDryRunFlag() throws Exception {
+        Path file = tmp.resolve("mine.yaml");
+        Files.writeString(file, "stages: []\n");
+        master.stream("POST", "/admin/v1/orchestrations", List.of(OrchestrateEvent.newBuilder().setType(OrchestrateEvent.Type.ORCH_FAILED)
+                .setMessage(file + ": the orchestration has no stages").build()));
+        Result r = run("orchestrate", file.toString(), "--test", "--timeout", "90");
+        assertEquals(1, r.code(), "refused before any stage: exit 1");
+        assertTrue(r.err().contains("orchestration refused: " + file + ": the orchestration has no stages"), r.err());
+        OrchestrateRequest sent = OrchestrateRequest.parseFrom(master.requests.get(0).body());
+        assertEquals(file.toString(), sent.getName());
+        assertEquals("stages: []\n", sent.getSource());
+        assertTrue(sent.getTest());
+        assertEquals(90_000, sent.getTimeoutMs());
+    }
+
+    @Test
+    void aFailedStageExits2AndSaysWhereTheLineStopped() throws Exception {
+        List<OrchestrateEvent> events = new ArrayList<>(deployed().subList(0, 10));
+        events.add(ev(OrchestrateEvent.Type.STAGE_FAILED, "elect", 2).setMessage("election 'galera' refused: ctl2 did not report").build());
+        events.add(OrchestrateEvent.newBuilder().setType(OrchestrateEvent.Type.ORCH_FAILED)
+                .setMessage("stopped at stage 2 of 3 (elect): election 'galera' refused: ctl2 did not report").build());
+        master.stream("POST", "/admin/v1/orchestrations", events);
+        Result r = run("orchestrate", "openstack-ha");
+        assertEquals(2, r.code());
+        assertTrue(r.out().contains("[2/3] elect: FAILED: election 'galera' refused: ctl2 did not report"), r.out());
+        assertTrue(r.err().contains("orchestration failed: stopped at stage 2 of 3 (elect)"), r.err());
+    }
+
+    @Test
+    void jsonIsOneDocumentWithStagesJobsAndElections() throws Exception {
+        master.stream("POST", "/admin/v1/orchestrations", deployed());
+        Result r = run("orchestrate", "openstack-ha", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertTrue(doc.get("ok").asBoolean());
+        assertEquals(3, doc.get("stages").size());
+        assertEquals("done", doc.get("stages").get(0).get("status").asText());
+        assertEquals(Canned.JID, doc.get("stages").get(0).get("jobs").get(0).asText());
+        assertEquals("ctl1", doc.get("stages").get(1).get("elected").get("seed").asText());
+        assertEquals("skipped", doc.get("stages").get(2).get("status").asText());
+    }
+
+    @Test
+    void aStreamThatEndsEarlyIsAFailureNotAHang() throws Exception {
+        master.stream("POST", "/admin/v1/orchestrations", deployed().subList(0, 4));
+        Result r = run("orchestrate", "openstack-ha");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("before the orchestration ended"), r.err());
+    }
+}
