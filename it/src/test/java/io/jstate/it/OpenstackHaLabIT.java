@@ -1,0 +1,227 @@
+package io.jstate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The OpenStack HA backend in a real lab: a master host and three controllers in namespaces
+ * (packaging/lab/lab), real Debian packages, real daemons, the real master, minions and CLI. The
+ * tests run in order on one lab, each starting from the converged backend the one before left:
+ * fresh deploy, converged re-run, one Galera node killed, every Galera node killed, a RabbitMQ
+ * node stopped, HAProxy stopped on the VIP holder.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OpenstackHaLabIT {
+    private static final Path REPO = Path.of(System.getProperty("jstate.repo", "..")).toAbsolutePath().normalize();
+    private static final List<String> CONTROLLERS = List.of("ctl1", "ctl2", "ctl3");
+    private static final String VIP = "10.77.0.100";
+    private static final Pattern CHANGES = Pattern.compile("(\\d+) stages, (\\d+) changes");
+
+    private Procs procs;
+
+    @BeforeAll
+    void up() throws Exception {
+        assertEquals("0", new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim(),
+                "the lab needs root (namespaces, overlay mounts)");
+        Path logs = Path.of(System.getProperty("jstate.itLogs", "target/it-logs")).resolve("lab");
+        Files.createDirectories(logs);
+        procs = new Procs(logs);
+        Procs.Ran down = lab(Duration.ofMinutes(2), "down");
+        assertEquals(0, down.exit(), down.toString());
+        Procs.Ran up = lab(Duration.ofMinutes(20), "up", "3");
+        assertEquals(0, up.exit(), up.toString());
+    }
+
+    @AfterAll
+    void down() throws Exception {
+        if (procs == null) return;
+        try {
+            Procs.Ran down = lab(Duration.ofMinutes(2), "down");
+            assertEquals(0, down.exit(), down.toString());
+            assertEquals("", new String(new ProcessBuilder("sh", "-c", "ip netns list | grep jlab- || true").start().getInputStream().readAllBytes()),
+                    "lab down leaves no namespace");
+        } finally {
+            procs.close();
+        }
+    }
+
+    private Procs.Ran lab(Duration timeout, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(REPO.resolve("packaging/lab/lab").toString());
+        cmd.addAll(List.of(args));
+        return procs.run(cmd, timeout);
+    }
+
+    private Procs.Ran on(String host, String shell) throws Exception {
+        return lab(Duration.ofMinutes(2), "exec", host, "bash", "-c", shell);
+    }
+
+    private Procs.Ran orchestrate(String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("exec", "master", REPO.resolve("packaging/bin/jstate").toString(),
+                "--config", "/etc/jstate/master.yaml", "orchestrate", "openstack-ha"));
+        cmd.addAll(List.of(extra));
+        return lab(Duration.ofMinutes(30), cmd.toArray(String[]::new));
+    }
+
+    private static long changes(Procs.Ran r) {
+        Matcher m = CHANGES.matcher(r.out());
+        assertTrue(m.find(), "no totals in the orchestration's output:\n" + r);
+        return Long.parseLong(m.group(2));
+    }
+
+    private Procs.Ran verify(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(REPO.resolve("packaging/lab/verify").toString()));
+        cmd.addAll(List.of(args));
+        return procs.run(cmd, Duration.ofMinutes(3));
+    }
+
+    private String status(String host, String variable) throws Exception {
+        Procs.Ran r = on(host, "mysql -N -B -e \"SHOW GLOBAL STATUS LIKE '" + variable + "'\" | cut -f2");
+        return r.exit() == 0 ? r.out().trim() : "(" + r.out().trim() + r.err().trim() + ")";
+    }
+
+    /** The PIDs of the backend's daemons on every controller. */
+    private Map<String, String> daemons() throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String h : CONTROLLERS) {
+            for (String d : List.of("mariadbd", "beam.smp", "haproxy", "keepalived", "memcached")) {
+                out.put(h + " " + d, on(h, "pidof " + d + " || echo none").out().trim());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @Order(1)
+    void aFreshDeployIsVerifiedFromTheDaemons() throws Exception {
+        Procs.Ran first = orchestrate();
+        assertEquals(0, first.exit(), first.toString());
+        assertTrue(changes(first) > 0, first.out());
+        Procs.Ran v = verify();
+        assertEquals(0, v.exit(), v.toString());
+    }
+
+    @Test
+    @Order(2)
+    void runningItAgainChangesNothingAndRestartsNoDaemon() throws Exception {
+        Map<String, String> before = daemons();
+        before.forEach((k, pid) -> assertNotEquals("none", pid, k + " is not running"));
+        Procs.Ran again = orchestrate();
+        assertEquals(0, again.exit(), again.toString());
+        assertEquals(0, changes(again), again.out());
+        assertEquals(before, daemons(), "no daemon restarted");
+    }
+
+    @Test
+    @Order(3)
+    void oneGaleraNodeKilledTheOthersServeAndTheNextRunBringsItBack() throws Exception {
+        assertEquals(0, on("ctl2", "kill -9 $(pidof mariadbd)").exit());
+        for (String h : List.of("ctl1", "ctl3")) {
+            waitFor(() -> status(h, "wsrep_cluster_size"), "2", Duration.ofSeconds(60));
+            assertEquals("Primary", status(h, "wsrep_cluster_status"), h);
+        }
+        Procs.Ran write = on("ctl1", "mysql -e \"CREATE DATABASE IF NOT EXISTS lab_it; CREATE TABLE IF NOT EXISTS lab_it.t (id INT PRIMARY KEY, v VARCHAR(20));"
+                + " REPLACE INTO lab_it.t VALUES (1, 'one-down')\"");
+        assertEquals(0, write.exit(), write.toString());
+        Procs.Ran run = orchestrate();
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals("Synced", status("ctl2", "wsrep_local_state_comment"));
+        assertEquals("3", status("ctl2", "wsrep_cluster_size"));
+        assertEquals("one-down", on("ctl2", "mysql -N -B -e 'SELECT v FROM lab_it.t WHERE id = 1'").out().trim(), "written while ctl2 was down");
+    }
+
+    @Test
+    @Order(4)
+    void everyGaleraNodeKilledRecoversFromTheMostAdvancedWithEveryCommittedRow() throws Exception {
+        // Rows committed on the whole cluster, then more while ctl3 is already gone: ctl3 is behind.
+        assertEquals(0, on("ctl1", "mysql -e \"CREATE TABLE IF NOT EXISTS lab_it.rows (id INT PRIMARY KEY)\"").exit());
+        assertEquals(0, on("ctl1", "for i in $(seq 1 20); do mysql -e \"INSERT INTO lab_it.rows VALUES ($i)\" || exit 1; done").exit());
+        assertEquals(0, on("ctl3", "kill -9 $(pidof mariadbd)").exit());
+        waitFor(() -> status("ctl1", "wsrep_cluster_size"), "2", Duration.ofSeconds(60));
+        assertEquals(0, on("ctl1", "for i in $(seq 21 40); do mysql -e \"INSERT INTO lab_it.rows VALUES ($i)\" || exit 1; done").exit());
+        for (String h : List.of("ctl1", "ctl2")) assertEquals(0, on(h, "kill -9 $(pidof mariadbd)").exit());
+        Procs.Ran run = orchestrate();
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.out().contains("recover"), "the election recovered the cluster:\n" + run.out());
+        assertTrue(!run.out().contains("\"seed\":\"ctl3\""), "the stale node must not bootstrap:\n" + run.out());
+        for (String h : CONTROLLERS) {
+            assertEquals("40", on(h, "mysql -N -B -e 'SELECT COUNT(*) FROM lab_it.rows'").out().trim(), "every committed row on " + h);
+        }
+        Procs.Ran v = verify();
+        assertEquals(0, v.exit(), v.toString());
+    }
+
+    @Test
+    @Order(5)
+    void aStoppedRabbitmqNodeIsBroughtBackByTheNextRun() throws Exception {
+        Procs.Ran stop = on("ctl2", "/etc/init.d/rabbitmq-server stop");
+        assertEquals(0, stop.exit(), stop.toString());
+        Procs.Ran run = orchestrate();
+        assertEquals(0, run.exit(), run.toString());
+        Procs.Ran v = verify();
+        assertEquals(0, v.exit(), v.toString());
+        assertTrue(v.out().contains("cluster_status: 3 running nodes"), v.out());
+    }
+
+    @Test
+    @Order(6)
+    void haproxyStoppedOnTheVipHolderMovesTheVipAndClientsStillReachGalera() throws Exception {
+        String holder = null;
+        for (String h : CONTROLLERS) {
+            if (on(h, "ip -o addr show | grep -q ' " + VIP + "/'").exit() == 0) holder = h;
+        }
+        assertTrue(holder != null, "some controller holds the VIP");
+        final String was = holder;
+        assertEquals(0, on(was, "/etc/init.d/haproxy stop").exit());
+        String moved = waitFor(() -> {
+            for (String h : CONTROLLERS) {
+                if (!h.equals(was) && on(h, "ip -o addr show | grep -q ' " + VIP + "/'").exit() == 0) return h;
+            }
+            return "";
+        }, null, Duration.ofSeconds(30));
+        assertNotEquals(was, moved);
+        Procs.Ran through = on("ctl1", "timeout 5 bash -c 'exec 3<>/dev/tcp/" + VIP + "/3306' && echo reachable");
+        assertTrue(through.out().contains("reachable"), "the VIP answers on 3306 from " + moved + ":\n" + through);
+        Procs.Ran v = verify();
+        assertEquals(0, v.exit(), v.toString());
+        Procs.Ran run = orchestrate();
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(on(was, "pidof haproxy").exit() == 0, "the next run starts haproxy again on " + was);
+    }
+
+    /** A value a probe returns, polled until it equals {@code want} (or is non-empty when {@code want} is null). */
+    private static String waitFor(Probe probe, String want, Duration limit) throws Exception {
+        long end = System.nanoTime() + limit.toNanos();
+        String got;
+        do {
+            got = probe.get();
+            if (want == null ? !got.isEmpty() : want.equals(got)) return got;
+            Thread.sleep(1000);
+        } while (System.nanoTime() < end);
+        throw new AssertionError("still " + got + " after " + limit.toSeconds() + " s (want " + (want == null ? "a value" : want) + ")");
+    }
+
+    @FunctionalInterface
+    private interface Probe {
+        String get() throws Exception;
+    }
+}
