@@ -1,3 +1,13 @@
 base:
   '*':
     - lab
+    - cluster
+    - memcached
+    - rabbitmq
+    - openstack
+  'ctl1':
+    - nodes.ctl1
+  'ctl2':
+    - nodes.ctl2
+  'ctl3':
+    - nodes.ctl3

@@ -1,5 +1,7 @@
-# memcached for the OpenStack control plane: listens on loopback and the management address,
-# UDP off (-U 0), enough connections for every API worker.
+# memcached for the OpenStack control plane: listens on loopback and, when pillar
+# memcached.listen_management is true, on the node's management address (pillar.node.address),
+# where the other controllers' services reach it; UDP off (-U 0), enough connections for every
+# API worker. The masterless quickstart has loopback only and leaves listen_management false.
 memcached-pkg:
   pkg.installed:
     - name: memcached

@@ -1,0 +1,64 @@
+# The broker of this node: package, Erlang cookie, node name and listeners, service.
+include:
+  - hosts
+
+# Installed without starting: the package's own start would create the node with a random
+# Erlang cookie and Debian's defaults, and a node whose cookie differs cannot join the others.
+rabbitmq-pkg:
+  pkg.installed:
+    - name: rabbitmq-server
+    - no_start: true
+
+# The same cookie on every node, readable by the broker's user only, before the first start.
+rabbitmq-cookie:
+  file.managed:
+    - name: /var/lib/rabbitmq/.erlang.cookie
+    - contents: "{{pillar.rabbitmq.cookie}}"
+    - mode: "0400"
+    - user: rabbitmq
+    - group: rabbitmq
+    - require:
+      - pkg: rabbitmq-pkg
+
+rabbitmq-env-conf:
+  file.managed:
+    - name: /etc/rabbitmq/rabbitmq-env.conf
+    - source: rabbitmq/rabbitmq-env.conf.mustache
+    - mode: "0644"
+    - user: root
+    - group: root
+    - require:
+      - pkg: rabbitmq-pkg
+
+rabbitmq-conf:
+  file.managed:
+    - name: /etc/rabbitmq/rabbitmq.conf
+    - source: rabbitmq/rabbitmq.conf.mustache
+    - mode: "0644"
+    - user: root
+    - group: root
+    - context:
+        # Not empty exactly when cluster.nodes has a node that is neither first nor last, that
+        # is with three nodes or more: then a majority can exist and pause_minority is right.
+        three_or_more: "{{#pillar.cluster.nodes}}{{^-first}}{{^-last}}x{{/-last}}{{/-first}}{{/pillar.cluster.nodes}}"
+    - require:
+      - pkg: rabbitmq-pkg
+
+# A new cookie, node name or listener takes effect only on a restart.
+rabbitmq-service:
+  service.running:
+    - name: rabbitmq-server
+    - enable: true
+    - watch:
+      - file: rabbitmq-cookie
+      - file: rabbitmq-env-conf
+      - file: rabbitmq-conf
+
+rabbitmq-running:
+  wait.for:
+    - command: rabbitmq-diagnostics -q check_running
+    - attempts: 60
+    - interval: 2
+    - timeout: 30
+    - require:
+      - service: rabbitmq-service
