@@ -1,0 +1,65 @@
+# The Galera layout's resources: the VIP (IPaddr2) where haproxy runs, a haproxy clone, and Galera
+# as a promotable clone promoted on every node. The CIB's resources and constraints sections are
+# replaced from rendered XML only when they differ from it (crm_diff exits 0 for no difference),
+# so a re-run changes nothing, and a change made by hand in the CIB is put back.
+include:
+  - pacemaker
+
+# Pacemaker starts mariadb itself (through the galera agent); the init system must not start a
+# second server at boot. Only the boot start is turned off here: stopping the service would stop
+# the server Pacemaker runs, since both use the same pid file and socket.
+mariadb-boot-disabled:
+  cmd.run:
+    - name: if [ -d /run/systemd/system ]; then systemctl disable mariadb; else update-rc.d mariadb disable; fi
+    - unless:
+      - if [ -d /run/systemd/system ]; then ! systemctl --quiet is-enabled mariadb; else ! ls /etc/rc2.d/S??mariadb >/dev/null 2>&1; fi
+
+pacemaker-cib-dir:
+  file.directory:
+    - name: /etc/pacemaker/jstate
+    - mode: "0700"
+    - user: root
+    - group: root
+    - require:
+      - pkg: pacemaker-pkgs
+
+# Mode 0600: the Galera resource carries the monitoring user's password.
+pacemaker-resources-xml:
+  file.managed:
+    - name: /etc/pacemaker/jstate/resources.xml
+    - source: pacemaker/resources.xml.mustache
+    - mode: "0600"
+    - user: root
+    - group: root
+    - require:
+      - file: pacemaker-cib-dir
+
+pacemaker-constraints-xml:
+  file.managed:
+    - name: /etc/pacemaker/jstate/constraints.xml
+    - source: pacemaker/constraints.xml.mustache
+    - mode: "0600"
+    - user: root
+    - group: root
+    - require:
+      - file: pacemaker-cib-dir
+
+pacemaker-resources:
+  cmd.run:
+    - name: cibadmin --replace --scope resources --xml-file /etc/pacemaker/jstate/resources.xml
+    - unless:
+      - crm_diff --original-string "$(cibadmin --query --scope resources)" --new /etc/pacemaker/jstate/resources.xml >/dev/null
+    - require:
+      - file: pacemaker-resources-xml
+      - wait: pacemaker-cib-ready
+      - cmd: mariadb-boot-disabled
+
+# After the resources: the constraints name them, and the CIB refuses a reference to a missing id.
+pacemaker-constraints:
+  cmd.run:
+    - name: cibadmin --replace --scope constraints --xml-file /etc/pacemaker/jstate/constraints.xml
+    - unless:
+      - crm_diff --original-string "$(cibadmin --query --scope constraints)" --new /etc/pacemaker/jstate/constraints.xml >/dev/null
+    - require:
+      - file: pacemaker-constraints-xml
+      - cmd: pacemaker-resources

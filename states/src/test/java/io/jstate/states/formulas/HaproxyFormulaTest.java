@@ -1,0 +1,160 @@
+package io.jstate.states.formulas;
+
+import static io.jstate.states.formulas.HaFormulas.assertContainsLine;
+import static io.jstate.states.formulas.HaFormulas.compile;
+import static io.jstate.states.formulas.HaFormulas.edge;
+import static io.jstate.states.formulas.HaFormulas.ids;
+import static io.jstate.states.formulas.HaFormulas.lines;
+import static io.jstate.states.formulas.HaFormulas.rendered;
+import static io.jstate.states.formulas.HaFormulas.step;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jstate.states.engine.Requisite;
+import io.jstate.states.kinds.file.FileManaged;
+import io.jstate.states.kinds.pkg.PkgInstalled;
+import io.jstate.states.kinds.service.ServiceRunning;
+import io.jstate.states.lang.Compiled;
+import io.jstate.states.lang.PillarData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HaproxyFormulaTest {
+    private static final String CHECK = "check port 9200 inter 2000 rise 2 fall 5 on-marked-down shutdown-sessions";
+
+    @TempDir
+    Path dir;
+
+    private static List<String> servers(String cfg) {
+        return lines(cfg).stream().filter(l -> l.startsWith("server ")).toList();
+    }
+
+    /** The lines of one section: from its header to the next unindented line. */
+    private static List<String> section(String cfg, String header) {
+        List<String> out = new ArrayList<>();
+        boolean in = false;
+        for (String raw : cfg.lines().toList()) {
+            if (!raw.isEmpty() && !Character.isWhitespace(raw.charAt(0)) && !raw.startsWith("#")) in = raw.equals(header);
+            else if (in && !raw.isBlank() && !raw.strip().startsWith("#")) out.add(raw.strip());
+        }
+        return out;
+    }
+
+    @Test
+    void installsWithoutStartingThenConfiguresThenRunsAndReloadsOnChange() {
+        Compiled c = compile("ctl1", "haproxy");
+        assertEquals(List.of("haproxy-pkg", "haproxy-conf", "haproxy-service"), ids(c));
+        PkgInstalled.Spec pkg = (PkgInstalled.Spec) step(c, "haproxy-pkg").spec();
+        assertEquals("haproxy", pkg.name());
+        assertEquals(Boolean.TRUE, pkg.noStart());
+        FileManaged.Spec conf = (FileManaged.Spec) step(c, "haproxy-conf").spec();
+        assertEquals("/etc/haproxy/haproxy.cfg", conf.name());
+        assertEquals("0644", conf.mode());
+        ServiceRunning.Spec svc = (ServiceRunning.Spec) step(c, "haproxy-service").spec();
+        assertEquals(new ServiceRunning.Spec("haproxy", true, true), svc);
+        assertTrue(edge(c, "haproxy-service", Requisite.WATCH, "haproxy-conf"));
+        assertTrue(edge(c, "haproxy-conf", Requisite.REQUIRE, "haproxy-pkg"));
+    }
+
+    @Test
+    void configOnlyLeavesTheServiceToWhoeverStartsIt() {
+        assertEquals(List.of("haproxy-pkg", "haproxy-conf"), ids(compile("ctl2", "haproxy.config")));
+    }
+
+    @Test
+    void galeraListensOnTheVipWithOneActiveServerAndTheOthersAsBackupsInOrder() {
+        for (String node : HaFormulas.CONTROLLERS) {
+            String cfg = rendered(compile(node, "haproxy"), "haproxy-conf");
+            List<String> galera = section(cfg, "listen galera");
+            assertEquals("bind 10.77.0.100:3306", galera.get(0));
+            for (String l : List.of("mode tcp", "balance source", "option tcpka", "option httpchk",
+                    "timeout client 90m", "timeout server 90m")) {
+                assertTrue(galera.contains(l), "listen galera lacks '" + l + "':\n" + cfg);
+            }
+            assertEquals(List.of(
+                    "server ctl1 10.77.0.11:3306 " + CHECK + " on-marked-up shutdown-backup-sessions",
+                    "server ctl2 10.77.0.12:3306 " + CHECK + " backup",
+                    "server ctl3 10.77.0.13:3306 " + CHECK + " backup"), servers(cfg), node);
+            assertEquals(1, servers(cfg).stream().filter(s -> !s.endsWith(" backup")).count());
+        }
+    }
+
+    @Test
+    void everyControllerGetsTheSameFile() {
+        String first = rendered(compile("ctl1", "haproxy"), "haproxy-conf");
+        assertEquals(first, rendered(compile("ctl2", "haproxy"), "haproxy-conf"));
+        assertEquals(first, rendered(compile("ctl3", "haproxy"), "haproxy-conf"));
+    }
+
+    @Test
+    void globalsAndDefaultsAreTcpWithAStatsSocketForKeepalived() {
+        String cfg = rendered(compile("ctl1", "haproxy"), "haproxy-conf");
+        List<String> global = section(cfg, "global");
+        assertTrue(global.contains("stats socket /run/haproxy/admin.sock mode 660 level admin"), cfg);
+        assertTrue(global.contains("chroot /var/lib/haproxy"));
+        assertTrue(global.contains("daemon"));
+        List<String> defaults = section(cfg, "defaults");
+        assertTrue(defaults.contains("mode tcp"));
+        assertTrue(defaults.contains("timeout connect 5s"));
+    }
+
+    /** The lab's backends are the Galera data nodes: cluster.nodes, less an arbitrator if one is named. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void labBackendsAreTheClusterNodesLessAnyArbitrator() {
+        Map<String, Object> p = HaFormulas.labPillar("ctl1").data();
+        Object arbitrator = p.get("galera") instanceof Map<?, ?> g ? g.get("arbitrator") : null;
+        List<Map<String, Object>> expected = ((List<Map<String, Object>>) HaFormulas.at(p, "cluster.nodes")).stream()
+                .filter(n -> !n.get("id").equals(arbitrator))
+                .map(n -> Map.of("id", n.get("id"), "address", n.get("address"))).toList();
+        assertEquals(expected, HaFormulas.at(p, "haproxy.galera.backends"));
+    }
+
+    @Test
+    void garbdVariantListsTheTwoDataNodesOnly() {
+        String cfg = rendered(compile("ctl1", twoDataNodes(), "haproxy"), "haproxy-conf");
+        assertEquals(List.of(
+                "server ctl1 10.77.0.11:3306 " + CHECK + " on-marked-up shutdown-backup-sessions",
+                "server ctl2 10.77.0.12:3306 " + CHECK + " backup"), servers(cfg));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static PillarData twoDataNodes() {
+        return HaFormulas.changed("ctl1", d -> {
+            Map<String, Object> galera = (Map<String, Object>) ((Map<String, Object>) d.get("haproxy")).get("galera");
+            galera.put("backends", ((List<Object>) galera.get("backends")).subList(0, 2));
+            return d;
+        });
+    }
+
+    @Test
+    @Tag("real")
+    void haproxyAcceptsTheRenderedConfiguration() throws Exception {
+        check(rendered(compile("ctl1", "haproxy"), "haproxy-conf"));
+        check(rendered(compile("ctl1", twoDataNodes(), "haproxy"), "haproxy-conf"));
+    }
+
+    @Test
+    @Tag("real")
+    void haproxyRefusesABrokenConfigurationSoTheCheckMeansSomething() throws Exception {
+        String cfg = rendered(compile("ctl1", "haproxy"), "haproxy-conf").replace("balance source", "balance nosuch");
+        Path f = Files.writeString(dir.resolve("bad.cfg"), cfg);
+        HaFormulas.Ran r = HaFormulas.run(dir, Map.of(), "haproxy", "-c", "-f", f.toString());
+        assertTrue(r.exit() != 0, r.output());
+    }
+
+    private void check(String cfg) throws Exception {
+        Path f = Files.writeString(dir.resolve("haproxy.cfg"), cfg);
+        HaFormulas.Ran r = HaFormulas.run(dir, Map.of(), "haproxy", "-c", "-f", f.toString());
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("Configuration file is valid"), r.output());
+        // A warning is a setting haproxy ignores or will stop accepting; the file must have none.
+        assertTrue(!r.output().contains("[WARNING]"), r.output());
+    }
+}
