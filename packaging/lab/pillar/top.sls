@@ -2,6 +2,8 @@ base:
   '*':
     - lab
     - cluster
+    - galera
+    - clustercheck
     - memcached
     - rabbitmq
     - openstack

@@ -23,6 +23,7 @@ public final class Functions {
         f.put("pkg.version", new PkgVersion());
         f.put("service.status", new ServiceStatus());
         f.put("state.show_plan", new StateShowPlan());
+        f.put("galera.facts", new GaleraFacts());
         return new Functions(f);
     }
 

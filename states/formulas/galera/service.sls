@@ -1,0 +1,45 @@
+# Every data node runs and is Synced. The orchestration applies this one node at a time (batch 1),
+# after the seed bootstrapped: each node joins, or restarts for a changed 60-galera.cnf, and is
+# Synced before the next one starts, so joiners do not all ask for a state transfer at once and
+# the cluster keeps its quorum through a rolling restart.
+include:
+  - galera
+
+# A running node restarts only when its configuration changed since it started (galera-status
+# compares 60-galera.cnf with what it recorded then); a re-run restarts nothing.
+galera-restart-for-config:
+  cmd.run:
+    - name: if [ "{{grains.init}}" = systemd ]; then systemctl restart mariadb; else /etc/init.d/mariadb restart; fi
+    - onlyif:
+      - /usr/local/sbin/galera-status running
+    - unless:
+      - /usr/local/sbin/galera-status config-current
+    - timeout: {{pillar.galera.sync_timeout}}
+    - require:
+      - file: galera-cnf
+      - file: galera-status-script
+
+galera-service:
+  service.running:
+    - name: mariadb
+    - enable: true
+    - require:
+      - cmd: galera-restart-for-config
+
+galera-synced:
+  wait.for:
+    - command: /usr/local/sbin/galera-status synced
+    - attempts: {{pillar.galera.sync_timeout}}
+    - interval: 1
+    - timeout: 10
+    - require:
+      - service: galera-service
+
+galera-config-recorded:
+  cmd.run:
+    - name: /usr/local/sbin/galera-status record-config
+    - unless:
+      - /usr/local/sbin/galera-status config-current
+    - require:
+      - wait: galera-synced
+      - file: galera-state-dir
