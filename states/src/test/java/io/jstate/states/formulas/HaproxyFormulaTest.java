@@ -104,18 +104,6 @@ class HaproxyFormulaTest {
         assertTrue(defaults.contains("timeout connect 5s"));
     }
 
-    /** The lab's backends are the Galera data nodes: cluster.nodes, less an arbitrator if one is named. */
-    @Test
-    @SuppressWarnings("unchecked")
-    void labBackendsAreTheClusterNodesLessAnyArbitrator() {
-        Map<String, Object> p = HaFormulas.labPillar("ctl1").data();
-        Object arbitrator = p.get("galera") instanceof Map<?, ?> g ? g.get("arbitrator") : null;
-        List<Map<String, Object>> expected = ((List<Map<String, Object>>) HaFormulas.at(p, "cluster.nodes")).stream()
-                .filter(n -> !n.get("id").equals(arbitrator))
-                .map(n -> Map.of("id", n.get("id"), "address", n.get("address"))).toList();
-        assertEquals(expected, HaFormulas.at(p, "haproxy.galera.backends"));
-    }
-
     @Test
     void garbdVariantListsTheTwoDataNodesOnly() {
         String cfg = rendered(compile("ctl1", twoDataNodes(), "haproxy"), "haproxy-conf");
@@ -127,8 +115,9 @@ class HaproxyFormulaTest {
     @SuppressWarnings("unchecked")
     private static PillarData twoDataNodes() {
         return HaFormulas.changed("ctl1", d -> {
-            Map<String, Object> galera = (Map<String, Object>) ((Map<String, Object>) d.get("haproxy")).get("galera");
-            galera.put("backends", ((List<Object>) galera.get("backends")).subList(0, 2));
+            Map<String, Object> galera = (Map<String, Object>) d.get("galera");
+            galera.put("nodes", ((List<Object>) galera.get("nodes")).subList(0, 2));
+            galera.put("arbitrator", "ctl3");
             return d;
         });
     }

@@ -61,7 +61,7 @@ public final class Orchestrator {
 
     /** The election rules the master knows, by name. */
     public static Map<String, Election> builtinElections() {
-        return Map.of();
+        return Map.of("galera", new GaleraElection());
     }
 
     /** Runs the orchestration, sending every event to {@code out}; returns when it is over. */
