@@ -1,4 +1,4 @@
-package io.jstate.states.formulas;
+package io.jstate.minion.functions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Timeout;
 @Tag("real")
 @Timeout(180)
 class ClustercheckRealTest {
-    private static final Path CLUSTERCHECK = Path.of("formulas/clustercheck/clustercheck.sh");
-    private static final Path GALERA_STATUS = Path.of("formulas/galera/galera-status.sh");
+    private static final Path CLUSTERCHECK = Path.of("../states/formulas/clustercheck/clustercheck.sh");
+    private static final Path GALERA_STATUS = Path.of("../states/formulas/galera/galera-status.sh");
 
     private record Run(int exit, String out) {}
 
