@@ -81,8 +81,9 @@ public final class Main {
                 Functions: test.ping, cmd.run CMD, grains.items, pkg.version NAME..., service.status
                 NAME..., state.show_plan [SLS...].
                 """ + TARGETS + GLOBAL_OPTIONS + EXIT_CODES));
-        COMMANDS.put("orchestrate", new Args.Spec(Map.of("--test", false, "--timeout", true, "--json", false), Map.of(), 1, 1, false, "NAME|FILE", """
-                Usage: jstate orchestrate NAME|FILE [--test] [--timeout S] [--json]
+        COMMANDS.put("orchestrate", new Args.Spec(Map.of("--test", false, "--timeout", true, "--json", false, "--choose", true), Map.of(), 1, 1, false,
+                "NAME|FILE", """
+                Usage: jstate orchestrate NAME|FILE [--test] [--choose RULE=VALUE] [--timeout S] [--json]
                 Run an orchestration: ordered stages across targets, each applying states or running a
                 function on its target (N at a time with batch), then its health gate. Elections gather
                 facts from every targeted minion and choose, e.g. which Galera node bootstraps. The first
@@ -90,6 +91,10 @@ public final class Main {
                 path to an existing .yaml file sends that file.
                   --test       dry run: states report what they would change; functions and gates do
                                not run; elections do (they only gather facts)
+                  --choose RULE=VALUE
+                               the operator's choice for an election that refuses to choose, e.g.
+                               --choose galera=ctl2 after a full outage where ctl3 is lost for good
+                               (facts are still gathered; a choice that is unsafe is refused)
                   --timeout S  default time each minion may take per stage, in seconds
                   --json       print one JSON document at the end: stages, jobs, elections, result
                 Example: jstate orchestrate openstack-ha
@@ -125,7 +130,7 @@ public final class Main {
               minions [-t TARGET]
               apply [highstate | SLS ...] -t TARGET [--test] [--batch N|N%] [--timeout S] [--json]
               run -t TARGET [--batch N|N%] [--timeout S] [--json] FUNCTION [ARGS...]
-              orchestrate NAME|FILE [--test] [--timeout S] [--json]
+              orchestrate NAME|FILE [--test] [--choose RULE=VALUE] [--timeout S] [--json]
               jobs list [--limit N] | show JID [--json]
             'jstate COMMAND --help' tells more about each.
             """ + GLOBAL_OPTIONS + EXIT_CODES;
@@ -188,7 +193,8 @@ public final class Main {
             case "apply" -> new ApplyCommand(this, ctx).call(JobOptions.of(args), args.positionals, args.flag("--test"));
             case "run" -> new RunCommand(this, ctx).call(JobOptions.of(args), args.positionals.get(0),
                     args.positionals.subList(1, args.positionals.size()));
-            case "orchestrate" -> new OrchestrateCommand(this, ctx).call(first(), args.flag("--test"), args.positive("--timeout"), args.flag("--json"));
+            case "orchestrate" -> new OrchestrateCommand(this, ctx).call(first(), args.flag("--test"), args.value("--choose"), args.positive("--timeout"),
+                    args.flag("--json"));
             case "jobs list" -> new JobsCommand(this, ctx).list(limit());
             case "jobs show" -> new JobsCommand(this, ctx).show(first(), args.flag("--json"));
             default -> throw new IllegalStateException("no command " + args.path);

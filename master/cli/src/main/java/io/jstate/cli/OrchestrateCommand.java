@@ -36,8 +36,13 @@ final class OrchestrateCommand {
         this.ctx = ctx;
     }
 
-    int call(String what, boolean test, Long timeoutSeconds, boolean json) throws CliException {
+    int call(String what, boolean test, String choose, Long timeoutSeconds, boolean json) throws CliException, Args.UsageException {
         OrchestrateRequest.Builder request = OrchestrateRequest.newBuilder().setTest(test);
+        if (choose != null) {
+            int eq = choose.indexOf('=');
+            if (eq <= 0 || eq == choose.length() - 1) throw new Args.UsageException("orchestrate", "--choose takes RULE=VALUE, e.g. galera=ctl2");
+            request.putChoices(choose.substring(0, eq), choose.substring(eq + 1));
+        }
         if (timeoutSeconds != null) request.setTimeoutMs(Duration.ofSeconds(timeoutSeconds).toMillis());
         Path file = Path.of(what);
         if ((what.contains("/") || what.endsWith(".yaml") || what.endsWith(".yml")) && Files.isRegularFile(file)) {

@@ -76,7 +76,7 @@ class OrchestrateCommandTest extends CliFixture {
         Files.writeString(file, "stages: []\n");
         master.stream("POST", "/admin/v1/orchestrations", List.of(OrchestrateEvent.newBuilder().setType(OrchestrateEvent.Type.ORCH_FAILED)
                 .setMessage(file + ": the orchestration has no stages").build()));
-        Result r = run("orchestrate", file.toString(), "--test", "--timeout", "90");
+        Result r = run("orchestrate", file.toString(), "--test", "--timeout", "90", "--choose", "galera=ctl2");
         assertEquals(1, r.code(), "refused before any stage: exit 1");
         assertTrue(r.err().contains("orchestration refused: " + file + ": the orchestration has no stages"), r.err());
         OrchestrateRequest sent = OrchestrateRequest.parseFrom(master.requests.get(0).body());
@@ -84,6 +84,10 @@ class OrchestrateCommandTest extends CliFixture {
         assertEquals("stages: []\n", sent.getSource());
         assertTrue(sent.getTest());
         assertEquals(90_000, sent.getTimeoutMs());
+        assertEquals(java.util.Map.of("galera", "ctl2"), sent.getChoicesMap());
+        Result bad = run("orchestrate", "openstack-ha", "--choose", "galera");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("--choose takes RULE=VALUE"), bad.err());
     }
 
     @Test

@@ -26,6 +26,17 @@ public interface Election {
     Elected decide(List<String> targeted, Map<String, Map<String, Object>> facts, Map<String, String> failures);
 
     /**
+     * The operator's choice, for when the rule refuses to choose (or the operator knows better):
+     * {@code jstate orchestrate ... --choose RULE=VALUE}. The facts are still gathered, so the
+     * rule can refuse a choice that is unsafe on its face.
+     *
+     * @throws ElectionRefused when the rule takes no choice, or not this one
+     */
+    default Elected choose(String choice, List<String> targeted, Map<String, Map<String, Object>> facts, Map<String, String> failures) {
+        throw new ElectionRefused("this election takes no operator choice");
+    }
+
+    /**
      * What an election chose.
      *
      * @param values  what later stages may use: strings, booleans, numbers and lists of strings

@@ -126,9 +126,8 @@ public final class GaleraElection implements Election {
         if (!missing.isEmpty()) {
             throw new ElectionRefused("no Galera node runs and " + missing + " did not report " + reasons(missing, failures)
                     + ": a node that cannot report may hold the newest data, so no node is chosen to bootstrap. "
-                    + "Bring those minions back, or, if they are lost for good, the operator must choose the seed, "
-                    + "e.g. --pillar '{\"orch\": {\"galera\": {\"action\": \"recover\", \"bootstrap\": true, "
-                    + "\"seed\": \"<id>\", \"first\": \"<id>\", \"members\": " + members + "}}}'");
+                    + "Bring those minions back, or, if they are lost for good, the operator must choose the seed: "
+                    + "jstate orchestrate ... --choose galera=<id>");
         }
 
         List<Node> withData = reported.stream().filter(Node::hasData).toList();
@@ -146,7 +145,7 @@ public final class GaleraElection implements Election {
         if (byUuid.size() > 1) {
             throw new ElectionRefused("the nodes hold data of different clusters " + byUuid
                     + ": bootstrapping from one would throw the others' data away. Decide which cluster is the right one "
-                    + "and choose its most advanced node as the seed yourself");
+                    + "and choose its most advanced node as the seed yourself (--choose galera=<id>)");
         }
 
         List<Node> candidates = withData.stream().filter(Node::bootstrappable).toList();
@@ -163,15 +162,41 @@ public final class GaleraElection implements Election {
         if (!unknown.isEmpty()) {
             throw new ElectionRefused("full outage, but " + ids(unknown) + " have data and no known position "
                     + "(seqno -1 and --wsrep-recover found none) " + positions(withData) + note
-                    + ": any of them may be the most advanced, so the operator must choose the seed");
+                    + ": any of them may be the most advanced, so the operator must choose the seed (--choose galera=<id>)");
         }
         if (candidates.isEmpty()) {
             throw new ElectionRefused("full outage, and every node with data had prepared transactions " + ids(excluded)
-                    + ": the operator must choose the seed");
+                    + ": the operator must choose the seed (--choose galera=<id>)");
         }
         Node seed = best(candidates);
         return elected("recover", true, seed.id(), seed.id(), members,
                 "full outage: " + seed.id() + " is the most advanced node " + positions(withData) + " and bootstraps" + note);
+    }
+
+    /**
+     * The operator names the node to bootstrap from. Refused when a node is Synced in a Primary
+     * component (bootstrapping a second cluster beside a running one would split it) or when
+     * mariadbd still runs somewhere, and when the node is not a targeted data node.
+     */
+    @Override
+    public Elected choose(String seed, List<String> targeted, Map<String, Map<String, Object>> facts, Map<String, String> failures) {
+        if (!targeted.contains(seed)) throw new ElectionRefused("the chosen seed '" + seed + "' is not among the targeted minions " + targeted);
+        Map<String, Object> own = facts.get(seed);
+        if (own != null && Boolean.TRUE.equals(own.get("arbitrator"))) throw new ElectionRefused(seed + " is the arbitrator (garbd): it holds no data");
+        List<Node> reported = new ArrayList<>();
+        for (String id : new TreeSet<>(targeted)) {
+            Map<String, Object> f = facts.get(id);
+            if (f != null && !Boolean.TRUE.equals(f.get("arbitrator"))) reported.add(new Node(id, f));
+        }
+        List<Node> running = reported.stream().filter(Node::running).toList();
+        if (!running.isEmpty()) {
+            throw new ElectionRefused("mariadbd runs on " + ids(running) + " " + states(running)
+                    + ": a chosen seed would start a second cluster beside it; stop it there first");
+        }
+        int members = (int) targeted.stream().filter(id -> facts.get(id) == null || !Boolean.TRUE.equals(facts.get(id).get("arbitrator"))).count();
+        boolean data = own == null || new Node(seed, own).hasData();
+        return elected(data ? "recover" : "new", true, seed, seed, members, "the operator chose " + seed + " to bootstrap from"
+                + (own == null ? " (it did not report: " + failures.getOrDefault(seed, "no facts") + ")" : ""));
     }
 
     /** The highest seqno, unsigned; the lowest id among equals. */

@@ -204,8 +204,9 @@ public final class Orchestrator {
             }
             List<String> targeted = new ArrayList<>(new java.util.TreeSet<>(done.minions()));
             Election.Elected e;
+            String choice = request.getChoicesMap().get(s.elect());
             try {
-                e = rule.decide(targeted, facts, failures);
+                e = choice == null ? rule.decide(targeted, facts, failures) : rule.choose(choice, targeted, facts, failures);
             } catch (Election.ElectionRefused refused) {
                 return "election '" + s.elect() + "' refused: " + refused.getMessage();
             }

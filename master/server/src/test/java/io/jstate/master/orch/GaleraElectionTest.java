@@ -279,4 +279,32 @@ class GaleraElectionTest {
         assertEquals(a, b);
         assertEquals("ctl2", a.values().get("seed"));
     }
+
+    // ---- the operator's choice ----
+
+    @Test
+    void theOperatorMayChooseTheSeedWhenANodeIsLostForGood() {
+        Map<String, Map<String, Object>> f = facts("ctl1", crashed(UUID, 10L), "ctl2", crashed(UUID, 12L));
+        contains(refused(f, Map.of("ctl3", "not connected")).getMessage(), "--choose galera=<id>");
+        Elected e = rule.choose("ctl1", CTL, f, Map.of("ctl3", "not connected"));
+        values(e, "recover", true, "ctl1", "ctl1", 3);
+        contains(e.summary(), "the operator chose ctl1");
+        Elected silent = rule.choose("ctl3", CTL, f, Map.of("ctl3", "not connected"));
+        contains(silent.summary(), "did not report: not connected");
+    }
+
+    @Test
+    void aChoiceBesideARunningNodeOrOutsideTheTargetIsRefused() {
+        Map<String, Object> joining = synced();
+        joining.put("wsrep_local_state_comment", "Joining");
+        joining.put("wsrep_cluster_status", "non-Primary");
+        ElectionRefused running = assertThrows(ElectionRefused.class,
+                () -> rule.choose("ctl2", CTL, facts("ctl1", joining, "ctl2", crashed(UUID, 5L), "ctl3", stopped()), Map.of()));
+        contains(running.getMessage(), "mariadbd runs on [ctl1]", "second cluster");
+        contains(assertThrows(ElectionRefused.class, () -> rule.choose("db9", CTL, facts(), Map.of())).getMessage(), "not among the targeted");
+        Map<String, Object> garb = stopped();
+        garb.put("arbitrator", true);
+        contains(assertThrows(ElectionRefused.class, () -> rule.choose("ctl3", CTL, facts("ctl3", garb), Map.of())).getMessage(), "arbitrator");
+        values(rule.choose("ctl2", CTL, facts("ctl1", stopped(), "ctl2", stopped(), "ctl3", stopped()), Map.of()), "new", true, "ctl2", "ctl2", 3);
+    }
 }

@@ -221,6 +221,20 @@ class OrchestratorTest {
     }
 
     @Test
+    void theOperatorsChoiceReplacesTheRulesDecision() throws Exception {
+        write("ha", FLOW);
+        FakeJobs jobs = new FakeJobs();
+        jobs.answer = r -> r.hasFunction() && r.getFunction().getName().equals("probe.up") ? Map.of("ctl1", facts("ctl1", "{\"up\":false}"))
+                : Map.of("ctl1", report("ctl1"), "ctl2", report("ctl2"), "ctl3", report("ctl3"));
+        List<OrchestrateEvent> events = new ArrayList<>();
+        new Orchestrator(jobs, states, Map.of("firstup", new FirstUp())).run(OrchestrateRequest.newBuilder().setName("ha")
+                .putChoices("firstup", "ctl3").build(), events::add);
+        assertEquals("ORCH_FAILED", types(events).get(types(events).size() - 1));
+        assertTrue(events.get(events.size() - 1).getMessage().contains("election 'firstup' refused: this election takes no operator choice"),
+                events.get(events.size() - 1).getMessage());
+    }
+
+    @Test
     void aDryRunAppliesInTestModeRunsElectionsAndNeitherFunctionsNorGates() throws Exception {
         write("ha", FLOW);
         FakeJobs jobs = new FakeJobs();
