@@ -140,7 +140,7 @@ class GaleraElectionTest {
     @Test
     void aNewClusterNeedsEveryNodeToReport() {
         ElectionRefused r = refused(facts("ctl1", stopped(), "ctl2", stopped()), Map.of("ctl3", "minion not connected"));
-        contains(r.getMessage(), "[ctl3] did not report", "ctl3: minion not connected", "operator must choose the seed", "--pillar");
+        contains(r.getMessage(), "[ctl3] did not report", "ctl3: minion not connected", "operator must choose the seed", "--choose galera=<id>");
     }
 
     @Test
