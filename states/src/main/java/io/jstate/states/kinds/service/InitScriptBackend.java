@@ -7,6 +7,7 @@ import io.jstate.states.host.HostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,12 +30,18 @@ final class InitScriptBackend implements ServiceBackend {
         return !"systemd".equals(String.valueOf(grains.get("init")));
     }
 
-    /** LSB status codes: 0 running; 1, 2 and 3 stopped (3 cleanly, 1 and 2 with stale pid or lock files). */
+    /**
+     * LSB status codes: 0 running; 1, 2 and 3 stopped (3 cleanly, 1 and 2 with stale pid or lock
+     * files). Some scripts have no status action at all (keepalived's answers it with its usage and
+     * exit 1, which would read as "stopped" forever); for those, start-stop-daemon asks about the
+     * script's own pid file and daemon.
+     */
     @Override
     public boolean running(String name) {
         String svc = unit(name);
         if (!host.exists(script(svc))) return false;
-        Exec exec = Exec.query(script(svc).toString(), "status");
+        String text = host.readString(script(svc));
+        Exec exec = HAS_STATUS.matcher(text).find() ? Exec.query(script(svc).toString(), "status") : daemonStatus(svc, text);
         ExecResult r = host.run(exec);
         if (r.timedOut()) r.orThrow(exec);
         return switch (r.exitCode()) {
@@ -43,6 +50,23 @@ final class InitScriptBackend implements ServiceBackend {
             default -> throw new HostException("cannot tell whether service '" + svc + "' runs: '" + exec.display()
                     + "' exited " + r.exitCode() + " (LSB: status unknown)" + tail(r));
         };
+    }
+
+    private static final Pattern HAS_STATUS = Pattern.compile("(^|[\\s|(])status[\\s|)]", Pattern.MULTILINE);
+    private static final Pattern DAEMON = Pattern.compile("^\\s*DAEMON=[\"']?([^\"'\\s]+)", Pattern.MULTILINE);
+    private static final Pattern PIDFILE = Pattern.compile("--pidfile[=\\s]+[\"']?([^\"'\\s;]+)");
+
+    /** {@code start-stop-daemon --status} for the pid file and daemon the script itself names (exit codes as LSB's). */
+    private static Exec daemonStatus(String svc, String text) {
+        Matcher d = DAEMON.matcher(text);
+        Matcher p = PIDFILE.matcher(text);
+        List<String> argv = new java.util.ArrayList<>(List.of("start-stop-daemon", "--status"));
+        if (p.find()) argv.addAll(List.of("--pidfile", p.group(1).replace("${NAME}", svc).replace("$NAME", svc)));
+        if (d.find()) argv.addAll(List.of("--exec", d.group(1).replace("${NAME}", svc).replace("$NAME", svc)));
+        if (argv.size() == 2) {
+            throw new HostException("cannot tell whether service '" + svc + "' runs: its init script has no status action and names no pid file or daemon");
+        }
+        return Exec.query(argv.toArray(String[]::new));
     }
 
     @Override

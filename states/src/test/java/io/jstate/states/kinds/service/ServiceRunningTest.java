@@ -89,6 +89,22 @@ class ServiceRunningTest {
     }
 
     @Test
+    void aScriptWithoutAStatusActionIsAskedAboutThroughStartStopDaemon() {
+        // keepalived's init script: start, stop, reload, restart, but no status (it prints its usage and exits 1).
+        host.file("/etc/init.d/keepalived", "#!/bin/sh\nDAEMON=/usr/sbin/keepalived\nNAME=keepalived\n"
+                + "case \"$1\" in\n start) start-stop-daemon --start --quiet --pidfile /var/run/$NAME.pid --exec $DAEMON ;;\n"
+                + " *) echo \"Usage: /etc/init.d/keepalived {start|stop|restart|reload|force-reload}\"; exit 1 ;;\nesac\n", 0755, "root", "root");
+        List<String> ask = List.of("start-stop-daemon", "--status", "--pidfile", "/var/run/keepalived.pid", "--exec", "/usr/sbin/keepalived");
+        host.on(ask, e -> ExecResult.fail(3, ""));
+        ServiceRunning keepalived = new ServiceRunning(TestEnv.debian(new io.jstate.states.engine.ReadOnlyHost(host)));
+        ServiceRunning.Spec spec = SpecBinder.bind(ServiceRunning.Spec.class, "keepalived", Map.of());
+        assertEquals(List.of(Change.of("running", false, true)), keepalived.check(spec).changes());
+        host.on(ask, e -> ExecResult.ok(""));
+        assertTrue(keepalived.check(spec).inSync());
+        assertTrue(host.commandLines().stream().noneMatch(c -> c.startsWith("/etc/init.d/keepalived status")), host.commandLines().toString());
+    }
+
+    @Test
     void staleLockOrPidFilesMeanStopped() {
         memcached.statusCode = 1;
         assertEquals(List.of(Change.of("running", false, true)), state.check(spec(Map.of())).changes());
