@@ -52,7 +52,7 @@ final class InitScriptBackend implements ServiceBackend {
         };
     }
 
-    private static final Pattern HAS_STATUS = Pattern.compile("(^|[\\s|(])status[\\s|)]", Pattern.MULTILINE);
+    private static final Pattern HAS_STATUS = Pattern.compile("(^|[\\s|(])['\"]?status['\"]?\\s*[|)]", Pattern.MULTILINE);
     private static final Pattern DAEMON = Pattern.compile("^\\s*DAEMON=[\"']?([^\"'\\s]+)", Pattern.MULTILINE);
     private static final Pattern PIDFILE = Pattern.compile("--pidfile[=\\s]+[\"']?([^\"'\\s;]+)");
 

@@ -20,7 +20,7 @@ final class FakeInit {
         this.name = name;
         host.dir("/etc").dir("/etc/init.d");
         for (String rl : InitScriptBackend.RUNLEVELS) host.dir(rl);
-        host.file("/etc/init.d/" + name, "#!/bin/sh\ncase \"$1\" in\n  start|stop|restart|reload|status) ;;\nesac\n", 0755, "root", "root");
+        host.file("/etc/init.d/" + name, "#!/bin/sh\n# Usage: boolean status_of_proc\ncase \"$1\" in\n  start|stop|restart|reload) ;;\n  'status')\n  ;;\nesac\n", 0755, "root", "root");
         String script = "/etc/init.d/" + name;
         host.on(List.of(script, "status"), e -> new ExecResult(statusCode >= 0 ? statusCode : running ? 0 : 3,
                 running ? name + " is running\n" : name + " is not running\n", "", false));
