@@ -52,9 +52,28 @@ public final class ServiceRunning implements Watchable<ServiceRunning.Spec> {
         if (drift.has("running")) {
             b.start(spec.name());
             started.add(spec.name());
+            awaitRunning(b, spec.name());
         }
         applyEnable(b, spec.name(), spec.enable(), drift);
         return Applied.NONE;
+    }
+
+    /** How long a started service may take to say it runs. */
+    static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(10);
+    private static final java.time.Duration POLL = java.time.Duration.ofMillis(200);
+
+    /**
+     * Many init scripts return before the daemon has written its pid file (memcached's, for one),
+     * so a status asked at once says "stopped" for a service that is starting. Asks again for a
+     * short while; the engine's recheck then reports a service that really did not start.
+     */
+    private void awaitRunning(ServiceBackend b, String name) {
+        long end = env.host().nanoTime() + SETTLE.toNanos();
+        try {
+            while (!b.running(name) && env.host().nanoTime() < end) env.host().sleep(POLL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -105,6 +105,16 @@ class ServiceRunningTest {
     }
 
     @Test
+    void aServiceThatSaysItRunsOnlyAMomentAfterItsStartIsWaitedFor() {
+        // The script returns at once; the daemon writes its pid file a little later (two more status calls).
+        int[] calls = {0};
+        host.on(List.of("/etc/init.d/memcached", "status"), e -> new ExecResult(memcached.running && ++calls[0] > 2 ? 0 : 3, "", "", false));
+        Drift d = state.check(spec(Map.of()));
+        state.apply(spec(Map.of()), d);
+        assertTrue(state.check(spec(Map.of())).inSync());
+    }
+
+    @Test
     void staleLockOrPidFilesMeanStopped() {
         memcached.statusCode = 1;
         assertEquals(List.of(Change.of("running", false, true)), state.check(spec(Map.of())).changes());
