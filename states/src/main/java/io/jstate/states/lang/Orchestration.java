@@ -33,6 +33,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     timeout: 900                  # seconds each minion may take
  *     pillar: {galera: {x: y}}      # merged over each targeted minion's pillar
  *     gate: [galera.health]         # SLS of wait.for states applied to the same target afterwards
+ *   - id: garbd
+ *     target: N@garbd
+ *     optional: true                # skipped when the target matches no minion (a layout without one)
  *   - id: uptime
  *     target: N@controllers
  *     run: cmd.run                  # an execution function, with args
@@ -47,7 +50,8 @@ public record Orchestration(String file, String description, List<Stage> stages)
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern REFERENCE = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_-]+)\\.([A-Za-z0-9_-]+)\\s*}}");
     private static final Pattern WHEN = Pattern.compile("(not\\s+)?([A-Za-z0-9_-]+)\\.([A-Za-z0-9_-]+)");
-    private static final Set<String> STAGE_KEYS = Set.of("id", "target", "apply", "run", "args", "elect", "batch", "timeout", "pillar", "when", "gate");
+    private static final Set<String> STAGE_KEYS = Set.of("id", "target", "apply", "run", "args", "elect", "batch", "timeout", "pillar", "when", "gate",
+            "optional");
 
     public Orchestration {
         stages = List.copyOf(stages);
@@ -61,7 +65,7 @@ public record Orchestration(String file, String description, List<Stage> stages)
      * @param timeoutMs 0 for the orchestration's default
      */
     public record Stage(String id, int line, String target, List<String> apply, String function, List<String> args, String elect,
-                        String batch, long timeoutMs, Map<String, Object> pillar, When when, List<String> gate) {
+                        String batch, long timeoutMs, Map<String, Object> pillar, When when, List<String> gate, boolean optional) {
         public Stage {
             apply = apply == null ? null : List.copyOf(apply);
             args = List.copyOf(args);
@@ -243,8 +247,14 @@ public record Orchestration(String file, String description, List<Stage> stages)
             when = new When(m.group(2), m.group(3), m.group(1) != null);
         }
         List<String> gate = keys.containsKey("gate") ? names(file, keys.get("gate").getValueNode(), id, "gate") : List.of();
+        boolean optional = false;
+        if (keys.containsKey("optional")) {
+            String o = text(file, keys.get("optional").getValueNode(), id, "optional");
+            if (!"true".equals(o) && !"false".equals(o)) throw error(file, keys.get("optional").getValueNode(), id, "optional must be true or false");
+            optional = Boolean.parseBoolean(o);
+        }
         if (!gate.isEmpty() && apply == null && function == null) throw error(file, keys.get("gate").getKeyNode(), id, "an election stage has no gate");
-        return new Stage(id, line, target.trim(), apply, function, args, elect, batch, timeoutMs, pillar, when, gate);
+        return new Stage(id, line, target.trim(), apply, function, args, elect, batch, timeoutMs, pillar, when, gate, optional);
     }
 
     /** A single name or a list of names. */

@@ -111,6 +111,8 @@ class OrchestrationTest {
         assertTrue(refused("stages:\n  - id: a\n    target: '*'\n    apply: x\n    args: [y]\n").getMessage().contains("'args'"));
         assertTrue(refused("stages:\n  - id: a\n    target: '*'\n    elect: galera\n    gate: x\n").getMessage().contains("no gate"));
         assertTrue(refused("stages: [\n").getMessage().contains("orch/t.yaml"));
+        assertTrue(refused("stages:\n  - id: a\n    target: '*'\n    apply: x\n    optional: maybe\n").getMessage().contains("optional must be true or false"));
+        assertTrue(parse("stages:\n  - id: a\n    target: '*'\n    apply: x\n    optional: true\n").stages().get(0).optional());
     }
 
     @Test

@@ -43,10 +43,12 @@ public final class Orchestrator {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How stages start jobs: the master's job service, or a fake in tests. */
-    @FunctionalInterface
     public interface JobSubmitter {
         /** Starts a job; every event reaches {@code listener}, ending with JOB_DONE or JOB_FAILED. */
         String submit(JobRequest request, Consumer<JobEvent> listener);
+
+        /** The accepted minions a target expression matches. */
+        List<String> match(String target);
     }
 
     private final JobSubmitter jobs;
@@ -146,6 +148,10 @@ public final class Orchestrator {
             }
             String target = Orchestration.resolveTarget(s.target(), elected);
             if (target.isEmpty()) return "the target '" + s.target() + "' resolved to nothing";
+            if (s.optional() && jobs.match(target).isEmpty()) {
+                out.accept(stageEvent(OrchestrateEvent.Type.STAGE_SKIPPED, s, index).setMessage("skipped: no minion matches " + target).build());
+                return null;
+            }
             if (s.function() != null && request.getTest()) {
                 out.accept(stageEvent(OrchestrateEvent.Type.STAGE_SKIPPED, s, index)
                         .setMessage("dry run: would " + s.describe() + " on " + target).build());

@@ -56,6 +56,11 @@ class OrchestratorTest {
         int next;
 
         @Override
+        public List<String> match(String target) {
+            return target.equals("N@nobody") ? List.of() : ALL;
+        }
+
+        @Override
         public String submit(JobRequest request, java.util.function.Consumer<JobEvent> listener) {
             requests.add(request);
             String jid = "2026112200000000000" + (next++);
@@ -196,6 +201,17 @@ class OrchestratorTest {
         String why = events.get(events.size() - 1).getMessage();
         assertTrue(why.startsWith("stopped at stage 3 of 6 (seed): ctl1: wait.for synced failed: not Synced after 60 s …"), why);
         assertEquals(3, jobs.requests.size(), "no job after the failed stage, not even its gate");
+    }
+
+    @Test
+    void anOptionalStageWhoseTargetMatchesNobodyIsSkipped() throws Exception {
+        write("opt", "stages:\n  - id: garbd\n    target: N@nobody\n    optional: true\n    apply: x\n  - id: after\n    target: N@controllers\n    apply: y\n");
+        FakeJobs jobs = new FakeJobs();
+        jobs.answer = r -> Map.of("ctl1", report("ctl1"), "ctl2", report("ctl2"), "ctl3", report("ctl3"));
+        List<OrchestrateEvent> events = run(jobs, "opt", false);
+        assertEquals(List.of("ORCH_STARTED", "STAGE_SKIPPED garbd", "STAGE_STARTED after", "STAGE_DONE after", "ORCH_DONE"), types(events));
+        assertEquals("skipped: no minion matches N@nobody", events.get(1).getMessage());
+        assertEquals(1, jobs.requests.size());
     }
 
     @Test
