@@ -3,6 +3,6 @@ node:
   id: ctl2
   address: 10.77.0.12
   priority: 140
-# Its part in Galera: "data" (a MariaDB Galera node) or "arbitrator" (garbd only; the 2 + garbd
-# layout). The master's nodegroups galera and garbd target by it.
-galera: data
+  # Its part in Galera: "data" (a MariaDB Galera node) or "arbitrator" (garbd only; the 2 + garbd
+  # layout). The master's nodegroups galera and garbd target by it.
+  galera: data
