@@ -1,8 +1,8 @@
 # This node in the cluster of every node of pillar cluster.nodes. The first node of that list is
 # the one the others join; it names the cluster. A node that is already a member does nothing,
-# so a re-run restarts no application.
-include:
-  - rabbitmq.server
+# so a re-run restarts no application. It runs after rabbitmq.server has the broker running on
+# every node (the orchestration's stage before, or `rabbitmq`, which includes both in order): it
+# does not include it, so a rolling join (batch 1) does not check every broker again on the way.
 
 rabbitmq-cluster-name:
   cmd.run:
@@ -11,8 +11,6 @@ rabbitmq-cluster-name:
       - test "{{pillar.node.id}}" = "{{pillar.cluster.nodes.0.id}}"
     - unless:
       - rabbitmqctl -q cluster_status --formatter json | grep -q '"cluster_name":"{{pillar.cluster.name}}"'
-    - require:
-      - wait: rabbitmq-running
 
 # Joining stops the app, joins (retried while the first node is still starting) and starts it
 # again; the first node is its own cluster node and is in sync by definition.
@@ -21,5 +19,4 @@ rabbitmq-cluster-joined:
     - cluster_node: rabbit@{{pillar.cluster.nodes.0.id}}
     - node: rabbit@{{pillar.node.id}}
     - require:
-      - wait: rabbitmq-running
       - cmd: rabbitmq-cluster-name

@@ -1,14 +1,10 @@
 # What the OpenStack services use: the vhost, their user (password enforced on every run) and a
-# queue policy; the default guest user goes. These are cluster-wide objects: they run after the
-# join, so on a joining node they are already there and nothing changes.
-include:
-  - rabbitmq.cluster
+# queue policy; the default guest user goes. These are cluster-wide objects: after the join they
+# are the same on every node, so the orchestration runs them once, on one node.
 
 rabbitmq-vhost:
   rabbitmq_vhost.present:
     - name: {{pillar.rabbitmq.vhost}}
-    - require:
-      - rabbitmq_cluster: rabbitmq-cluster-joined
 
 rabbitmq-user:
   rabbitmq_user.present:
@@ -23,8 +19,6 @@ rabbitmq-user:
 rabbitmq-guest-absent:
   rabbitmq_user.absent:
     - name: guest
-    - require:
-      - rabbitmq_cluster: rabbitmq-cluster-joined
 
 # Classic mirrored queues (RabbitMQ 3.10): every queue on ha_params nodes, new mirrors synced
 # automatically. Reply and fanout queues are per-process and short-lived: mirroring them only

@@ -69,11 +69,15 @@ class RabbitmqFormulaTest {
         assertEquals(List.of("require:rabbitmq-pkg"), requisites(plan, "rabbitmq-cookie"));
         assertEquals(List.of("watch:rabbitmq-cookie", "watch:rabbitmq-env-conf", "watch:rabbitmq-conf"), requisites(plan, "rabbitmq-service"));
         assertEquals(List.of("require:rabbitmq-service"), requisites(plan, "rabbitmq-running"));
-        assertEquals(List.of("require:rabbitmq-running", "require:rabbitmq-cluster-name"), requisites(plan, "rabbitmq-cluster-joined"));
-        assertEquals(List.of("require:rabbitmq-cluster-joined"), requisites(plan, "rabbitmq-vhost"));
+        assertEquals(List.of("require:rabbitmq-cluster-name"), requisites(plan, "rabbitmq-cluster-joined"));
+        assertEquals(List.of(), requisites(plan, "rabbitmq-vhost"));
         assertEquals(List.of("require:rabbitmq-vhost"), requisites(plan, "rabbitmq-user"));
         assertEquals(List.of("require:rabbitmq-vhost"), requisites(plan, "rabbitmq-ha-policy"));
-        assertEquals(List.of("require:rabbitmq-cluster-joined"), requisites(plan, "rabbitmq-guest-absent"));
+        assertEquals(List.of(), requisites(plan, "rabbitmq-guest-absent"));
+        // The rolling join and the cluster-wide users each stand alone, so the orchestration runs
+        // them without checking every broker again; `rabbitmq` keeps the order.
+        assertEquals("rabbitmq-cluster-name rabbitmq-cluster-joined", ids(compile("ctl2", "rabbitmq.cluster").plan()));
+        assertEquals("rabbitmq-vhost rabbitmq-user rabbitmq-guest-absent rabbitmq-ha-policy", ids(compile("ctl1", "rabbitmq.users").plan()));
     }
 
     @Test
