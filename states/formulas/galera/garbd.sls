@@ -26,10 +26,25 @@ garbd-defaults:
     - require:
       - pkg: garbd-package
 
+# The init script starts garbd as nobody, which cannot create its log file in /var/log: without
+# this file garbd exits at once and the start fails.
+garbd-log:
+  file.managed:
+    - name: /var/log/garbd.log
+    - contents: ""
+    - replace: false
+    - mode: "0640"
+    - user: nobody
+    - group: nogroup
+    - require:
+      - pkg: garbd-package
+
 garbd-service:
   service.running:
     - name: garb
     - enable: true
+    - require:
+      - file: garbd-log
     - watch:
       - file: garbd-defaults
 

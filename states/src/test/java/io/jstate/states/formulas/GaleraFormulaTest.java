@@ -207,7 +207,7 @@ class GaleraFormulaTest {
     void garbdJoinsTheDataNodesGroupAndNeverRunsOnADataNode() {
         Compiled c = compile("ctl3", FormulaFixture.SYSV, garbdPillar("ctl3"), "galera.garbd");
         Plan plan = c.plan();
-        assertEquals("garbd-not-on-data-node garbd-package garbd-defaults garbd-service garbd-listening", ids(plan));
+        assertEquals("garbd-not-on-data-node garbd-package garbd-defaults garbd-log garbd-service garbd-listening", ids(plan));
         assertEquals("""
                 # Managed by jstate (formula galera, garbd): local edits are overwritten.
                 # The Galera arbitrator: a member of the group that votes but holds no data.
@@ -220,7 +220,7 @@ class GaleraFormulaTest {
         assertEquals("galera-arbitrator-4", pkg.name());
         assertTrue(pkg.noStart());
         assertEquals(new ServiceRunning.Spec("garb", true, false), step(plan, "garbd-service").spec());
-        assertEquals(List.of("watch:garbd-defaults"), requisites(plan, "garbd-service"));
+        assertEquals(List.of("require:garbd-log", "watch:garbd-defaults"), requisites(plan, "garbd-service"));
         assertEquals("10.77.0.13:4567", ((WaitFor.Spec) step(plan, "garbd-listening").spec()).tcp());
         CmdRun.Spec guard = (CmdRun.Spec) step(plan, "garbd-not-on-data-node").spec();
         assertEquals(List.of("! grep -qs 'formula galera)' /etc/mysql/mariadb.conf.d/60-galera.cnf"
