@@ -166,13 +166,14 @@ class RabbitmqFormulaTest {
         Plan plan = compile("ctl1", "rabbitmq.health").plan();
         assertEquals("rabbitmq-cluster-healthy", ids(plan));
         WaitFor.Spec w = spec(plan, "rabbitmq-cluster-healthy", WaitFor.Spec.class);
-        assertEquals("s=$(rabbitmqctl -q cluster_status --formatter json)"
+        assertEquals("for try in 1 2 3; do s=$(rabbitmqctl -q cluster_status --formatter json)"
                 + " && r=$(printf '%s' \"$s\" | grep -o '\"running_nodes\":\\[[^]]*\\]')"
                 + " && printf '%s' \"$r\" | grep -q '\"rabbit@ctl1\"'"
                 + " && printf '%s' \"$r\" | grep -q '\"rabbit@ctl2\"'"
                 + " && printf '%s' \"$r\" | grep -q '\"rabbit@ctl3\"'"
                 + " && printf '%s' \"$s\" | grep -q '\"partitions\":{}'"
-                + " && printf '%s' \"$s\" | grep -q '\"alarms\":\\[\\]'", w.command());
+                + " && printf '%s' \"$s\" | grep -q '\"alarms\":\\[\\]'"
+                + " && exit 0; sleep 1; done; exit 1", w.command());
         assertEquals(30, w.attempts());
     }
 
