@@ -125,7 +125,6 @@ public final class Main {
                 Context.MARGIN, true);
         int code = run(args, ctx);
         System.out.flush();
-        AdminClient.stopSelectors();
         System.exit(code);
     }
 
