@@ -142,6 +142,8 @@ public final class Main {
         if (args.path.isEmpty() || COMMANDS.get(args.path).maxPositional() < 0) {
             return usageError(ctx, args.path, "a command is required");
         }
+        // Every command from here on talks to the master over TLS.
+        if (ctx.process()) Pki.warmUp();
         Main main = new Main(ctx, args);
         try {
             return main.dispatch();

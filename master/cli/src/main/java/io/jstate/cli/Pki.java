@@ -10,10 +10,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -46,6 +48,26 @@ final class Pki {
     private static final byte[] PRIME256V1 = {0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x03, 0x01, 0x07};
 
     private Pki() {}
+
+    /**
+     * Prepares the JDK's P-256 arithmetic on a thread of its own. Its first use builds a table of
+     * multiples of the curve's base point, which a fresh JVM computes slowly, before any code is
+     * compiled; every handshake needs it (for the key exchange and to sign with the admin key), so
+     * starting it first lets it overlap with reading the options, keys and certificates.
+     */
+    static void warmUp() {
+        Thread t = new Thread(() -> {
+            try {
+                KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+                g.initialize(new ECGenParameterSpec("secp256r1"));
+                g.generateKeyPair();
+            } catch (GeneralSecurityException | RuntimeException e) {
+                // Only a head start: the handshake does the same work when it needs it.
+            }
+        }, "jstate-ec");
+        t.setDaemon(true);
+        t.start();
+    }
 
     /**
      * An SSL context that presents the admin certificate and trusts only certificates of the
