@@ -3,6 +3,7 @@ package io.jstate.cli;
 import io.jstate.minion.cli.ExitCodes;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The {@code jstate} command line: talks to the master's admin API with the admin certificate. */
@@ -119,6 +120,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Every command but help talks to the master over TLS: its arithmetic is prepared from the start.
+        if (args.length > 0 && !List.of(args).contains("--help") && !List.of(args).contains("-h")) Pki.warmUp();
         LocalClock clock = LocalClock.start();
         boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
         Context ctx = new Context(System.out, System.err, System.getenv(), clock, color,
@@ -142,8 +145,6 @@ public final class Main {
         if (args.path.isEmpty() || COMMANDS.get(args.path).maxPositional() < 0) {
             return usageError(ctx, args.path, "a command is required");
         }
-        // Every command from here on talks to the master over TLS.
-        if (ctx.process()) Pki.warmUp();
         Main main = new Main(ctx, args);
         try {
             return main.dispatch();
