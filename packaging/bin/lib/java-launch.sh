@@ -26,21 +26,31 @@
 #     ARCHIVE  the archive's file name in the module's target folder ("" to run without one)
 #     RECORD   "record" to record ARCHIVE during this run when it does not exist yet
 
-launch_repo=$(cd -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/../../.." && pwd)
+# Every command pays for what runs before java starts, so the launcher sticks to shell builtins
+# where it can: it starts no program but java (readlink only for a symlink).
 
+# The real path of a file: itself unless it is a symlink.
+launch_real() {
+    if [[ -L "$1" ]]; then readlink -f -- "$1"; else printf '%s\n' "$1"; fi
+}
+
+launch_repo=$(launch_real "${BASH_SOURCE[0]}")
+launch_repo=$(cd -- "${launch_repo%/*}/../../.." && pwd)
+
+# Sets launch_jar to the module's jar in folder $1; fails when there is none.
 launch_find_jar() {
     local j
     for j in "$1"/"$launch_artifact"-*.jar; do
         case "$j" in *-sources.jar | *-javadoc.jar | *-tests.jar) continue ;; esac
         if [[ -f "$j" ]]; then
-            printf '%s\n' "$j"
+            launch_jar=$j
             return 0
         fi
     done
     return 1
 }
 
-# The java binary to run: see the header.
+# Sets launch_java_bin to the java binary to run: see the header.
 launch_java() {
     local j=${JSTATE_JAVA:-}
     if [[ -n "$j" ]]; then
@@ -52,36 +62,49 @@ launch_java() {
     else
         j=java
     fi
-    printf '%s\n' "$j"
+    launch_java_bin=$j
 }
 
-# The feature release (17, 25, ...) of a java binary from its JDK's release file, without starting
-# a JVM; 0 when unknown, which keeps JDK 17's behaviour.
+# Sets launch_feature to the feature release (17, 25, ...) of java binary $1 from its JDK's release
+# file, without starting a JVM; 0 when unknown, which keeps JDK 17's behaviour.
 launch_java_feature() {
-    local bin release v
-    bin=$(command -v -- "$1" 2>/dev/null) && bin=$(readlink -f -- "$bin") || { echo 0; return; }
-    release="$(dirname -- "$(dirname -- "$bin")")/release"
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" 2>/dev/null | head -1)
-    echo "${v:-0}"
+    local bin line release
+    launch_feature=0
+    bin=$(type -P -- "$1") || return 0
+    bin=$(launch_real "$bin")
+    release=${bin%/*}
+    release="${release%/*}/release"
+    [[ -r "$release" ]] || return 0
+    while IFS= read -r line || [[ -n "$line" ]]; do
+        if [[ "$line" =~ ^JAVA_VERSION=\"([0-9]+) ]]; then
+            launch_feature=${BASH_REMATCH[1]}
+            return 0
+        fi
+    done < "$release"
 }
 
 java_launch() {
     local archive=$1 record=$2
     shift 2
     local target="$launch_repo/$launch_module/target" jar
-    if ! jar=$(launch_find_jar "$target"); then
+    if launch_find_jar "$target"; then
+        jar=$launch_jar
+    else
         echo "$launch_name: building $launch_repo (first run)" >&2
         # Maven's output goes to stderr so that JSON output stays one clean document.
         (cd "$launch_repo" && ./mvnw -q -DskipTests -pl "$launch_module" -am package) >&2
-        jar=$(launch_find_jar "$target") || {
+        launch_find_jar "$target" || {
             echo "$launch_name: the build left no $target/$launch_artifact-*.jar" >&2
             exit 1
         }
+        jar=$launch_jar
     fi
 
     local java feature
-    java=$(launch_java)
-    feature=$(launch_java_feature "$java")
+    launch_java
+    java=$launch_java_bin
+    launch_java_feature "$java"
+    feature=$launch_feature
     local cp="$jar:$target/lib/*"
     # The JVM's own warnings go to stderr, never into the command's output; archive problems are
     # not worth a word, since the JVM simply runs without the archive.
@@ -109,8 +132,14 @@ java_launch() {
     fi
     local jsa="$target/$archive"
     # An archive records classes of one build; after a rebuild it is stale and made again.
-    if [[ -f "$jsa" ]] && { [[ "$jar" -nt "$jsa" ]] || [[ -n $(find "$target/lib" -newer "$jsa" -print -quit 2>/dev/null) ]]; }; then
-        rm -f -- "$jsa"
+    if [[ -f "$jsa" ]]; then
+        local f stale=
+        [[ "$jar" -nt "$jsa" ]] && stale=yes
+        for f in "$target"/lib/*; do
+            [[ -n "$stale" ]] && break
+            [[ "$f" -nt "$jsa" ]] && stale=yes
+        done
+        [[ -n "$stale" ]] && rm -f -- "$jsa"
     fi
     if [[ -f "$jsa" ]]; then
         if [[ -n "$aot" ]]; then

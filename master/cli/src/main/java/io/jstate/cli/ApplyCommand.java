@@ -16,11 +16,13 @@ final class ApplyCommand {
 
     int call(JobOptions job, List<String> targets, boolean test) throws CliException {
         List<String> what = targets.isEmpty() ? List.of("highstate") : targets;
+        // The client connects while the request and the view are made.
+        Endpoint endpoint = main.endpoint();
+        AdminClient client = new AdminClient(endpoint);
         JobRequest request = job.request()
                 .setApply(ApplyRequest.newBuilder().addAllTargets(what).setTest(test))
                 .build();
-        Endpoint endpoint = main.endpoint();
         JobView view = new JobView(ctx, JobView.Kind.APPLY, job.json(), job.target());
-        return new JobStream(ctx, new AdminClient(endpoint)).run(request, endpoint.defaultTimeout(), view);
+        return new JobStream(ctx, client).run(request, endpoint.defaultTimeout(), view);
     }
 }

@@ -3,6 +3,7 @@ package io.jstate.cli;
 import io.jstate.minion.cli.ExitCodes;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The {@code jstate} command line: talks to the master's admin API with the admin certificate. */
@@ -144,13 +145,14 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Every command but help talks to the master over TLS: its arithmetic is prepared from the start.
+        if (args.length > 0 && !List.of(args).contains("--help") && !List.of(args).contains("-h")) Pki.warmUp();
         LocalClock clock = LocalClock.start();
         boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
         Context ctx = new Context(System.out, System.err, System.getenv(), clock, color,
                 Context.MARGIN, true);
         int code = run(args, ctx);
         System.out.flush();
-        AdminClient.stopSelectors();
         System.exit(code);
     }
 

@@ -10,19 +10,28 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import java.util.Locale;
 import io.jstate.minion.tls.SingleKeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The TLS identity the CLI speaks with: the admin certificate and key the master wrote into its
@@ -40,14 +49,37 @@ final class Pki {
 
     private Pki() {}
 
-    /** An SSL context that presents the admin certificate and trusts only the master's CA. */
-    static SSLContext context(Path dir) throws CliException {
+    /**
+     * Prepares the JDK's P-256 arithmetic on a thread of its own. Its first use builds a table of
+     * multiples of the curve's base point, which a fresh JVM computes slowly, before any code is
+     * compiled; every handshake needs it (for the key exchange and to sign with the admin key), so
+     * starting it first lets it overlap with reading the options, keys and certificates.
+     */
+    static void warmUp() {
+        Thread t = new Thread(() -> {
+            try {
+                KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+                g.initialize(new ECGenParameterSpec("secp256r1"));
+                g.generateKeyPair();
+            } catch (GeneralSecurityException | RuntimeException e) {
+                // Only a head start: the handshake does the same work when it needs it.
+            }
+        }, "jstate-ec");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * An SSL context that presents the admin certificate and trusts only certificates of the
+     * master's CA that name {@code host}.
+     */
+    static SSLContext context(Path dir, String host) throws CliException {
         X509Certificate ca = certificate(dir.resolve(CA));
         X509Certificate admin = certificate(dir.resolve(ADMIN_CERT));
         PrivateKey key = privateKey(dir.resolve(ADMIN_KEY));
         try {
             SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(new X509ExtendedKeyManager[] {new SingleKeyManager(key, admin, ca)}, new TrustManager[] {new MasterCa(ca)}, null);
+            ssl.init(new X509ExtendedKeyManager[] {new SingleKeyManager(key, admin, ca)}, new TrustManager[] {new MasterCa(ca, host)}, null);
             return ssl;
         } catch (GeneralSecurityException e) {
             throw new CliException("cannot set up TLS from " + dir + ": " + e.getMessage());
@@ -168,18 +200,23 @@ final class Pki {
 
     /**
      * Trusts a server certificate issued directly by the master's CA, as every master certificate
-     * is. It is a plain {@link X509TrustManager} on purpose: the JDK then checks the host name
-     * against the certificate and the algorithm constraints itself, while the general PKIX path
-     * (which reads the JDK's whole cacerts file for its distrust policies) is skipped, which is
-     * the bulk of a handshake's cost in a short-lived process.
+     * is, and only for the host the CLI connects to. It is an {@link X509ExtendedTrustManager}, so
+     * the JDK leaves every check to it: the general PKIX path, and the JDK's own host name check,
+     * both read the JDK's whole cacerts file (for its distrust policies), which is the bulk of a
+     * handshake's cost in a short-lived process and says nothing about a private CA's certificate.
      */
-    static final class MasterCa implements X509TrustManager {
+    static final class MasterCa extends X509ExtendedTrustManager {
         private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
         private static final String ANY_USAGE = "2.5.29.37.0";
+        private static final int DNS_NAME = 2;
+        private static final int IP_ADDRESS = 7;
         private final X509Certificate ca;
+        private final String host;
 
-        MasterCa(X509Certificate ca) {
+        /** @param host the master's host name or address as the URL has it (without IPv6 brackets) */
+        MasterCa(X509Certificate ca, String host) {
             this.ca = ca;
+            this.host = host;
         }
 
         @Override
@@ -198,11 +235,86 @@ final class Pki {
             if (usage != null && !usage.contains(SERVER_AUTH) && !usage.contains(ANY_USAGE)) {
                 throw new CertificateException("the master's certificate is not meant for a TLS server");
             }
+            checkHost(leaf);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        /**
+         * The certificate must name the host: its address among the IP address names when the URL
+         * gives an address, else the name among the DNS names (a '*' only as the whole left-most
+         * label). The master's certificates always carry these names, so the subject's CN is never
+         * consulted.
+         */
+        void checkHost(X509Certificate leaf) throws CertificateException {
+            Collection<List<?>> names = leaf.getSubjectAlternativeNames();
+            List<String> named = new ArrayList<>();
+            boolean literal = isAddress(host);
+            byte[] address = literal ? addressBytes(host) : null;
+            if (names != null) {
+                for (List<?> n : names) {
+                    if (n.size() < 2 || !(n.get(0) instanceof Integer type) || !(n.get(1) instanceof String value)) continue;
+                    if (type == IP_ADDRESS) {
+                        named.add(value);
+                        if (literal && Arrays.equals(address, addressBytes(value))) return;
+                    } else if (type == DNS_NAME) {
+                        named.add(value);
+                        if (!literal && dnsMatches(value, host)) return;
+                    }
+                }
+            }
+            throw new CertificateException("the master's certificate is not valid for " + host
+                    + " (it names " + (named.isEmpty() ? "no host" : String.join(", ", named)) + "; check --master or JSTATE_MASTER)");
+        }
+
+        static boolean dnsMatches(String pattern, String host) {
+            String p = trimDot(pattern).toLowerCase(Locale.ROOT);
+            String h = trimDot(host).toLowerCase(Locale.ROOT);
+            if (!p.startsWith("*.")) return p.equals(h);
+            int dot = h.indexOf('.');
+            return dot > 0 && p.substring(1).equals(h.substring(dot)) && p.indexOf('.', 2) > 0;
+        }
+
+        private static String trimDot(String s) {
+            return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+        }
+
+        private static boolean isAddress(String s) {
+            return s.indexOf(':') >= 0 || s.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+        }
+
+        /** The bytes of an address literal, without any name lookup; null when it is none. */
+        private static byte[] addressBytes(String literal) {
+            if (!isAddress(literal)) return null;
+            try {
+                // A literal is parsed, never looked up.
+                return InetAddress.getByName(literal).getAddress();
+            } catch (UnknownHostException e) {
+                return null;
+            }
         }
 
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             throw new CertificateException("the CLI accepts no clients");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            checkClientTrusted(chain, authType);
         }
 
         @Override

@@ -15,11 +15,13 @@ final class RunCommand {
     }
 
     int call(JobOptions job, String function, List<String> args) throws CliException {
+        // The client connects while the request and the view are made.
+        Endpoint endpoint = main.endpoint();
+        AdminClient client = new AdminClient(endpoint);
         JobRequest request = job.request()
                 .setFunction(FunctionRequest.newBuilder().setName(function).addAllArgs(args))
                 .build();
-        Endpoint endpoint = main.endpoint();
         JobView view = new JobView(ctx, JobView.Kind.FUNCTION, job.json(), job.target());
-        return new JobStream(ctx, new AdminClient(endpoint)).run(request, endpoint.defaultTimeout(), view);
+        return new JobStream(ctx, client).run(request, endpoint.defaultTimeout(), view);
     }
 }

@@ -75,7 +75,7 @@ class PkiTest {
     void theMasterCaTrustsOnlyServerCertificatesItIssued() throws Exception {
         TestPki pki = new TestPki("jstate master CA");
         TestPki other = new TestPki("jstate master CA");
-        Pki.MasterCa trust = new Pki.MasterCa(pki.ca.cert());
+        Pki.MasterCa trust = new Pki.MasterCa(pki.ca.cert(), "127.0.0.1");
         trust.checkServerTrusted(new X509Certificate[] {pki.server().cert()}, "ECDHE_ECDSA");
         CertificateException e = assertThrows(CertificateException.class,
                 () -> trust.checkServerTrusted(new X509Certificate[] {other.server().cert()}, "ECDHE_ECDSA"));

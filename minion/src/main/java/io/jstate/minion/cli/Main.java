@@ -2,6 +2,7 @@ package io.jstate.minion.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +27,12 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        Path config = RunCommand.plainDaemon(args);
+        if (config != null) {
+            // The daemon's usual command lines start it without building the command-line model,
+            // whose classes and help texts the daemon would otherwise keep for its whole life.
+            System.exit(RunCommand.daemon(config, System.err));
+        }
         boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
         int code = run(args, System.out, System.err, ApplyCommand.system(System.out, System.err, color), RunCommand.system(System.err));
         System.out.flush();

@@ -3,6 +3,7 @@ package io.jstate.minion.cli;
 import io.jstate.minion.daemon.MinionConfig;
 import io.jstate.minion.daemon.MinionDaemon;
 import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -45,7 +46,25 @@ final class RunCommand implements Callable<Integer> {
         return starter.start(config);
     }
 
-    private static int daemon(Path config, PrintStream err) {
+    /**
+     * The configuration file when {@code args} is one of the daemon's plain command lines (nothing,
+     * {@code run}, {@code run --config FILE} or {@code run --config=FILE}); null for anything else,
+     * which goes through the full command line.
+     */
+    static Path plainDaemon(String[] args) {
+        if (args.length == 0 || (args.length == 1 && args[0].equals("run"))) return MinionConfig.DEFAULT_FILE;
+        String file = null;
+        if (args.length == 3 && args[0].equals("run") && args[1].equals("--config")) file = args[2];
+        if (args.length == 2 && args[0].equals("run") && args[1].startsWith("--config=")) file = args[1].substring("--config=".length());
+        if (file == null || file.isEmpty() || file.startsWith("-")) return null;
+        try {
+            return Path.of(file);
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    static int daemon(Path config, PrintStream err) {
         MinionConfig cfg;
         try {
             cfg = MinionConfig.load(config);

@@ -105,9 +105,11 @@ final class Jobs implements AutoCloseable {
             }
             try {
                 log.accept("running job " + job.getJid() + (job.hasApply() ? " (apply)" : " (" + job.getFunction().getName() + ")"));
+                long start = System.nanoTime();
                 JobResult result = runner.run(job, state -> outbox.test(MinionMessage.newBuilder()
                         .setState(StateEvent.newBuilder().setJid(job.getJid()).setResult(state)).build()));
                 finish(result);
+                log.accept("finished job " + job.getJid() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
             } finally {
                 synchronized (this) {
                     inFlight--;

@@ -8,8 +8,13 @@ public record FileInfo(Type type, int mode, String user, String group, long size
     public boolean isDirectory() { return type == Type.DIRECTORY; }
     public boolean isSymlink() { return type == Type.SYMLINK; }
 
-    /** The mode as the four-digit octal text operators write ("0644"). */
+    /**
+     * The mode as the four-digit octal text operators write ("0644"). Built by hand: every file a
+     * run checks asks for it, and {@code String.format} looks up the default locale's number
+     * formats, which loads and keeps the JDK's whole table of locales.
+     */
     public String modeString() {
-        return String.format("%04o", mode);
+        String octal = Integer.toOctalString(mode);
+        return octal.length() >= 4 ? octal : "0000".substring(octal.length()) + octal;
     }
 }
