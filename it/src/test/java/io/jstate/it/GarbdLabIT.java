@@ -7,9 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,31 +23,19 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GarbdLabIT {
-    private static final Path REPO = Path.of(System.getProperty("jstate.repo", "..")).toAbsolutePath().normalize();
+    private static final Path REPO = Lab.REPO;
 
-    private Procs procs;
-    private Path pillar;
+    private Lab lab;
 
     @BeforeAll
     void up() throws Exception {
-        Path logs = Path.of(System.getProperty("jstate.itLogs", "target/it-logs")).resolve("lab-garbd");
-        Files.createDirectories(logs);
-        procs = new Procs(logs);
-        pillar = variantPillar(logs.getParent().resolve("garbd-pillar"));
-        assertEquals(0, lab(Duration.ofMinutes(2), "down").exit());
-        Procs.Ran up = procs.run(List.of("env", "JLAB_PILLAR=" + pillar, REPO.resolve("packaging/lab/lab").toString(), "up", "3"), Duration.ofMinutes(20));
-        assertEquals(0, up.exit(), up.toString());
+        Path pillar = variantPillar(Path.of(System.getProperty("jstate.itLogs", "target/it-logs")).resolve("garbd-pillar"));
+        lab = new Lab("lab-garbd", Map.of("JLAB_PILLAR", pillar.toString())).up(3);
     }
 
     @AfterAll
     void down() throws Exception {
-        if (procs == null) return;
-        try {
-            Procs.Ran down = lab(Duration.ofMinutes(2), "down");
-            assertEquals(0, down.exit(), down.toString());
-        } finally {
-            procs.close();
-        }
+        if (lab != null) lab.close();
     }
 
     /** The lab's pillar with galera.sls replaced by the 2 + garbd variant and ctl3 the arbitrator. */
@@ -74,37 +61,22 @@ class GarbdLabIT {
         return dir;
     }
 
-    private Procs.Ran lab(Duration timeout, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(REPO.resolve("packaging/lab/lab").toString());
-        cmd.addAll(List.of(args));
-        return procs.run(cmd, timeout);
-    }
-
-    private String status(String host, String variable) throws Exception {
-        Procs.Ran r = lab(Duration.ofMinutes(1), "exec", host, "bash", "-c", "mysql -N -B -e \"SHOW GLOBAL STATUS LIKE '" + variable + "'\" | cut -f2");
-        return r.out().trim();
-    }
-
     @Test
     void twoDataNodesAndGarbdFormAPrimaryComponentOfThree() throws Exception {
-        Procs.Ran run = lab(Duration.ofMinutes(30), "exec", "master", REPO.resolve("packaging/bin/jstate").toString(),
-                "--config", "/etc/jstate/master.yaml", "orchestrate", "openstack-ha");
+        Procs.Ran run = lab.orchestrate("openstack-ha");
         assertEquals(0, run.exit(), run.toString());
         assertTrue(run.out().contains("garbd: apply galera.garbd on N@garbd"), run.out());
         for (String h : List.of("ctl1", "ctl2")) {
-            assertEquals("Primary", status(h, "wsrep_cluster_status"), h);
-            assertEquals("Synced", status(h, "wsrep_local_state_comment"), h);
-            assertEquals("3", status(h, "wsrep_cluster_size"), "two data nodes and garbd on " + h);
+            assertEquals("Primary", lab.galera(h, "wsrep_cluster_status"), h);
+            assertEquals("Synced", lab.galera(h, "wsrep_local_state_comment"), h);
+            assertEquals("3", lab.galera(h, "wsrep_cluster_size"), "two data nodes and garbd on " + h);
         }
-        assertEquals(0, lab(Duration.ofMinutes(1), "exec", "ctl3", "pidof", "garbd").exit(), "garbd runs on ctl3");
-        assertTrue(lab(Duration.ofMinutes(1), "exec", "ctl3", "pidof", "mariadbd").exit() != 0, "no MariaDB server on the arbitrator");
-        Procs.Ran verify = procs.run(List.of("env", "VERIFY_CLUSTER_SIZE=3", REPO.resolve("packaging/lab/verify").toString(), "--galera", "ctl1,ctl2"),
-                Duration.ofMinutes(3));
+        assertEquals(0, lab.on("ctl3", "pidof garbd").exit(), "garbd runs on ctl3");
+        assertTrue(lab.on("ctl3", "pidof mariadbd").exit() != 0, "no MariaDB server on the arbitrator");
+        Procs.Ran verify = lab.verify(Map.of("VERIFY_CLUSTER_SIZE", "3"), "--galera", "ctl1,ctl2");
         assertEquals(0, verify.exit(), verify.toString());
 
-        Procs.Ran again = lab(Duration.ofMinutes(30), "exec", "master", REPO.resolve("packaging/bin/jstate").toString(),
-                "--config", "/etc/jstate/master.yaml", "orchestrate", "openstack-ha");
+        Procs.Ran again = lab.orchestrate("openstack-ha");
         assertEquals(0, again.exit(), again.toString());
         assertTrue(again.out().contains(" 0 changes"), again.out());
     }

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,55 +28,30 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpenstackHaLabIT {
-    private static final Path REPO = Path.of(System.getProperty("jstate.repo", "..")).toAbsolutePath().normalize();
     private static final List<String> CONTROLLERS = List.of("ctl1", "ctl2", "ctl3");
     private static final String VIP = "10.77.0.100";
     private static final Pattern CHANGES = Pattern.compile("(\\d+) stages, (\\d+) changes");
 
-    private Procs procs;
+    private Lab lab;
 
     @BeforeAll
     void up() throws Exception {
-        assertEquals("0", new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim(),
-                "the lab needs root (namespaces, overlay mounts)");
-        Path logs = Path.of(System.getProperty("jstate.itLogs", "target/it-logs")).resolve("lab");
-        Files.createDirectories(logs);
-        procs = new Procs(logs);
-        Procs.Ran down = lab(Duration.ofMinutes(2), "down");
-        assertEquals(0, down.exit(), down.toString());
-        Procs.Ran up = lab(Duration.ofMinutes(20), "up", "3");
-        assertEquals(0, up.exit(), up.toString());
+        lab = new Lab("lab", Map.of()).up(3);
     }
 
     @AfterAll
     void down() throws Exception {
-        if (procs == null) return;
-        try {
-            Procs.Ran down = lab(Duration.ofMinutes(2), "down");
-            assertEquals(0, down.exit(), down.toString());
-            assertEquals("", new String(new ProcessBuilder("sh", "-c", "ip netns list | grep jlab- || true").start().getInputStream().readAllBytes()),
-                    "lab down leaves no namespace");
-        } finally {
-            procs.close();
-        }
-    }
-
-    private Procs.Ran lab(Duration timeout, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(REPO.resolve("packaging/lab/lab").toString());
-        cmd.addAll(List.of(args));
-        return procs.run(cmd, timeout);
+        if (lab != null) lab.close();
+        assertEquals("", new String(new ProcessBuilder("sh", "-c", "ip netns list | grep '^jlab-' || true").start().getInputStream().readAllBytes()),
+                "lab down leaves no namespace");
     }
 
     private Procs.Ran on(String host, String shell) throws Exception {
-        return lab(Duration.ofMinutes(2), "exec", host, "bash", "-c", shell);
+        return lab.on(host, shell);
     }
 
-    private Procs.Ran orchestrate(String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("exec", "master", REPO.resolve("packaging/bin/jstate").toString(),
-                "--config", "/etc/jstate/master.yaml", "orchestrate", "openstack-ha"));
-        cmd.addAll(List.of(extra));
-        return lab(Duration.ofMinutes(30), cmd.toArray(String[]::new));
+    private Procs.Ran orchestrate() throws Exception {
+        return lab.orchestrate("openstack-ha");
     }
 
     private static long changes(Procs.Ran r) {
@@ -88,15 +60,12 @@ class OpenstackHaLabIT {
         return Long.parseLong(m.group(2));
     }
 
-    private Procs.Ran verify(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(REPO.resolve("packaging/lab/verify").toString()));
-        cmd.addAll(List.of(args));
-        return procs.run(cmd, Duration.ofMinutes(3));
+    private Procs.Ran verify() throws Exception {
+        return lab.verify(Map.of());
     }
 
     private String status(String host, String variable) throws Exception {
-        Procs.Ran r = on(host, "mysql -N -B -e \"SHOW GLOBAL STATUS LIKE '" + variable + "'\" | cut -f2");
-        return r.exit() == 0 ? r.out().trim() : "(" + r.out().trim() + r.err().trim() + ")";
+        return lab.galera(host, variable);
     }
 
     /** The PIDs of the backend's daemons on every controller. */

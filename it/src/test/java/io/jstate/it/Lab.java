@@ -1,0 +1,98 @@
+package io.jstate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A lab (packaging/lab/lab) for one test class: made fresh by {@link #up}, taken down by
+ * {@link #close}, with commands run in its hosts. {@code env} goes to every lab command, e.g.
+ * {@code JLAB_ID} for an instance of its own and {@code JLAB_PILLAR} for another pillar root.
+ */
+final class Lab implements AutoCloseable {
+    static final Path REPO = Path.of(System.getProperty("jstate.repo", "..")).toAbsolutePath().normalize();
+
+    private final Procs procs;
+    private final Map<String, String> env;
+
+    /** @param logs the name of this lab's folder of command logs, below the it/ logs */
+    Lab(String logs, Map<String, String> env) throws Exception {
+        assertEquals("0", new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim(),
+                "the lab needs root (namespaces, overlay mounts)");
+        Path dir = Path.of(System.getProperty("jstate.itLogs", "target/it-logs")).resolve(logs);
+        Files.createDirectories(dir);
+        this.procs = new Procs(dir);
+        this.env = new TreeMap<>(env);
+    }
+
+    /** Takes down whatever this lab's instance left, then makes N controllers and the master. */
+    Lab up(int controllers) throws Exception {
+        Procs.Ran down = lab(Duration.ofMinutes(2), "down");
+        assertEquals(0, down.exit(), down.toString());
+        Procs.Ran up = lab(Duration.ofMinutes(20), "up", String.valueOf(controllers));
+        assertEquals(0, up.exit(), up.toString());
+        return this;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            Procs.Ran down = lab(Duration.ofMinutes(2), "down");
+            assertEquals(0, down.exit(), down.toString());
+        } finally {
+            procs.close();
+        }
+    }
+
+    /** A lab command: {@code packaging/lab/lab ARGS...} with this lab's environment. */
+    Procs.Ran lab(Duration timeout, String... args) throws Exception {
+        List<String> cmd = withEnv(REPO.resolve("packaging/lab/lab").toString());
+        cmd.addAll(List.of(args));
+        return procs.run(cmd, timeout);
+    }
+
+    /** A shell command inside HOST. */
+    Procs.Ran on(String host, String shell) throws Exception {
+        return lab(Duration.ofMinutes(2), "exec", host, "bash", "-c", shell);
+    }
+
+    /** {@code jstate orchestrate NAME ARGS...} on the master host. */
+    Procs.Ran orchestrate(String name, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("exec", "master", REPO.resolve("packaging/bin/jstate").toString(),
+                "--config", "/etc/jstate/master.yaml", "orchestrate", name));
+        args.addAll(List.of(extra));
+        return lab(Duration.ofMinutes(30), args.toArray(String[]::new));
+    }
+
+    /** packaging/lab/verify with ARGS, and extra environment (e.g. VERIFY_CLUSTER_SIZE). */
+    Procs.Ran verify(Map<String, String> extraEnv, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        env.forEach((k, v) -> cmd.add(k + "=" + v));
+        extraEnv.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.add(REPO.resolve("packaging/lab/verify").toString());
+        cmd.addAll(List.of(args));
+        return procs.run(cmd, Duration.ofMinutes(3));
+    }
+
+    /** A Galera status variable on HOST, or the error in parentheses. */
+    String galera(String host, String variable) throws Exception {
+        Procs.Ran r = on(host, "mysql -N -B -e \"SHOW GLOBAL STATUS LIKE '" + variable + "'\" | cut -f2");
+        return r.exit() == 0 ? r.out().trim() : "(" + r.out().trim() + r.err().trim() + ")";
+    }
+
+    private List<String> withEnv(String command) {
+        List<String> cmd = new ArrayList<>();
+        if (!env.isEmpty()) {
+            cmd.add("env");
+            env.forEach((k, v) -> cmd.add(k + "=" + v));
+        }
+        cmd.add(command);
+        return cmd;
+    }
+}
