@@ -2,7 +2,6 @@ package io.jstate.minion.daemon;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.jstate.minion.bundle.Json;
 import io.jstate.minion.functions.Functions;
 import io.jstate.proto.v1.GrainsUpdate;
 import io.jstate.proto.v1.Hello;
@@ -14,6 +13,7 @@ import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.grains.Grains;
 import io.jstate.states.host.Host;
 import io.jstate.states.host.LocalHost;
+import io.jstate.states.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

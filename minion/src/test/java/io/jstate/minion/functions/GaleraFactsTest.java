@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jstate.minion.bundle.Json;
 import io.jstate.proto.v1.FunctionReturn;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.host.ExecResult;
+import io.jstate.states.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
 import io.jstate.states.host.ExecResult;
+import io.jstate.states.json.Json;
 import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,10 @@ import java.util.Optional;
 
 /**
  * {@code rabbitmq_policy.present}: a policy exists in a vhost with its pattern, definition,
- * priority and target. The definition is compared as a JSON value, so key order does not matter
- * and {@code ha-params: 2} stays the integer 2 (never "2" or 2.0).
+ * priority and target. The definition is compared as a JSON value by its canonical text, so key
+ * order does not matter, numbers compare by value whatever their Java type (the Integer YAML gives
+ * equals the same number read back from the broker), and {@code ha-params: 2} stays the integer 2
+ * (never "2" or 2.0).
  */
 public final class RabbitmqPolicyPresent implements State<RabbitmqPolicyPresent.Spec> {
 
@@ -44,7 +47,7 @@ public final class RabbitmqPolicyPresent implements State<RabbitmqPolicyPresent.
         }
 
         String definitionJson() {
-            return Json.write(definition);
+            return Json.canonical(definition);
         }
     }
 
@@ -93,6 +96,6 @@ public final class RabbitmqPolicyPresent implements State<RabbitmqPolicyPresent.
 
     /** rabbitmqctl prints the definition as a JSON document inside a JSON string; older output had it as an object. */
     private static String canonical(Object definition) {
-        return Json.write(definition instanceof String s ? Json.parse(s) : definition);
+        return Json.canonical(definition instanceof String s ? Json.parse(s) : definition);
     }
 }

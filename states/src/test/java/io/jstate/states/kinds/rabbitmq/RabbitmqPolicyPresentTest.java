@@ -13,6 +13,7 @@ import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.FakeHost;
 import io.jstate.states.host.HostException;
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,25 @@ class RabbitmqPolicyPresentTest {
         assertEquals(List.of(Change.of("definition",
                 "{\"ha-mode\":\"exactly\",\"ha-params\":2,\"ha-sync-mode\":\"automatic\"}",
                 "{\"ha-mode\":\"exactly\",\"ha-params\":\"2\",\"ha-sync-mode\":\"automatic\"}")), d.changes());
+    }
+
+    @Test
+    void numbersCompareByValueWhateverTheirJavaTypeButADecimalTwoIsDrift() throws Exception {
+        for (Object same : List.of(2, 2L, BigInteger.TWO)) {
+            Map<String, Object> a = haAll();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> def = new LinkedHashMap<>((Map<String, Object>) a.get("definition"));
+            def.put("ha-params", same);
+            a.put("definition", def);
+            assertTrue(new RabbitmqPolicyPresent(FakeBroker.env(realListing())).check(spec(a)).inSync(), same.getClass().getName());
+        }
+        Map<String, Object> a = haAll();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> def = new LinkedHashMap<>((Map<String, Object>) a.get("definition"));
+        def.put("ha-params", 2.0);
+        a.put("definition", def);
+        Drift d = new RabbitmqPolicyPresent(FakeBroker.env(realListing())).check(spec(a));
+        assertEquals(List.of("definition"), d.changes().stream().map(Change::attribute).toList());
     }
 
     @Test

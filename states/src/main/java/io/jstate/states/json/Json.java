@@ -1,4 +1,4 @@
-package io.jstate.minion.bundle;
+package io.jstate.states.json;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -7,59 +7,85 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The JSON carried in the protocol's string fields: grains, pillar, function returns. These are
- * plain data (objects, arrays, strings, numbers, booleans, null), so a small reader and writer do:
- * the daemon stays up on every machine, and a general JSON library's classes and caches (and the
- * locale tables its date formats load) would cost it memory for nothing.
+ * The small JSON codec of the engine and the minion: rabbitmqctl's {@code --formatter json}
+ * output and policy definitions, and the grains, pillar and function returns carried in the
+ * protocol's string fields. These are plain data (objects, arrays, strings, numbers, booleans,
+ * null), so a small strict reader and writer do: the minion daemon stays up on every machine, and
+ * a general JSON library's classes and caches would cost it memory for nothing.
  *
- * <p>Objects read as insertion-ordered maps (a repeated key keeps its last value), arrays as lists,
- * whole numbers as Integer, Long or BigInteger by size, other numbers as Double.
+ * <p>Reading (RFC 8259): objects become insertion-ordered maps (a repeated key keeps its last
+ * value), arrays lists, whole numbers Integer, Long or BigInteger by size, and every other number
+ * (with a point or an exponent) a BigDecimal. Decimals are exact, so a value read and written back
+ * keeps its digits, and a whole number never turns into a decimal nor a decimal into a whole
+ * number on the way ({@code 2} stays 2, {@code 2.0} stays 2.0).
+ *
+ * <p>Writing: whole numbers of any Java type as their digits; decimals (BigDecimal, Double, Float)
+ * by value without trailing zeros and always with a point or an exponent, so they read back as
+ * decimals; NaN and the infinities, which JSON has no number for, as text. {@link #write} keeps
+ * map order; {@link #canonical} sorts object keys, so two values that are equal as JSON (whatever
+ * the map order or the Java types of their numbers) write the same text.
  */
 public final class Json {
     /** How deep objects and arrays may nest; the data is shallow, this only bounds the recursion. */
     private static final int MAX_DEPTH = 512;
 
+    /** Beyond this power of ten a decimal is written with an exponent rather than all its zeros. */
+    private static final int MAX_PLAIN_EXPONENT = 1000;
+
     private Json() {}
 
-    /** A JSON object as a map; empty text is an empty map. */
+    /**
+     * Any JSON value: maps, lists, strings, numbers, booleans, null.
+     *
+     * @throws IllegalArgumentException if the text is not exactly one JSON value
+     */
+    public static Object parse(String json) {
+        Reader r = new Reader(json, "not JSON: ");
+        Object v = r.value(0);
+        r.end("unexpected text after the value");
+        return v;
+    }
+
+    /**
+     * A JSON object as a map; empty or blank text is an empty map.
+     *
+     * @throws IllegalArgumentException if the text is not exactly one JSON object
+     */
     public static Map<String, Object> map(String json) {
         if (json == null || json.isBlank()) return new LinkedHashMap<>();
-        Reader r = new Reader(json);
+        Reader r = new Reader(json, "not a JSON object: ");
         r.space();
-        if (r.peek() != '{') throw new IllegalArgumentException("not a JSON object: it starts with " + r.near());
+        if (r.peek() != '{') throw r.error("it starts with " + r.near());
         Object v = r.value(0);
-        r.space();
-        if (r.pos < json.length()) throw r.error("unexpected text after the object");
+        r.end("unexpected text after the object");
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) v;
         return m;
     }
 
-    /** Any JSON value: maps, lists, strings, numbers, booleans, null. */
-    static Object value(String json) {
-        Reader r = new Reader(json);
-        r.space();
-        Object v = r.value(0);
-        r.space();
-        if (r.pos < json.length()) throw r.error("unexpected text after the value");
-        return v;
-    }
-
     /**
-     * Writes maps (keys as text), collections and arrays of objects, text, numbers, booleans,
-     * enums (by name) and null as compact JSON.
+     * Writes maps (keys as text, in the map's order), collections and arrays of objects, text,
+     * numbers, booleans, enums (by name) and null as compact JSON.
      *
      * @throws IllegalArgumentException for any other kind of value
      */
     public static String write(Object value) {
         StringBuilder out = new StringBuilder(256);
-        write(out, value, 0);
+        write(out, value, false, 0);
         return out.toString();
     }
 
-    private static void write(StringBuilder out, Object v, int depth) {
+    /** Like {@link #write} with object keys sorted: comparing two canonical texts compares the values. */
+    public static String canonical(Object value) {
+        StringBuilder out = new StringBuilder(256);
+        write(out, value, true, 0);
+        return out.toString();
+    }
+
+    private static void write(StringBuilder out, Object v, boolean sorted, int depth) {
         if (depth > MAX_DEPTH) throw new IllegalArgumentException("cannot write as JSON: nested too deep");
         if (v == null) {
             out.append("null");
@@ -67,45 +93,65 @@ public final class Json {
             string(out, v.toString());
         } else if (v instanceof Boolean) {
             out.append(v);
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+                || v instanceof BigInteger) {
+            out.append(v);
         } else if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
             // As the usual JSON writers do, a value JSON has no number for is written as text.
             if (Double.isNaN(d) || Double.isInfinite(d)) string(out, v.toString());
-            else out.append(v);
-        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
-                || v instanceof BigInteger || v instanceof BigDecimal) {
-            out.append(v);
+            else out.append(decimal(new BigDecimal(v.toString())));
+        } else if (v instanceof BigDecimal d) {
+            out.append(decimal(d));
         } else if (v instanceof Enum<?> e) {
             string(out, e.name());
         } else if (v instanceof Map<?, ?> m) {
+            Map<?, ?> entries = m;
+            if (sorted) {
+                Map<String, Object> byKey = new TreeMap<>();
+                m.forEach((k, val) -> byKey.put(String.valueOf(k), val));
+                entries = byKey;
+            }
             out.append('{');
             boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
+            for (Map.Entry<?, ?> e : entries.entrySet()) {
                 if (!first) out.append(',');
                 first = false;
                 string(out, String.valueOf(e.getKey()));
                 out.append(':');
-                write(out, e.getValue(), depth + 1);
+                write(out, e.getValue(), sorted, depth + 1);
             }
             out.append('}');
         } else if (v instanceof Collection<?> c) {
-            list(out, c, depth);
+            list(out, c, sorted, depth);
         } else if (v instanceof Object[] a) {
-            list(out, List.of(a), depth);
+            list(out, List.of(a), sorted, depth);
         } else {
             throw new IllegalArgumentException("cannot write as JSON: a " + v.getClass().getName() + " is not plain data");
         }
     }
 
-    private static void list(StringBuilder out, Collection<?> c, int depth) {
+    private static void list(StringBuilder out, Collection<?> c, boolean sorted, int depth) {
         out.append('[');
         boolean first = true;
         for (Object item : c) {
             if (!first) out.append(',');
             first = false;
-            write(out, item, depth + 1);
+            write(out, item, sorted, depth + 1);
         }
         out.append(']');
+    }
+
+    /**
+     * A decimal without trailing zeros that keeps its point ("2.0", not "2") so it never reads
+     * back as a whole number. Plain digits unless that would take more than about a thousand of
+     * them: "1e999999999" must not become a gigabyte of zeros.
+     */
+    private static String decimal(BigDecimal d) {
+        BigDecimal s = d.stripTrailingZeros();
+        String text = Math.abs((long) s.precision() - s.scale()) <= MAX_PLAIN_EXPONENT && Math.abs(s.scale()) <= MAX_PLAIN_EXPONENT
+                ? s.toPlainString() : s.toString();
+        return text.indexOf('.') >= 0 || text.indexOf('E') >= 0 ? text : text + ".0";
     }
 
     private static void string(StringBuilder out, String s) {
@@ -132,13 +178,15 @@ public final class Json {
         out.append('"');
     }
 
-    /** A recursive-descent reader over the text (RFC 8259). */
+    /** A recursive-descent reader over the text. */
     private static final class Reader {
         private final String s;
+        private final String problem;
         private int pos;
 
-        Reader(String s) {
-            this.s = s;
+        Reader(String s, String problem) {
+            this.s = s == null ? "" : s;
+            this.problem = problem;
         }
 
         char peek() {
@@ -153,28 +201,28 @@ public final class Json {
             }
         }
 
+        void end(String what) {
+            space();
+            if (pos < s.length()) throw error(what);
+        }
+
         Object value(int depth) {
             if (depth > MAX_DEPTH) throw error("nested too deep");
             space();
             if (pos >= s.length()) throw error("the text ends where a value was expected");
             char c = s.charAt(pos);
-            switch (c) {
-                case '{':
-                    return object(depth);
-                case '[':
-                    return array(depth);
-                case '"':
-                    return string();
-                case 't':
-                    return literal("true", Boolean.TRUE);
-                case 'f':
-                    return literal("false", Boolean.FALSE);
-                case 'n':
-                    return literal("null", null);
-                default:
-                    if (c == '-' || (c >= '0' && c <= '9')) return number();
+            return switch (c) {
+                case '{' -> object(depth);
+                case '[' -> array(depth);
+                case '"' -> string();
+                case 't' -> literal("true", Boolean.TRUE);
+                case 'f' -> literal("false", Boolean.FALSE);
+                case 'n' -> literal("null", null);
+                default -> {
+                    if (c == '-' || (c >= '0' && c <= '9')) yield number();
                     throw error("unexpected " + near());
-            }
+                }
+            };
         }
 
         private Map<String, Object> object(int depth) {
@@ -195,12 +243,9 @@ public final class Json {
                 m.put(key, value(depth + 1));
                 space();
                 char c = peek();
+                if (c != '}' && c != ',') throw error("expected ',' or '}', found " + near());
                 pos++;
                 if (c == '}') return m;
-                if (c != ',') {
-                    pos--;
-                    throw error("expected ',' or '}', found " + near());
-                }
             }
         }
 
@@ -216,12 +261,9 @@ public final class Json {
                 l.add(value(depth + 1));
                 space();
                 char c = peek();
+                if (c != ']' && c != ',') throw error("expected ',' or ']', found " + near());
                 pos++;
                 if (c == ']') return l;
-                if (c != ',') {
-                    pos--;
-                    throw error("expected ',' or ']', found " + near());
-                }
             }
         }
 
@@ -304,7 +346,12 @@ public final class Json {
                 while (peek() >= '0' && peek() <= '9') pos++;
             }
             String text = s.substring(start, pos);
-            if (!whole) return Double.parseDouble(text);
+            try {
+                if (!whole) return new BigDecimal(text);
+            } catch (NumberFormatException e) {
+                // Only an exponent beyond what a BigDecimal holds gets here.
+                throw error("a number out of range");
+            }
             if (text.length() <= 18) {
                 long l = Long.parseLong(text);
                 if (l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) return (int) l;
@@ -321,7 +368,7 @@ public final class Json {
         }
 
         IllegalArgumentException error(String what) {
-            return new IllegalArgumentException("not a JSON object: " + what + " at character " + (pos + 1));
+            return new IllegalArgumentException(problem + what + " at character " + (pos + 1));
         }
     }
 }
