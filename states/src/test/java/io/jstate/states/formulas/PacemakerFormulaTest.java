@@ -251,7 +251,7 @@ class PacemakerFormulaTest {
         Map<String, Object> resources = stages.get(4);
         assertEquals(List.of("pacemaker.resources"), resources.get("apply"));
         assertEquals(1, resources.get("batch"));
-        assertEquals(List.of("pacemaker.promoted"), resources.get("gate"));
+        assertEquals(List.of("pacemaker.promoted", "galera.health"), resources.get("gate"));
         // clustercheck's monitoring user, once the cluster is promoted; then the VIP serves Galera.
         Map<String, Object> users = stages.get(5);
         assertEquals(List.of("galera.users"), users.get("apply"));
