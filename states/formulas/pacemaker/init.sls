@@ -36,21 +36,24 @@ corosync-conf:
       - file: corosync-authkey
 
 # A restart of corosync would take Pacemaker and every resource down with it, so a changed
-# configuration is reloaded into the running corosync instead (a first start reads it anyway).
+# configuration is reloaded into the running corosync instead. Before the service state: a corosync
+# that is not running yet (the first run) has nothing to reload and reads the new file when it
+# starts, and one that is starting does not answer its configuration API yet (CS_ERR_LIBRARY).
+corosync-reload:
+  cmd.run:
+    - name: corosync-cfgtool -R
+    - onchanges:
+      - file: corosync-conf
+    - onlyif:
+      - corosync-cfgtool -s >/dev/null 2>&1
+
 corosync-service:
   service.running:
     - name: corosync
     - enable: true
     - require:
       - file: corosync-conf
-
-corosync-reload:
-  cmd.run:
-    - name: corosync-cfgtool -R
-    - onchanges:
-      - file: corosync-conf
-    - require:
-      - service: corosync-service
+      - cmd: corosync-reload
 
 pacemaker-service:
   service.running:

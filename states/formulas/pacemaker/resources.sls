@@ -14,6 +14,16 @@ mariadb-boot-disabled:
     - unless:
       - if [ -d /run/systemd/system ]; then ! systemctl --quiet is-enabled mariadb; else ! ls /etc/rc2.d/S??mariadb >/dev/null 2>&1; fi
 
+# The galera agent starts mysqld_safe with --log-error=/var/log/mysql/error.log (its Debian default)
+# and touches that file first; the package does not make the directory, and without it the server
+# fails to start ("MySQL server failed to start") and the promotion is blocked.
+mariadb-log-dir:
+  file.directory:
+    - name: /var/log/mysql
+    - mode: "2750"
+    - user: mysql
+    - group: adm
+
 pacemaker-cib-dir:
   file.directory:
     - name: /etc/pacemaker/jstate
@@ -53,6 +63,7 @@ pacemaker-resources:
       - file: pacemaker-resources-xml
       - wait: pacemaker-cib-ready
       - cmd: mariadb-boot-disabled
+      - file: mariadb-log-dir
 
 # After the resources: the constraints name them, and the CIB refuses a reference to a missing id.
 pacemaker-constraints:

@@ -104,6 +104,11 @@ final class Procs implements AutoCloseable {
      * then is killed and the test fails.
      */
     Ran run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+        return run(command, java.util.Map.of(), timeout);
+    }
+
+    /** As {@link #run(List, Duration)}, with {@code env} added to the command's environment. */
+    Ran run(List<String> command, java.util.Map<String, String> env, Duration timeout) throws IOException, InterruptedException {
         int n;
         synchronized (this) {
             n = ++runs;
@@ -112,8 +117,10 @@ final class Procs implements AutoCloseable {
         Path err = logs.resolve(String.format("cmd-%03d.err", n));
         Files.writeString(logs.resolve(String.format("cmd-%03d.cmd", n)), String.join(" ", command) + "\n");
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(env);
+        Process p = pb.start();
         Proc proc = new Proc("command " + n, p, out);
         started.add(proc);
         try {

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.states.engine.Requisite;
 import io.jstate.states.kinds.cmd.CmdRun;
+import io.jstate.states.kinds.file.FileDirectory;
 import io.jstate.states.kinds.file.FileManaged;
 import io.jstate.states.kinds.pkg.PkgInstalled;
 import io.jstate.states.kinds.service.ServiceRunning;
@@ -48,7 +49,7 @@ class PacemakerFormulaTest {
     @Test
     void installsWithoutStartingThenKeyConfigCorosyncPacemakerAndProperties() {
         Compiled c = compile("ctl1", "pacemaker");
-        assertEquals(List.of("pacemaker-pkgs", "corosync-authkey", "corosync-conf", "corosync-service", "corosync-reload",
+        assertEquals(List.of("pacemaker-pkgs", "corosync-authkey", "corosync-conf", "corosync-reload", "corosync-service",
                 "pacemaker-service", "pacemaker-cib-ready", "pacemaker-property-stonith-enabled",
                 "pacemaker-property-no-quorum-policy"), ids(c));
         PkgInstalled.Spec pkgs = (PkgInstalled.Spec) step(c, "pacemaker-pkgs").spec();
@@ -64,6 +65,10 @@ class PacemakerFormulaTest {
         // A changed corosync.conf is reloaded into the running corosync, never by a restart.
         assertEquals("corosync-cfgtool -R", ((CmdRun.Spec) step(c, "corosync-reload").spec()).name());
         assertTrue(edge(c, "corosync-reload", Requisite.ONCHANGES, "corosync-conf"));
+        // Only a running corosync is reloaded, before the service state: on a first run it is not
+        // running yet, and one just started does not answer its configuration API.
+        assertEquals(List.of("corosync-cfgtool -s >/dev/null 2>&1"), ((CmdRun.Spec) step(c, "corosync-reload").spec()).onlyif());
+        assertTrue(edge(c, "corosync-service", Requisite.REQUIRE, "corosync-reload"));
         assertTrue(step(c, "corosync-service").requisites().stream().noneMatch(e -> e.type() == Requisite.WATCH));
     }
 
@@ -143,14 +148,18 @@ class PacemakerFormulaTest {
         Compiled c = compile("ctl1", "pacemaker.resources");
         List<String> order = ids(c);
         assertTrue(order.indexOf("pacemaker-property-no-quorum-policy") < order.indexOf("mariadb-boot-disabled"), order.toString());
-        assertEquals(List.of("mariadb-boot-disabled", "pacemaker-cib-dir", "pacemaker-resources-xml", "pacemaker-constraints-xml",
-                "pacemaker-resources", "pacemaker-constraints"), order.subList(order.indexOf("mariadb-boot-disabled"), order.size()));
+        assertEquals(List.of("mariadb-boot-disabled", "mariadb-log-dir", "pacemaker-cib-dir", "pacemaker-resources-xml",
+                "pacemaker-constraints-xml", "pacemaker-resources", "pacemaker-constraints"), order.subList(order.indexOf("mariadb-boot-disabled"), order.size()));
         CmdRun.Spec res = (CmdRun.Spec) step(c, "pacemaker-resources").spec();
         assertEquals("cibadmin --replace --scope resources --xml-file " + RESOURCES_XML, res.name());
         assertEquals(List.of("crm_diff --original-string \"$(cibadmin --query --scope resources)\" --new " + RESOURCES_XML + " >/dev/null"),
                 res.unless());
         assertTrue(edge(c, "pacemaker-resources", Requisite.REQUIRE, "pacemaker-cib-ready"));
         assertTrue(edge(c, "pacemaker-resources", Requisite.REQUIRE, "mariadb-boot-disabled"));
+        // The galera agent's log file lives there; without it the server does not start.
+        assertTrue(edge(c, "pacemaker-resources", Requisite.REQUIRE, "mariadb-log-dir"));
+        FileDirectory.Spec logDir = (FileDirectory.Spec) step(c, "mariadb-log-dir").spec();
+        assertEquals(List.of("/var/log/mysql", "mysql", "adm"), List.of(logDir.name(), logDir.user(), logDir.group()));
         assertTrue(edge(c, "pacemaker-constraints", Requisite.REQUIRE, "pacemaker-resources"));
         assertEquals("0600", ((FileManaged.Spec) step(c, "pacemaker-resources-xml").spec()).mode());
         // The boot start of mariadb is turned off, but nothing stops the server Pacemaker runs.
@@ -235,14 +244,19 @@ class PacemakerFormulaTest {
     void orchestrationBringsTheClusterUpThenLoadsResourcesOneNodeAtATime() throws Exception {
         Map<String, Object> orch = new Yaml().load(Files.readString(HaFormulas.STATE_ROOT.resolve("orch/pacemaker-ha.yaml")));
         List<Map<String, Object>> stages = (List<Map<String, Object>>) orch.get("stages");
-        assertEquals(List.of("hosts", "galera", "frontends", "cluster", "resources"), stages.stream().map(s -> s.get("id")).toList());
+        assertEquals(List.of("hosts", "galera", "frontends", "cluster", "resources", "galera-users"), stages.stream().map(s -> s.get("id")).toList());
         Map<String, Object> cluster = stages.get(3);
         assertEquals(List.of("pacemaker"), cluster.get("apply"));
         assertEquals(List.of("pacemaker.health"), cluster.get("gate"));
         Map<String, Object> resources = stages.get(4);
         assertEquals(List.of("pacemaker.resources"), resources.get("apply"));
         assertEquals(1, resources.get("batch"));
-        assertEquals(List.of("pacemaker.promoted"), resources.get("gate"));
+        assertEquals(List.of("pacemaker.promoted", "galera.health"), resources.get("gate"));
+        // clustercheck's monitoring user, once the cluster is promoted; then the VIP serves Galera.
+        Map<String, Object> users = stages.get(5);
+        assertEquals(List.of("galera.users"), users.get("apply"));
+        assertEquals(1, users.get("batch"));
+        assertEquals(List.of("galera.health", "haproxy.health"), users.get("gate"));
         // The stages' SLS of this formula and of haproxy compile for every node (hosts, galera and
         // clustercheck are formulas of their own).
         for (String node : HaFormulas.CONTROLLERS) {

@@ -1,0 +1,166 @@
+package io.jstate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The Pacemaker layout of the HA backend in a real lab (packaging/lab/lab, instance {@value #LAB_ID},
+ * so that it runs beside the default lab): corosync and Pacemaker on three controllers run Galera as
+ * a promotable clone, a haproxy clone and the VIP. The tests run in order on one lab: a fresh deploy
+ * checked from the daemons, then a converged re-run. The DRBD layout of the formula is not run here
+ * (no DRBD kernel module in namespaces): PacemakerFormulaTest renders it and checks it with
+ * crm_verify.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PacemakerLabIT {
+    private static final Path REPO = Path.of(System.getProperty("jstate.repo", "..")).toAbsolutePath().normalize();
+    private static final String LAB_ID = "pm";
+    private static final Map<String, String> LAB_ENV = Map.of("JLAB_ID", LAB_ID);
+    private static final List<String> CONTROLLERS = List.of("ctl1", "ctl2", "ctl3");
+    private static final String VIP = "10.77.0.100";
+    private static final Pattern CHANGES = Pattern.compile("(\\d+) stages, (\\d+) changes");
+
+    private Procs procs;
+
+    @BeforeAll
+    void up() throws Exception {
+        assertEquals("0", new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim(),
+                "the lab needs root (namespaces, overlay mounts)");
+        Path logs = Path.of(System.getProperty("jstate.itLogs", "target/it-logs")).resolve("lab-" + LAB_ID);
+        Files.createDirectories(logs);
+        procs = new Procs(logs);
+        Procs.Ran down = lab(Duration.ofMinutes(2), "down");
+        assertEquals(0, down.exit(), down.toString());
+        Procs.Ran up = lab(Duration.ofMinutes(20), "up", "3");
+        assertEquals(0, up.exit(), up.toString());
+    }
+
+    @AfterAll
+    void down() throws Exception {
+        if (procs == null) return;
+        try {
+            Procs.Ran down = lab(Duration.ofMinutes(2), "down");
+            assertEquals(0, down.exit(), down.toString());
+            assertEquals("", new String(new ProcessBuilder("sh", "-c", "ip netns list | grep '^jlab-" + LAB_ID + "-' || true")
+                    .start().getInputStream().readAllBytes()), "lab down leaves no namespace of its instance");
+        } finally {
+            procs.close();
+        }
+    }
+
+    private Procs.Ran lab(Duration timeout, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(REPO.resolve("packaging/lab/lab").toString());
+        cmd.addAll(List.of(args));
+        return procs.run(cmd, LAB_ENV, timeout);
+    }
+
+    private Procs.Ran on(String host, String shell) throws Exception {
+        return lab(Duration.ofMinutes(2), "exec", host, "bash", "-c", shell);
+    }
+
+    private Procs.Ran orchestrate() throws Exception {
+        Procs.Ran r = lab(Duration.ofMinutes(30), "exec", "master", REPO.resolve("packaging/bin/jstate").toString(),
+                "--config", "/etc/jstate/master.yaml", "orchestrate", "pacemaker-ha");
+        System.out.printf("PacemakerLabIT: orchestrate pacemaker-ha took %.1f s%n", r.took().toMillis() / 1000.0);
+        return r;
+    }
+
+    private static long changes(Procs.Ran r) {
+        Matcher m = CHANGES.matcher(r.out());
+        assertTrue(m.find(), "no totals in the orchestration's output:\n" + r);
+        return Long.parseLong(m.group(2));
+    }
+
+    private String status(String host, String variable) throws Exception {
+        Procs.Ran r = on(host, "mysql -N -B -e \"SHOW GLOBAL STATUS LIKE '" + variable + "'\" | cut -f2");
+        return r.exit() == 0 ? r.out().trim() : "(" + r.out().trim() + r.err().trim() + ")";
+    }
+
+    /** The PIDs of the daemons Pacemaker runs, and of Pacemaker and corosync, on every controller. */
+    private Map<String, String> daemons() throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String h : CONTROLLERS) {
+            for (String d : List.of("corosync", "pacemakerd", "mariadbd", "haproxy")) {
+                out.put(h + " " + d, on(h, "pidof " + d + " || echo none").out().trim());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @Order(1)
+    void aFreshDeployRunsGaleraPromotedEverywhereAndTheVipWithHaproxy() throws Exception {
+        Procs.Ran first = orchestrate();
+        assertEquals(0, first.exit(), first.toString());
+        assertTrue(changes(first) > 0, first.out());
+
+        Procs.Ran mon = on("ctl1", "crm_mon -1");
+        assertEquals(0, mon.exit(), mon.toString());
+        assertTrue(mon.out().contains("Online: [ ctl1 ctl2 ctl3 ]"), "3 nodes online:\n" + mon.out());
+        assertTrue(Pattern.compile("(Promoted|Masters): \\[ ctl1 ctl2 ctl3 \\]").matcher(mon.out()).find(),
+                "galera promoted on all three:\n" + mon.out());
+        assertTrue(mon.out().contains("partition with quorum"), mon.out());
+
+        for (String h : CONTROLLERS) {
+            assertEquals("Synced", status(h, "wsrep_local_state_comment"), h);
+            assertEquals("3", status(h, "wsrep_cluster_size"), h);
+            assertEquals("Primary", status(h, "wsrep_cluster_status"), h);
+        }
+
+        // The VIP on exactly one node, and haproxy running there.
+        List<String> holders = new ArrayList<>();
+        for (String h : CONTROLLERS) {
+            if (on(h, "ip -o addr show | grep -q ' " + VIP + "/'").exit() == 0) holders.add(h);
+        }
+        assertEquals(1, holders.size(), "one VIP holder: " + holders);
+        assertEquals(0, on(holders.get(0), "pidof haproxy").exit(), "haproxy runs on the VIP holder " + holders.get(0));
+
+        // A row written through the VIP (haproxy -> the active Galera node) is on every node. The
+        // throwaway user's password reaches the client in a defaults file, never in argv.
+        String pw = Long.toHexString(Double.doubleToLongBits(Math.random()));
+        String marker = "pm-" + System.nanoTime();
+        Procs.Ran setup = on("ctl1", "mysql -e \"CREATE DATABASE IF NOT EXISTS lab_it; CREATE TABLE IF NOT EXISTS lab_it.t"
+                + " (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(64)); CREATE OR REPLACE USER 'lab_it'@'%' IDENTIFIED BY '" + pw
+                + "'; GRANT ALL ON lab_it.* TO 'lab_it'@'%'\"");
+        assertEquals(0, setup.exit(), setup.toString());
+        Procs.Ran write = on("ctl2", "umask 077; f=$(mktemp); printf '[client]\\nuser=lab_it\\npassword=%s\\n' '" + pw + "' >\"$f\";"
+                + " mysql --defaults-extra-file=\"$f\" -h " + VIP + " -P 3306 -N -B -e \"INSERT INTO lab_it.t (v) VALUES ('" + marker
+                + "'); SELECT @@hostname\"; rc=$?; rm -f \"$f\"; exit $rc");
+        assertEquals(0, write.exit(), "write through the VIP:\n" + write);
+        System.out.println("PacemakerLabIT: the row through the VIP was served by " + write.out().trim());
+        for (String h : CONTROLLERS) {
+            Procs.Ran read = on(h, "mysql -N -B -e \"SELECT COUNT(*) FROM lab_it.t WHERE v = '" + marker + "'\"");
+            assertEquals("1", read.out().trim(), "the row written through the VIP on " + h + ":\n" + read);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void runningItAgainChangesNothingAndRestartsNoDaemon() throws Exception {
+        Map<String, String> before = daemons();
+        before.forEach((k, pid) -> assertTrue(!pid.equals("none"), k + " is not running"));
+        Procs.Ran again = orchestrate();
+        assertEquals(0, again.exit(), again.toString());
+        assertEquals(0, changes(again), again.out());
+        assertEquals(before, daemons(), "no daemon restarted");
+    }
+}
