@@ -52,9 +52,9 @@ final class Lab implements AutoCloseable {
 
     /** A lab command: {@code packaging/lab/lab ARGS...} with this lab's environment. */
     Procs.Ran lab(Duration timeout, String... args) throws Exception {
-        List<String> cmd = withEnv(REPO.resolve("packaging/lab/lab").toString());
+        List<String> cmd = new ArrayList<>(List.of(REPO.resolve("packaging/lab/lab").toString()));
         cmd.addAll(List.of(args));
-        return procs.run(cmd, timeout);
+        return procs.run(cmd, env, timeout);
     }
 
     /** A shell command inside HOST. */
@@ -72,27 +72,16 @@ final class Lab implements AutoCloseable {
 
     /** packaging/lab/verify with ARGS, and extra environment (e.g. VERIFY_CLUSTER_SIZE). */
     Procs.Ran verify(Map<String, String> extraEnv, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("env"));
-        env.forEach((k, v) -> cmd.add(k + "=" + v));
-        extraEnv.forEach((k, v) -> cmd.add(k + "=" + v));
-        cmd.add(REPO.resolve("packaging/lab/verify").toString());
+        List<String> cmd = new ArrayList<>(List.of(REPO.resolve("packaging/lab/verify").toString()));
         cmd.addAll(List.of(args));
-        return procs.run(cmd, Duration.ofMinutes(3));
+        Map<String, String> all = new TreeMap<>(env);
+        all.putAll(extraEnv);
+        return procs.run(cmd, all, Duration.ofMinutes(3));
     }
 
     /** A Galera status variable on HOST, or the error in parentheses. */
     String galera(String host, String variable) throws Exception {
         Procs.Ran r = on(host, "mysql -N -B -e \"SHOW GLOBAL STATUS LIKE '" + variable + "'\" | cut -f2");
         return r.exit() == 0 ? r.out().trim() : "(" + r.out().trim() + r.err().trim() + ")";
-    }
-
-    private List<String> withEnv(String command) {
-        List<String> cmd = new ArrayList<>();
-        if (!env.isEmpty()) {
-            cmd.add("env");
-            env.forEach((k, v) -> cmd.add(k + "=" + v));
-        }
-        cmd.add(command);
-        return cmd;
     }
 }

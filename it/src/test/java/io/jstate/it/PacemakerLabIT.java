@@ -3,9 +3,6 @@ package io.jstate.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,55 +28,31 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PacemakerLabIT {
-    private static final Path REPO = Path.of(System.getProperty("jstate.repo", "..")).toAbsolutePath().normalize();
     private static final String LAB_ID = "pm";
-    private static final Map<String, String> LAB_ENV = Map.of("JLAB_ID", LAB_ID);
     private static final List<String> CONTROLLERS = List.of("ctl1", "ctl2", "ctl3");
     private static final String VIP = "10.77.0.100";
     private static final Pattern CHANGES = Pattern.compile("(\\d+) stages, (\\d+) changes");
 
-    private Procs procs;
+    private Lab lab;
 
     @BeforeAll
     void up() throws Exception {
-        assertEquals("0", new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim(),
-                "the lab needs root (namespaces, overlay mounts)");
-        Path logs = Path.of(System.getProperty("jstate.itLogs", "target/it-logs")).resolve("lab-" + LAB_ID);
-        Files.createDirectories(logs);
-        procs = new Procs(logs);
-        Procs.Ran down = lab(Duration.ofMinutes(2), "down");
-        assertEquals(0, down.exit(), down.toString());
-        Procs.Ran up = lab(Duration.ofMinutes(20), "up", "3");
-        assertEquals(0, up.exit(), up.toString());
+        lab = new Lab("lab-" + LAB_ID, Map.of("JLAB_ID", LAB_ID)).up(3);
     }
 
     @AfterAll
     void down() throws Exception {
-        if (procs == null) return;
-        try {
-            Procs.Ran down = lab(Duration.ofMinutes(2), "down");
-            assertEquals(0, down.exit(), down.toString());
-            assertEquals("", new String(new ProcessBuilder("sh", "-c", "ip netns list | grep '^jlab-" + LAB_ID + "-' || true")
-                    .start().getInputStream().readAllBytes()), "lab down leaves no namespace of its instance");
-        } finally {
-            procs.close();
-        }
-    }
-
-    private Procs.Ran lab(Duration timeout, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(REPO.resolve("packaging/lab/lab").toString());
-        cmd.addAll(List.of(args));
-        return procs.run(cmd, LAB_ENV, timeout);
+        if (lab != null) lab.close();
+        assertEquals("", new String(new ProcessBuilder("sh", "-c", "ip netns list | grep '^jlab-" + LAB_ID + "-' || true")
+                .start().getInputStream().readAllBytes()), "lab down leaves no namespace of its instance");
     }
 
     private Procs.Ran on(String host, String shell) throws Exception {
-        return lab(Duration.ofMinutes(2), "exec", host, "bash", "-c", shell);
+        return lab.on(host, shell);
     }
 
     private Procs.Ran orchestrate() throws Exception {
-        Procs.Ran r = lab(Duration.ofMinutes(30), "exec", "master", REPO.resolve("packaging/bin/jstate").toString(),
-                "--config", "/etc/jstate/master.yaml", "orchestrate", "pacemaker-ha");
+        Procs.Ran r = lab.orchestrate("pacemaker-ha");
         System.out.printf("PacemakerLabIT: orchestrate pacemaker-ha took %.1f s%n", r.took().toMillis() / 1000.0);
         return r;
     }
@@ -91,8 +64,7 @@ class PacemakerLabIT {
     }
 
     private String status(String host, String variable) throws Exception {
-        Procs.Ran r = on(host, "mysql -N -B -e \"SHOW GLOBAL STATUS LIKE '" + variable + "'\" | cut -f2");
-        return r.exit() == 0 ? r.out().trim() : "(" + r.out().trim() + r.err().trim() + ")";
+        return lab.galera(host, variable);
     }
 
     /** The PIDs of the daemons Pacemaker runs, and of Pacemaker and corosync, on every controller. */
