@@ -79,6 +79,15 @@ final class Lab implements AutoCloseable {
         return procs.run(cmd, all, Duration.ofMinutes(3));
     }
 
+    /** The PIDs of each daemon on each host ("none" where it does not run), by "HOST DAEMON". */
+    Map<String, String> pids(List<String> hosts, List<String> daemons) throws Exception {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String h : hosts) {
+            for (String d : daemons) out.put(h + " " + d, on(h, "pidof " + d + " || echo none").out().trim());
+        }
+        return out;
+    }
+
     /** A Galera status variable on HOST, or the error in parentheses. */
     String galera(String host, String variable) throws Exception {
         Procs.Ran r = on(host, "mysql -N -B -e \"SHOW GLOBAL STATUS LIKE '" + variable + "'\" | cut -f2");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -70,13 +69,7 @@ class OpenstackHaLabIT {
 
     /** The PIDs of the backend's daemons on every controller. */
     private Map<String, String> daemons() throws Exception {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String h : CONTROLLERS) {
-            for (String d : List.of("mariadbd", "beam.smp", "haproxy", "keepalived", "memcached")) {
-                out.put(h + " " + d, on(h, "pidof " + d + " || echo none").out().trim());
-            }
-        }
-        return out;
+        return lab.pids(CONTROLLERS, List.of("mariadbd", "beam.smp", "haproxy", "keepalived", "memcached"));
     }
 
     @Test

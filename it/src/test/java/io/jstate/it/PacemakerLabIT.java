@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -69,13 +68,7 @@ class PacemakerLabIT {
 
     /** The PIDs of the daemons Pacemaker runs, and of Pacemaker and corosync, on every controller. */
     private Map<String, String> daemons() throws Exception {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String h : CONTROLLERS) {
-            for (String d : List.of("corosync", "pacemakerd", "mariadbd", "haproxy")) {
-                out.put(h + " " + d, on(h, "pidof " + d + " || echo none").out().trim());
-            }
-        }
-        return out;
+        return lab.pids(CONTROLLERS, List.of("corosync", "pacemakerd", "mariadbd", "haproxy"));
     }
 
     @Test

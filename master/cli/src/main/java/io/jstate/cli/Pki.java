@@ -18,7 +18,6 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import io.jstate.minion.tls.SingleKeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -205,7 +203,7 @@ final class Pki {
      * both read the JDK's whole cacerts file (for its distrust policies), which is the bulk of a
      * handshake's cost in a short-lived process and says nothing about a private CA's certificate.
      */
-    static final class MasterCa extends X509ExtendedTrustManager {
+    static final class MasterCa extends io.jstate.minion.tls.ServerOnlyTrust {
         private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
         private static final String ANY_USAGE = "2.5.29.37.0";
         private static final int DNS_NAME = 2;
@@ -215,6 +213,7 @@ final class Pki {
 
         /** @param host the master's host name or address as the URL has it (without IPv6 brackets) */
         MasterCa(X509Certificate ca, String host) {
+            super("the CLI");
             this.ca = ca;
             this.host = host;
         }
@@ -236,16 +235,6 @@ final class Pki {
                 throw new CertificateException("the master's certificate is not meant for a TLS server");
             }
             checkHost(leaf);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            checkServerTrusted(chain, authType);
         }
 
         /**
@@ -300,21 +289,6 @@ final class Pki {
             } catch (UnknownHostException e) {
                 return null;
             }
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("the CLI accepts no clients");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            checkClientTrusted(chain, authType);
         }
 
         @Override

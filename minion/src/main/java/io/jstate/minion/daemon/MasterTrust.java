@@ -1,10 +1,8 @@
 package io.jstate.minion.daemon;
 
-import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
+import io.jstate.minion.tls.ServerOnlyTrust;
 
 /**
  * The TLS trust decision for connections to the master, made by {@link MasterPins} and never by
@@ -12,11 +10,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * certificate from its own CA, and masters are often reached by an address its certificate
  * does not list.
  */
-final class MasterTrust extends X509ExtendedTrustManager {
+final class MasterTrust extends ServerOnlyTrust {
     private final MasterPins pins;
     private volatile X509Certificate[] lastChain;
 
     MasterTrust(MasterPins pins) {
+        super("a minion");
         this.pins = pins;
     }
 
@@ -29,31 +28,6 @@ final class MasterTrust extends X509ExtendedTrustManager {
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         pins.checkServer(chain);
         lastChain = chain.clone();
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("a minion accepts no connections");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        checkClientTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        checkClientTrusted(chain, authType);
     }
 
     @Override
