@@ -1,6 +1,7 @@
 package io.jstate.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A lab (packaging/lab/lab) for one test class: made fresh by {@link #up}, taken down by
@@ -17,6 +20,10 @@ import java.util.TreeMap;
  */
 final class Lab implements AutoCloseable {
     static final Path REPO = Path.of(System.getProperty("jstate.repo", "..")).toAbsolutePath().normalize();
+    /** The controllers of `lab up 3`, and the VIP of the lab's pillar. */
+    static final List<String> CONTROLLERS = List.of("ctl1", "ctl2", "ctl3");
+    static final String VIP = "10.77.0.100";
+    private static final Pattern CHANGES = Pattern.compile("(\\d+) stages, (\\d+) changes");
 
     private final Procs procs;
     private final Map<String, String> env;
@@ -84,6 +91,22 @@ final class Lab implements AutoCloseable {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         for (String h : hosts) {
             for (String d : daemons) out.put(h + " " + d, on(h, "pidof " + d + " || echo none").out().trim());
+        }
+        return out;
+    }
+
+    /** The number of changes an orchestration's output totals. */
+    static long changes(Procs.Ran r) {
+        Matcher m = CHANGES.matcher(r.out());
+        assertTrue(m.find(), "no totals in the orchestration's output:\n" + r);
+        return Long.parseLong(m.group(2));
+    }
+
+    /** The controllers that hold the VIP. */
+    List<String> vipHolders() throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String h : CONTROLLERS) {
+            if (on(h, "ip -o addr show | grep -q ' " + VIP + "/'").exit() == 0) out.add(h);
         }
         return out;
     }

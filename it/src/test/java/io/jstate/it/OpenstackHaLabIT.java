@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,9 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpenstackHaLabIT {
-    private static final List<String> CONTROLLERS = List.of("ctl1", "ctl2", "ctl3");
-    private static final String VIP = "10.77.0.100";
-    private static final Pattern CHANGES = Pattern.compile("(\\d+) stages, (\\d+) changes");
+    private static final List<String> CONTROLLERS = Lab.CONTROLLERS;
 
     private Lab lab;
 
@@ -54,9 +50,7 @@ class OpenstackHaLabIT {
     }
 
     private static long changes(Procs.Ran r) {
-        Matcher m = CHANGES.matcher(r.out());
-        assertTrue(m.find(), "no totals in the orchestration's output:\n" + r);
-        return Long.parseLong(m.group(2));
+        return Lab.changes(r);
     }
 
     private Procs.Ran verify() throws Exception {
@@ -147,21 +141,13 @@ class OpenstackHaLabIT {
     @Test
     @Order(6)
     void haproxyStoppedOnTheVipHolderMovesTheVipAndClientsStillReachGalera() throws Exception {
-        String holder = null;
-        for (String h : CONTROLLERS) {
-            if (on(h, "ip -o addr show | grep -q ' " + VIP + "/'").exit() == 0) holder = h;
-        }
-        assertTrue(holder != null, "some controller holds the VIP");
-        final String was = holder;
+        List<String> holders = lab.vipHolders();
+        assertEquals(1, holders.size(), "one controller holds the VIP: " + holders);
+        final String was = holders.get(0);
         assertEquals(0, on(was, "/etc/init.d/haproxy stop").exit());
-        String moved = waitFor(() -> {
-            for (String h : CONTROLLERS) {
-                if (!h.equals(was) && on(h, "ip -o addr show | grep -q ' " + VIP + "/'").exit() == 0) return h;
-            }
-            return "";
-        }, null, Duration.ofSeconds(30));
+        String moved = waitFor(() -> String.join(",", lab.vipHolders().stream().filter(h -> !h.equals(was)).toList()), null, Duration.ofSeconds(30));
         assertNotEquals(was, moved);
-        Procs.Ran through = on("ctl1", "timeout 5 bash -c 'exec 3<>/dev/tcp/" + VIP + "/3306' && echo reachable");
+        Procs.Ran through = on("ctl1", "timeout 5 bash -c 'exec 3<>/dev/tcp/" + Lab.VIP + "/3306' && echo reachable");
         assertTrue(through.out().contains("reachable"), "the VIP answers on 3306 from " + moved + ":\n" + through);
         Procs.Ran v = verify();
         assertEquals(0, v.exit(), v.toString());

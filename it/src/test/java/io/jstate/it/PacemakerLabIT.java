@@ -3,10 +3,8 @@ package io.jstate.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,9 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PacemakerLabIT {
     private static final String LAB_ID = "pm";
-    private static final List<String> CONTROLLERS = List.of("ctl1", "ctl2", "ctl3");
-    private static final String VIP = "10.77.0.100";
-    private static final Pattern CHANGES = Pattern.compile("(\\d+) stages, (\\d+) changes");
+    private static final List<String> CONTROLLERS = Lab.CONTROLLERS;
 
     private Lab lab;
 
@@ -57,9 +53,7 @@ class PacemakerLabIT {
     }
 
     private static long changes(Procs.Ran r) {
-        Matcher m = CHANGES.matcher(r.out());
-        assertTrue(m.find(), "no totals in the orchestration's output:\n" + r);
-        return Long.parseLong(m.group(2));
+        return Lab.changes(r);
     }
 
     private String status(String host, String variable) throws Exception {
@@ -91,15 +85,12 @@ class PacemakerLabIT {
             assertEquals("Primary", status(h, "wsrep_cluster_status"), h);
         }
 
-        // The VIP on exactly one node, and haproxy running there.
-        List<String> holders = new ArrayList<>();
-        for (String h : CONTROLLERS) {
-            if (on(h, "ip -o addr show | grep -q ' " + VIP + "/'").exit() == 0) holders.add(h);
-        }
+        // The Lab.VIP on exactly one node, and haproxy running there.
+        List<String> holders = lab.vipHolders();
         assertEquals(1, holders.size(), "one VIP holder: " + holders);
         assertEquals(0, on(holders.get(0), "pidof haproxy").exit(), "haproxy runs on the VIP holder " + holders.get(0));
 
-        // A row written through the VIP (haproxy -> the active Galera node) is on every node. The
+        // A row written through the Lab.VIP (haproxy -> the active Galera node) is on every node. The
         // throwaway user's password reaches the client in a defaults file, never in argv.
         String pw = Long.toHexString(Double.doubleToLongBits(Math.random()));
         String marker = "pm-" + System.nanoTime();
@@ -108,7 +99,7 @@ class PacemakerLabIT {
                 + "'; GRANT ALL ON lab_it.* TO 'lab_it'@'%'\"");
         assertEquals(0, setup.exit(), setup.toString());
         Procs.Ran write = on("ctl2", "umask 077; f=$(mktemp); printf '[client]\\nuser=lab_it\\npassword=%s\\n' '" + pw + "' >\"$f\";"
-                + " mysql --defaults-extra-file=\"$f\" -h " + VIP + " -P 3306 -N -B -e \"INSERT INTO lab_it.t (v) VALUES ('" + marker
+                + " mysql --defaults-extra-file=\"$f\" -h " + Lab.VIP + " -P 3306 -N -B -e \"INSERT INTO lab_it.t (v) VALUES ('" + marker
                 + "'); SELECT @@hostname\"; rc=$?; rm -f \"$f\"; exit $rc");
         assertEquals(0, write.exit(), "write through the VIP:\n" + write);
         System.out.println("PacemakerLabIT: the row through the VIP was served by " + write.out().trim());

@@ -70,17 +70,7 @@ public final class Master implements AutoCloseable {
         this.store = new JobStore(data.resolve("jobs"));
         this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout()),
                 keys, connections, store, pki, timer, clock);
-        this.orchestrator = new Orchestrator(new Orchestrator.JobSubmitter() {
-            @Override
-            public String submit(io.jstate.proto.v1.JobRequest request, java.util.function.Consumer<io.jstate.proto.v1.JobEvent> listener) {
-                return jobs.submit(request, listener);
-            }
-
-            @Override
-            public java.util.List<String> match(String target) {
-                return jobs.match(io.jstate.states.target.Target.parse(target));
-            }
-        }, config.states(), Orchestrator.builtinElections());
+        this.orchestrator = new Orchestrator(jobs, config.states(), Orchestrator.builtinElections());
         this.gateway = new GatewayService(keys, pki, connections, jobs, config.enrollmentToken(), config.enrollPerMinute(), System::nanoTime);
         keys.onRevoked(id -> {
             if (keys.find(id).isEmpty()) connections.forget(id);

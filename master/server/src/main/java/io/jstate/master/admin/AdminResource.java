@@ -75,7 +75,7 @@ public class AdminResource {
     @Path("/minions")
     public byte[] minions(@QueryParam("target") String target) {
         Master m = master();
-        List<String> ids = target == null || target.isBlank() ? m.keys().accepted() : m.jobs().match(Target.parse(target));
+        List<String> ids = target == null || target.isBlank() ? m.keys().accepted() : m.jobs().match(target);
         MinionList.Builder b = MinionList.newBuilder();
         for (String id : ids) b.addMinions(m.connections().describe(id));
         return b.build().toByteArray();

@@ -41,7 +41,7 @@ import java.util.logging.Logger;
  * compiled for each of them here (so a broken tree fails it before anything is sent), recorded in
  * the store, then dispatched as one signed envelope per minion, {@code batch} at a time.
  */
-public final class Jobs implements MinionEvents {
+public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestrator.JobSubmitter {
     private static final Logger LOG = Logger.getLogger(Jobs.class.getName());
     static final String SHOW_PLAN = "state.show_plan";
 
@@ -81,6 +81,7 @@ public final class Jobs implements MinionEvents {
      * Starts a job. Every event goes to {@code listener}, from JOB_STARTED to JOB_DONE, or a single
      * JOB_FAILED when the job cannot start; the listener must not block. Returns the jid.
      */
+    @Override
     public String submit(JobRequest request, Consumer<JobEvent> listener) {
         long now = clock.millis();
         String jid = newJid(now);
@@ -153,6 +154,12 @@ public final class Jobs implements MinionEvents {
             }
         }
         return out;
+    }
+
+    /** As {@link #match(Target)}, for a target expression. */
+    @Override
+    public List<String> match(String target) {
+        return match(Target.parse(target));
     }
 
     /** The accepted minions a target chooses, by their current (or last known) grains and their pillar. */

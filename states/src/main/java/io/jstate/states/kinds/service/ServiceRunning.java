@@ -49,11 +49,7 @@ public final class ServiceRunning implements Watchable<ServiceRunning.Spec> {
     @Override
     public Applied apply(Spec spec, Drift drift) {
         ServiceBackend b = ServiceBackends.select(env);
-        if (drift.has("running")) {
-            b.start(spec.name());
-            started.add(spec.name());
-            awaitRunning(b, spec.name());
-        }
+        if (drift.has("running")) start(b, spec.name());
         applyEnable(b, spec.name(), spec.enable(), drift);
         return Applied.NONE;
     }
@@ -67,7 +63,9 @@ public final class ServiceRunning implements Watchable<ServiceRunning.Spec> {
      * so a status asked at once says "stopped" for a service that is starting. Asks again for a
      * short while; the engine's recheck then reports a service that really did not start.
      */
-    private void awaitRunning(ServiceBackend b, String name) {
+    private void start(ServiceBackend b, String name) {
+        b.start(name);
+        started.add(name);
         long end = env.host().nanoTime() + SETTLE.toNanos();
         try {
             while (!b.running(name) && env.host().nanoTime() < end) env.host().sleep(POLL);
@@ -80,8 +78,7 @@ public final class ServiceRunning implements Watchable<ServiceRunning.Spec> {
     public List<Change> react(Spec spec, boolean changedNow) {
         ServiceBackend b = ServiceBackends.select(env);
         if (!b.running(spec.name())) {
-            b.start(spec.name());
-            started.add(spec.name());
+            start(b, spec.name());
             return List.of(Change.of("running", false, true));
         }
         if (changedNow && started.contains(spec.name())) return List.of();
