@@ -46,7 +46,7 @@ galera-bootstrap-synced:
     - command: /usr/local/sbin/galera-status synced
     - attempts: {{pillar.galera.sync_timeout}}
     - interval: 1
-    - timeout: 10
+    - probe_timeout: 10
     - require:
       - cmd: galera-bootstrap-start
     - require_in:

@@ -5,4 +5,4 @@ galera-health:
     - command: /usr/local/sbin/galera-status healthy $(({{#pillar.galera.nodes}}{{#-last}}{{-index}}{{/-last}}{{/pillar.galera.nodes}} + 1{{#pillar.galera.arbitrator}} + 1{{/pillar.galera.arbitrator}}))
     - attempts: 30
     - interval: 2
-    - timeout: 10
+    - probe_timeout: 10

@@ -31,7 +31,7 @@ galera-synced:
     - command: /usr/local/sbin/galera-status synced
     - attempts: {{pillar.galera.sync_timeout}}
     - interval: 1
-    - timeout: 10
+    - probe_timeout: 10
     - require:
       - service: galera-service
 

@@ -18,6 +18,6 @@ galera-unbootstrap-synced:
     - command: /usr/local/sbin/galera-status synced
     - attempts: {{pillar.galera.sync_timeout}}
     - interval: 1
-    - timeout: 10
+    - probe_timeout: 10
     - require:
       - cmd: galera-unbootstrap

@@ -16,4 +16,4 @@ rabbitmq-cluster-healthy:
         && exit 0; sleep 1; done; exit 1
     - attempts: 30
     - interval: 2
-    - timeout: 30
+    - probe_timeout: 30

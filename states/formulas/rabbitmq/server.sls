@@ -59,6 +59,6 @@ rabbitmq-running:
     - command: rabbitmq-diagnostics -q check_running
     - attempts: 60
     - interval: 2
-    - timeout: 30
+    - probe_timeout: 30
     - require:
       - service: rabbitmq-service

@@ -127,6 +127,9 @@ class GaleraFormulaTest {
         WaitFor.Spec synced = (WaitFor.Spec) step(plan, "galera-synced").spec();
         assertEquals("/usr/local/sbin/galera-status synced", synced.command());
         assertEquals(600, synced.attempts());
+        // Ten seconds a probe; the wait as a whole is not cut short by the engine's per-state timeout.
+        assertEquals(10.0, synced.probeTimeout());
+        assertEquals(null, step(plan, "galera-synced").options().timeout());
         assertEquals(List.of("require:galera-state-dir", "require:galera-synced"), requisites(plan, "galera-config-recorded"));
         assertTrue(plan.steps().stream().allMatch(s -> s.requisites().stream().noneMatch(e -> e.type().name().equals("WATCH"))));
     }
@@ -178,6 +181,8 @@ class GaleraFormulaTest {
     void healthExpectsEveryDataNodeAndTheArbitrator() {
         WaitFor.Spec three = (WaitFor.Spec) step(compile("ctl3", "galera.health").plan(), "galera-health").spec();
         assertEquals("/usr/local/sbin/galera-status healthy $((2 + 1))", three.command());
+        assertEquals(10.0, three.probeTimeout());
+        assertEquals(null, step(compile("ctl3", "galera.health").plan(), "galera-health").options().timeout());
         WaitFor.Spec garbd = (WaitFor.Spec) step(compile("ctl1", FormulaFixture.SYSV, garbdPillar("ctl1"), "galera.health").plan(),
                 "galera-health").spec();
         assertEquals("/usr/local/sbin/galera-status healthy $((1 + 1 + 1))", garbd.command());

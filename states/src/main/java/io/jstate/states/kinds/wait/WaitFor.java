@@ -26,10 +26,11 @@ public final class WaitFor implements State<WaitFor.Spec> {
      * @param command  a shell command that must exit 0
      * @param attempts tries in all (30)
      * @param interval seconds between tries (2)
-     * @param timeout  seconds each try may take (2)
+     * @param probeTimeout seconds each try may take (2); {@code probe_timeout} in SLS, since
+     *                 {@code timeout} is the engine's bound on the whole state, waiting included
      */
     public record Spec(String name, String tcp, String http, Integer status, String command,
-                       Integer attempts, Double interval, Double timeout) {
+                       Integer attempts, Double interval, Double probeTimeout) {
         public Spec {
             int given = (tcp != null ? 1 : 0) + (http != null ? 1 : 0) + (command != null ? 1 : 0);
             if (given != 1) throw new IllegalArgumentException("wait.for needs exactly one of tcp, http, command");
@@ -39,10 +40,10 @@ public final class WaitFor implements State<WaitFor.Spec> {
             status = status == null ? 200 : status;
             attempts = attempts == null ? 30 : attempts;
             interval = interval == null ? 2.0 : interval;
-            timeout = timeout == null ? 2.0 : timeout;
+            probeTimeout = probeTimeout == null ? 2.0 : probeTimeout;
             if (attempts < 1) throw new IllegalArgumentException("attempts must be at least 1");
             if (interval < 0) throw new IllegalArgumentException("interval must not be negative");
-            if (timeout <= 0) throw new IllegalArgumentException("timeout must be positive");
+            if (probeTimeout <= 0) throw new IllegalArgumentException("probe_timeout must be positive");
         }
 
         /** What is waited for, as an operator would say it. */
@@ -104,7 +105,7 @@ public final class WaitFor implements State<WaitFor.Spec> {
     }
 
     private boolean met(Spec spec) {
-        Duration timeout = seconds(spec.timeout());
+        Duration timeout = seconds(spec.probeTimeout());
         if (spec.tcp() != null) {
             Endpoint e = endpoint(spec.tcp());
             return env.host().tcpConnect(e.host(), e.port(), timeout);

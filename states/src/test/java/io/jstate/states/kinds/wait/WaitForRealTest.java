@@ -35,7 +35,7 @@ class WaitForRealTest {
             assertTrue(state.check(spec(Map.of("tcp", "127.0.0.1:" + s.getLocalPort()))).inSync());
             closed = s.getLocalPort();
         }
-        var spec = spec(Map.of("tcp", "127.0.0.1:" + closed, "attempts", 3, "interval", 0.1, "timeout", 0.5));
+        var spec = spec(Map.of("tcp", "127.0.0.1:" + closed, "attempts", 3, "interval", 0.1, "probe_timeout", 0.5));
         Drift d = state.check(spec);
         assertFalse(d.inSync());
         assertThrows(IllegalStateException.class, () -> state.apply(spec, d));

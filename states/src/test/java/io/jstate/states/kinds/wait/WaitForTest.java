@@ -54,7 +54,7 @@ class WaitForTest {
 
     @Test
     void aConditionThatNeverHoldsFailsApplyNamingTheWait() throws Exception {
-        var spec = spec(Map.of("tcp", "[fd00::11]:3306", "attempts", 5, "interval", 1.5, "timeout", 0.5));
+        var spec = spec(Map.of("tcp", "[fd00::11]:3306", "attempts", 5, "interval", 1.5, "probe_timeout", 0.5));
         Drift d = state.check(spec);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> state.apply(spec, d));
         assertEquals("gave up waiting for tcp [fd00::11]:3306: not met after 5 attempts over 8s", e.getMessage());
@@ -77,7 +77,7 @@ class WaitForTest {
     void commandWaitsForExitZeroWithThePerTryTimeout() throws Exception {
         AtomicInteger tries = new AtomicInteger();
         host.on(List.of("/bin/sh", "-c", "rabbitmqctl await_startup"), e -> tries.incrementAndGet() < 4 ? ExecResult.fail(69, "") : ExecResult.ok(""));
-        var spec = spec(Map.of("command", "rabbitmqctl await_startup", "timeout", 10));
+        var spec = spec(Map.of("command", "rabbitmqctl await_startup", "probe_timeout", 10));
         assertFalse(state.check(spec).inSync());
         state.apply(spec, Drift.NONE);
         assertEquals(4, host.commands().size());
