@@ -4,13 +4,13 @@ import io.jstate.states.engine.Names;
 import io.jstate.states.engine.Plan;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Secrets;
-import io.jstate.states.engine.UsesTemplates;
-import java.nio.file.Path;
 import io.jstate.states.engine.SpecBinder;
 import io.jstate.states.engine.SpecException;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.Step;
+import io.jstate.states.engine.UsesTemplates;
 import io.jstate.states.target.Facts;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -49,6 +49,28 @@ public final class Compiler {
             // An error past this point may quote rendered text or an argument's value, and so a secret.
             throw e.redacted(secrets);
         }
+    }
+
+    /** A state as written in an SLS file: its id, kind and the arguments that bind to the kind's spec. */
+    public record Declared(String id, String kind, Map<String, Object> args) {}
+
+    /**
+     * The states of one SLS of a tree and of what it includes, in definition order, with
+     * requisites and engine options already taken out of the arguments, as {@link #compile} reads
+     * them before binding. The SLS is rendered with empty grains and pillar. The state reference
+     * uses this to bind an example's arguments one at a time.
+     */
+    public static List<Declared> declarations(Path stateRoot, String sls) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("grains", Map.of());
+        context.put("pillar", Map.of());
+        context.put("minion", Map.of("id", "example"));
+        context.put("peers", List.of());
+        SlsLoader loader = new SlsLoader(new Renderer(stateRoot, context));
+        loader.load(sls, null, null);
+        List<Declared> out = new ArrayList<>();
+        for (Decl d : loader.decls()) out.add(new Declared(d.id(), d.kind(), Collections.unmodifiableMap(new LinkedHashMap<>(d.args()))));
+        return out;
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.jstate.states.kinds.cmd;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.engine.Watchable;
 import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
@@ -26,19 +28,32 @@ public final class CmdRun implements Watchable<CmdRun.Spec> {
     /** How much of a failed command's output a failure message quotes. */
     static final int TAIL_CHARS = 2000;
 
-    /**
-     * @param name            the command, run by {@code /bin/sh -c}
-     * @param cwd             working directory (absolute)
-     * @param env             variables added to the environment
-     * @param runas           the user to run as
-     * @param timeout         seconds before the command is killed (the host's default when null)
-     * @param unless          guard commands: all succeeding means the work is done
-     * @param onlyif          guard commands: any failing means there is nothing to do
-     * @param creates         paths: all existing means the work is done
-     * @param successRetcodes exit codes that count as success ([0])
-     */
-    public record Spec(String name, String cwd, Map<String, String> env, String runas, Integer timeout,
-                       List<String> unless, List<String> onlyif, List<String> creates, List<Integer> successRetcodes) {
+    @StateDoc(summary = "A shell command runs, unless a guard says its work is done: `creates` (the paths exist), `onlyif` (a guard command fails) or `unless` (every guard command succeeds). Guards only observe, so they run during checks and dry runs. With `onchanges` it runs only when the watched state changed.",
+            example = """
+                rabbitmq-plugins-conf:
+                  file.managed:
+                    - name: /etc/rabbitmq/enabled_plugins
+                    - contents: "[rabbitmq_management]."
+
+                rabbitmq-plugins:
+                  cmd.run:
+                    - name: rabbitmq-plugins --offline enable rabbitmq_management
+                    - unless:
+                      - rabbitmq-plugins list -e -m | grep -qx rabbitmq_management
+                    - timeout: 120
+                    - onchanges:
+                      - file: rabbitmq-plugins-conf
+                """)
+    public record Spec(
+            @ArgDoc("the command, run by `/bin/sh -c`") String name,
+            @ArgDoc("working directory, an absolute path") String cwd,
+            @ArgDoc("variables added to the environment") Map<String, String> env,
+            @ArgDoc("the user to run it as") String runas,
+            @ArgDoc("seconds before the command is killed (the host's default when not given)") Integer timeout,
+            @ArgDoc("guard commands: all succeeding means the work is done") List<String> unless,
+            @ArgDoc("guard commands: any failing means there is nothing to do") List<String> onlyif,
+            @ArgDoc("absolute paths: all existing means the work is done") List<String> creates,
+            @ArgDoc("exit codes that count as success") List<Integer> successRetcodes) {
         public Spec {
             if (name == null || name.isBlank()) throw new IllegalArgumentException("name (the command) is required");
             if (cwd != null && !cwd.startsWith("/")) throw new IllegalArgumentException("cwd must be an absolute path: " + cwd);

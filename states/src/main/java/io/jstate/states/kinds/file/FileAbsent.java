@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.file;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.FileInfo;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -12,7 +14,14 @@ import java.util.Optional;
 /** file.absent: nothing at the path; a file, a symlink (not what it points to) or a whole directory tree is removed. */
 public final class FileAbsent implements State<FileAbsent.Spec> {
 
-    public record Spec(String name) {
+    @StateDoc(summary = "Nothing is at the path: a file, a symlink (not what it points to) or a whole directory tree is removed. `/` is refused.",
+            example = """
+                no-default-site:
+                  file.absent:
+                    - name: /etc/nginx/sites-enabled/default
+                """)
+    public record Spec(
+            @ArgDoc("the path, absolute") String name) {
         public Spec {
             Path p = FileTarget.absolute("name", name);
             if (p.getNameCount() == 0) throw new IllegalArgumentException("refusing to make / absent");

@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.file;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.FileInfo;
 import io.jstate.states.host.Host;
 import java.nio.file.Path;
@@ -18,8 +20,21 @@ import java.util.Optional;
  */
 public final class FileDirectory implements State<FileDirectory.Spec> {
 
-    /** @param makedirs create missing parents too (default true), with the same attributes */
-    public record Spec(String name, String user, String group, String mode, Boolean makedirs) {
+    @StateDoc(summary = "A directory exists, optionally with a mode, owner and group. A symlink to a directory is accepted and the directory it points to is managed, as Salt's `allow_symlink` does.",
+            example = """
+                nova-state-dir:
+                  file.directory:
+                    - name: /var/lib/nova/instances
+                    - user: nova
+                    - group: nova
+                    - mode: "0750"
+                """)
+    public record Spec(
+            @ArgDoc("the directory, an absolute path") String name,
+            @ArgDoc("owner; not managed when not given") String user,
+            @ArgDoc("group; not managed when not given") String group,
+            @ArgDoc("octal permission bits, quoted (`\"0750\"`); not managed when not given") String mode,
+            @ArgDoc("create missing parents too, with the same attributes") Boolean makedirs) {
         public Spec {
             FileTarget.absolute("name", name);
             Perms.parseMode("mode", mode);

@@ -1,9 +1,11 @@
 package io.jstate.states.kinds.file;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.engine.UsesTemplates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,28 +17,31 @@ import java.util.Map;
 /**
  * file.managed: a regular file with the content of a state-tree template (or inline text), and
  * optionally a mode, owner and group.
- *
- * <pre>
- * galera-cnf:
- *   file.managed:
- *     - name: /etc/mysql/mariadb.conf.d/60-galera.cnf
- *     - source: galera/galera.cnf.mustache
- *     - mode: "0640"
- *     - group: mysql
- * </pre>
  */
 public final class FileManaged implements State<FileManaged.Spec> {
 
-    /**
-     * @param source   a file of the state tree, rendered as Mustache unless {@code template} is none
-     * @param contents inline text, written as is (a final newline is added when missing, as Salt does)
-     * @param context  extra values for the template beyond grains, pillar, peers and minion
-     * @param template "mustache" (the default) or "none"/"false" to copy the source unrendered
-     * @param makedirs create missing parent directories (owned like the file, with {@code dir_mode})
-     * @param replace  false: only create the file when missing, never rewrite its content
-     */
-    public record Spec(String name, String source, String contents, Map<String, Object> context, String template,
-                       String mode, String user, String group, boolean makedirs, String dirMode, Boolean replace)
+    @StateDoc(summary = "A regular file has the content of a state-tree template (or inline text), and optionally a mode, owner and group. A symlink at the path is followed, so the file it points to is written.",
+            example = """
+                galera-cnf:
+                  file.managed:
+                    - name: /etc/mysql/mariadb.conf.d/60-galera.cnf
+                    - source: galera/galera.cnf.mustache
+                    - context: {cluster_name: openstack}
+                    - mode: "0640"
+                    - group: mysql
+                """)
+    public record Spec(
+            @ArgDoc("the file, an absolute path") String name,
+            @ArgDoc("a file of the state tree (a path from its root, `jstate://` allowed), rendered as Mustache unless `template` is none; exactly one of `source` and `contents`") String source,
+            @ArgDoc("inline text, written as is (a final newline is added when missing, as Salt does); exactly one of `source` and `contents`") String contents,
+            @ArgDoc("extra values for the template beyond `grains`, `pillar`, `peers` and `minion`") Map<String, Object> context,
+            @ArgDoc("`mustache`, or `none` (also `false`) to copy the source unrendered") String template,
+            @ArgDoc("octal permission bits, quoted (`\"0640\"`); not managed when not given") String mode,
+            @ArgDoc("owner; not managed when not given") String user,
+            @ArgDoc("group; not managed when not given") String group,
+            @ArgDoc("create missing parent directories (owned like the file, with `dir_mode`)") boolean makedirs,
+            @ArgDoc("mode of the parent directories `makedirs` creates") String dirMode,
+            @ArgDoc("false: only create the file when missing, never rewrite its content") Boolean replace)
             implements UsesTemplates {
         public Spec {
             FileTarget.absolute("name", name);

@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.file;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.FileAttrs;
 import io.jstate.states.host.FileInfo;
 import io.jstate.states.host.Host;
@@ -20,7 +22,18 @@ import java.util.Optional;
  */
 public final class FileSymlink implements State<FileSymlink.Spec> {
 
-    public record Spec(String name, String target, boolean force, boolean makedirs) {
+    @StateDoc(summary = "A symbolic link at `name` points to `target` (written as given, relative or absolute). A link pointing elsewhere is replaced; a file or directory in the way is replaced only with `force`, because that deletes data.",
+            example = """
+                haproxy-cfg-link:
+                  file.symlink:
+                    - name: /etc/haproxy/haproxy.cfg
+                    - target: /etc/haproxy/haproxy-openstack.cfg
+                """)
+    public record Spec(
+            @ArgDoc("the link, an absolute path") String name,
+            @ArgDoc("what the link points to, written into the link as given") String target,
+            @ArgDoc("replace a file or directory that is in the way") boolean force,
+            @ArgDoc("create the link's missing parent directories") boolean makedirs) {
         public Spec {
             FileTarget.absolute("name", name);
             if (target == null || target.isBlank()) throw new IllegalArgumentException("target is required: the path the link points to");

@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.ini;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.kinds.file.FileTarget;
 import io.jstate.states.kinds.file.Perms;
 import java.nio.charset.StandardCharsets;
@@ -18,20 +20,21 @@ import java.util.Map;
 /**
  * ini.options_absent: the given keys (every repetition) or whole sections are gone from an INI
  * file; the rest stays byte for byte. A missing file has nothing to remove.
- *
- * <pre>
- * swift-no-s3:
- *   ini.options_absent:
- *     - name: /etc/swift/proxy-server.conf
- *     - sections:
- *         filter:s3token:            # no keys: the whole section
- *         DEFAULT: [log_statsd_host]
- * </pre>
  */
 public final class IniOptionsAbsent implements State<IniOptionsAbsent.Spec> {
 
-    /** @param sections section -> keys to remove; a section with no list is removed whole */
-    public record Spec(String name, Map<String, List<String>> sections) {
+    @StateDoc(summary = "The given keys (every repetition) or whole sections are gone from an INI file; the rest stays byte for byte. A missing file has nothing to remove.",
+            example = """
+                swift-no-s3:
+                  ini.options_absent:
+                    - name: /etc/swift/proxy-server.conf
+                    - sections:
+                        "filter:s3token":
+                        DEFAULT: [log_statsd_host]
+                """)
+    public record Spec(
+            @ArgDoc("the INI file, an absolute path") String name,
+            @ArgDoc("section -> keys to remove; a section with no list is removed whole") Map<String, List<String>> sections) {
         public Spec {
             FileTarget.absolute("name", name);
             if (sections == null || sections.isEmpty()) {

@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.ini;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.kinds.file.FileTarget;
 import io.jstate.states.kinds.file.Perms;
 import java.nio.charset.StandardCharsets;
@@ -21,25 +23,28 @@ import java.util.Map;
  * like any other); keys before the first header are section "". A list value writes a repeated
  * key (oslo.config multi-valued options); a null value writes a bare key ({@code skip-name-resolve}).
  * A section given with no keys is only made to exist.
- *
- * <pre>
- * nova-conf:
- *   ini.options_present:
- *     - name: /etc/nova/nova.conf
- *     - sections:
- *         DEFAULT: {transport_url: "rabbit://nova:...@ctl1:5672/"}
- *         database: {connection: "mysql+pymysql://nova:...@vip/nova"}
- * </pre>
  */
 public final class IniOptionsPresent implements State<IniOptionsPresent.Spec> {
 
-    /**
-     * @param separator written between key and value on new lines (default " = "); a changed
-     *                  line keeps its own spacing
-     * @param makedirs  create the file's missing parent directories
-     */
-    public record Spec(String name, Map<String, Map<String, Object>> sections, String separator, boolean makedirs,
-                       String mode, String user, String group) {
+    @StateDoc(summary = "The given keys hold the given values in an INI file; everything else in the file stays byte for byte. A list value writes a repeated key (oslo.config multi-valued options), a null value a bare key (`skip-name-resolve`), and a section given with no keys is only made to exist.",
+            example = """
+                nova-conf:
+                  ini.options_present:
+                    - name: /etc/nova/nova.conf
+                    - sections:
+                        DEFAULT: {transport_url: "rabbit://nova:secret@ctl1:5672/"}
+                        database: {connection: "mysql+pymysql://nova:secret@10.0.0.10/nova"}
+                    - group: nova
+                    - mode: "0640"
+                """)
+    public record Spec(
+            @ArgDoc("the INI file, an absolute path; created when missing") String name,
+            @ArgDoc("section -> {key: value}; sections are taken literally (`DEFAULT` is a section like any other), keys before the first header are section `\"\"`") Map<String, Map<String, Object>> sections,
+            @ArgDoc("written between key and value on new lines; a changed line keeps its own spacing") String separator,
+            @ArgDoc("create the file's missing parent directories") boolean makedirs,
+            @ArgDoc("octal permission bits of the file, quoted; not managed when not given") String mode,
+            @ArgDoc("owner; not managed when not given") String user,
+            @ArgDoc("group; not managed when not given") String group) {
         public Spec {
             FileTarget.absolute("name", name);
             if (sections == null || sections.isEmpty()) {

@@ -1,11 +1,13 @@
 package io.jstate.states.kinds.mysql;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.SpecException;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import java.util.Locale;
 import java.util.Set;
 
@@ -15,9 +17,20 @@ public final class MysqlDatabaseAbsent implements State<MysqlDatabaseAbsent.Spec
     /** The server's own schemas: dropping one breaks the server, so no spec may name them. */
     static final Set<String> SYSTEM = Set.of("mysql", "information_schema", "performance_schema", "sys");
 
-    public record Spec(String name,
-                       String connectionHost, Integer connectionPort, String connectionSocket,
-                       String connectionUser, String connectionPass, String connectionDefaultFile) {
+    @StateDoc(summary = "A database does not exist; it is dropped with everything in it. The server's own schemas (mysql, information_schema, performance_schema, sys) are refused.",
+            example = """
+                no-test-db:
+                  mysql_database.absent:
+                    - name: test
+                """)
+    public record Spec(
+            @ArgDoc("the database") String name,
+            @ArgDoc("the server to connect to over TCP; with no `connection_*` argument at all, root over the local unix socket (Debian authenticates it by the system user)") String connectionHost,
+            @ArgDoc("the server's TCP port") Integer connectionPort,
+            @ArgDoc("the server's unix socket") String connectionSocket,
+            @ArgDoc("the account to log in as; root unless an options file names one") String connectionUser,
+            @ArgDoc("that account's password, handed to the client in MYSQL_PWD (never in argv)") String connectionPass,
+            @ArgDoc("a client options file read first (`--defaults-extra-file`), e.g. /etc/mysql/debian.cnf") String connectionDefaultFile) {
         public Spec {
             Sql.require("name", name, Sql.DATABASE, "letters, digits and _ $ -, at most 64");
             if (SYSTEM.contains(name.toLowerCase(Locale.ROOT))) {

@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.mysql;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,9 +18,22 @@ import java.util.Locale;
  */
 public final class MysqlDatabasePresent implements State<MysqlDatabasePresent.Spec> {
 
-    public record Spec(String name, String characterSet, String collate,
-                       String connectionHost, Integer connectionPort, String connectionSocket,
-                       String connectionUser, String connectionPass, String connectionDefaultFile) {
+    @StateDoc(summary = "A database exists with the wanted default character set and collation. With neither given it is utf8mb4 with utf8mb4_general_ci; with one given, the other is whatever the server pairs with it and is not compared.",
+            example = """
+                nova-db:
+                  mysql_database.present:
+                    - name: nova
+                """)
+    public record Spec(
+            @ArgDoc("the database") String name,
+            @ArgDoc("its default character set") String characterSet,
+            @ArgDoc("its default collation") String collate,
+            @ArgDoc("the server to connect to over TCP; with no `connection_*` argument at all, root over the local unix socket (Debian authenticates it by the system user)") String connectionHost,
+            @ArgDoc("the server's TCP port") Integer connectionPort,
+            @ArgDoc("the server's unix socket") String connectionSocket,
+            @ArgDoc("the account to log in as; root unless an options file names one") String connectionUser,
+            @ArgDoc("that account's password, handed to the client in MYSQL_PWD (never in argv)") String connectionPass,
+            @ArgDoc("a client options file read first (`--defaults-extra-file`), e.g. /etc/mysql/debian.cnf") String connectionDefaultFile) {
         public Spec {
             Sql.require("name", name, Sql.DATABASE, "letters, digits and _ $ -, at most 64");
             if (characterSet == null && collate == null) {

@@ -1,11 +1,13 @@
 package io.jstate.states.kinds.mysql;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.SpecException;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,9 +53,27 @@ public final class MysqlGrantsPresent implements State<MysqlGrantsPresent.Spec> 
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    public record Spec(String grant, String database, String user, String host, boolean grantOption,
-                       String connectionHost, Integer connectionPort, String connectionSocket,
-                       String connectionUser, String connectionPass, String connectionDefaultFile) {
+    @StateDoc(summary = "An account holds at least the given privileges on a database or table (`nova.*`, `*.*`, `nova.instances`). Like GRANT itself this only adds: privileges beyond the wanted ones are left alone, and `grant_option: false` does not revoke a grant option.",
+            example = """
+                nova-db-grants:
+                  mysql_grants.present:
+                    - grant: ALL PRIVILEGES
+                    - database: "nova.*"
+                    - user: nova
+                    - host: "%"
+                """)
+    public record Spec(
+            @ArgDoc("privileges, comma-separated (`ALL PRIVILEGES`, `SELECT, INSERT`); aliases such as `REPLICATION CLIENT` compare as the server names them") String grant,
+            @ArgDoc("`db.*`, `*.*` or `db.table`") String database,
+            @ArgDoc("the account's user name") String user,
+            @ArgDoc("the account's host part") String host,
+            @ArgDoc("also grant the right to grant these privileges") boolean grantOption,
+            @ArgDoc("the server to connect to over TCP; with no `connection_*` argument at all, root over the local unix socket (Debian authenticates it by the system user)") String connectionHost,
+            @ArgDoc("the server's TCP port") Integer connectionPort,
+            @ArgDoc("the server's unix socket") String connectionSocket,
+            @ArgDoc("the account to log in as; root unless an options file names one") String connectionUser,
+            @ArgDoc("that account's password, handed to the client in MYSQL_PWD (never in argv)") String connectionPass,
+            @ArgDoc("a client options file read first (`--defaults-extra-file`), e.g. /etc/mysql/debian.cnf") String connectionDefaultFile) {
         public Spec {
             if (grant == null) throw new SpecException("grant", "argument 'grant' is required, e.g. 'ALL PRIVILEGES' or 'SELECT, INSERT'");
             grant = String.join(", ", parsePrivileges(grant));

@@ -1,11 +1,13 @@
 package io.jstate.states.kinds.mysql;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.SpecException;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,9 +30,26 @@ public final class MysqlUserPresent implements State<MysqlUserPresent.Spec> {
     static final String UNIX_SOCKET = "unix_socket";
     private static final Pattern HASH = Pattern.compile("\\*[0-9A-Fa-f]{40}");
 
-    public record Spec(String name, String host, String password, String passwordHash, boolean unixSocket,
-                       String connectionHost, Integer connectionPort, String connectionSocket,
-                       String connectionUser, String connectionPass, String connectionDefaultFile) {
+    @StateDoc(summary = "An account exists and logs in the wanted way, enforced on every run: by a password (mysql_native_password), by a ready password hash, or by the unix_socket plugin. The password is compared and set by its hash, so the clear password never reaches the server, argv or a change.",
+            example = """
+                nova-db-user:
+                  mysql_user.present:
+                    - name: nova
+                    - host: "%"
+                    - password: secret
+                """)
+    public record Spec(
+            @ArgDoc("the account's user name") String name,
+            @ArgDoc("the account's host part (a name, an address, a `%` pattern or address/netmask)") String host,
+            @ArgDoc("the password; exactly one of `password`, `password_hash`, `unix_socket: true`") String password,
+            @ArgDoc("a mysql_native_password hash (`*` and 40 hex digits)") String passwordHash,
+            @ArgDoc("log in by the unix_socket plugin (the system user of the same name)") boolean unixSocket,
+            @ArgDoc("the server to connect to over TCP; with no `connection_*` argument at all, root over the local unix socket (Debian authenticates it by the system user)") String connectionHost,
+            @ArgDoc("the server's TCP port") Integer connectionPort,
+            @ArgDoc("the server's unix socket") String connectionSocket,
+            @ArgDoc("the account to log in as; root unless an options file names one") String connectionUser,
+            @ArgDoc("that account's password, handed to the client in MYSQL_PWD (never in argv)") String connectionPass,
+            @ArgDoc("a client options file read first (`--defaults-extra-file`), e.g. /etc/mysql/debian.cnf") String connectionDefaultFile) {
         public Spec {
             Sql.require("name", name, Sql.USER, "letters, digits and _ . $ -, at most 80");
             host = host == null ? "localhost" : host.toLowerCase(Locale.ROOT);

@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.pkg;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.kinds.pkg.PackageBackend.InstallOptions;
 import io.jstate.states.kinds.pkg.PackageBackend.Installed;
 import io.jstate.states.kinds.pkg.PackageBackend.Request;
@@ -25,19 +27,24 @@ public final class PkgInstalled implements State<PkgInstalled.Spec> {
     /** Shown as the version to come when the index cannot say yet (it may be refreshed first). */
     static final String LATEST = "latest";
 
-    /**
-     * @param name              the package, when {@code pkgs} is not given
-     * @param version           a pin for {@code name}
-     * @param pkgs              packages: each a name, or a one-key map {name: version} to pin it
-     * @param refresh           true: refresh the index before installing; false: never; null: when
-     *                          the index is older than {@code cacheValidTime} or lacks a package
-     * @param cacheValidTime    seconds an index stays fresh for the automatic refresh (3600)
-     * @param noStart           keep package scripts from starting services (Galera must not start
-     *                          a one-node cluster of its own)
-     * @param installRecommends install recommended packages too (false)
-     */
-    public record Spec(String name, String version, List<Object> pkgs, Boolean refresh, Integer cacheValidTime,
-                       boolean noStart, boolean installRecommends) {
+    @StateDoc(summary = "The named packages are installed, at the pinned version where one is given. All missing packages go in one package-manager transaction.",
+            example = """
+                galera-packages:
+                  pkg.installed:
+                    - pkgs:
+                      - mariadb-server
+                      - galera-4
+                      - rsync
+                    - no_start: true
+                """)
+    public record Spec(
+            @ArgDoc("the package, when `pkgs` is not given") String name,
+            @ArgDoc("a version pin for `name`") String version,
+            @ArgDoc("packages: each a name, or a one-key mapping `{name: version}` to pin it") List<Object> pkgs,
+            @ArgDoc("true: refresh the index before installing; false: never; not given: when the index is older than `cache_valid_time` or lacks a package") Boolean refresh,
+            @ArgDoc("seconds an index stays fresh for the automatic refresh") Integer cacheValidTime,
+            @ArgDoc("keep package scripts from starting services (Galera must not start a one-node cluster of its own)") boolean noStart,
+            @ArgDoc("install recommended packages too") boolean installRecommends) {
         public Spec {
             pkgs = pkgs == null ? null : List.copyOf(pkgs);
             cacheValidTime = cacheValidTime == null ? 3600 : cacheValidTime;

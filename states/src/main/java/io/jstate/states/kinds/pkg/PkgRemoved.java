@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.pkg;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.kinds.pkg.PackageBackend.Installed;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -17,12 +19,17 @@ public final class PkgRemoved implements State<PkgRemoved.Spec> {
     /** Shown as the "before" of a removed package whose configuration files are still on disk. */
     static final String CONFIG_FILES = "config-files";
 
-    /**
-     * @param name  the package, when {@code pkgs} is not given
-     * @param pkgs  packages to remove
-     * @param purge remove configuration files as well (false)
-     */
-    public record Spec(String name, List<String> pkgs, boolean purge) {
+    @StateDoc(summary = "The named packages are not installed; with `purge`, their configuration files are gone too.",
+            example = """
+                no-apache:
+                  pkg.removed:
+                    - pkgs: [apache2, apache2-bin]
+                    - purge: true
+                """)
+    public record Spec(
+            @ArgDoc("the package, when `pkgs` is not given") String name,
+            @ArgDoc("packages to remove") List<String> pkgs,
+            @ArgDoc("remove configuration files as well") boolean purge) {
         public Spec {
             if (pkgs != null) {
                 if (pkgs.isEmpty()) throw new IllegalArgumentException("pkgs is empty");

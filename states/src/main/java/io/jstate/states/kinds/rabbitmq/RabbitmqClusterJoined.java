@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.rabbitmq;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.HostException;
 import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
@@ -26,15 +28,19 @@ public final class RabbitmqClusterJoined implements State<RabbitmqClusterJoined.
     static final int JOIN_ATTEMPTS = 5;
     static final Duration JOIN_RETRY_WAIT = Duration.ofSeconds(5);
 
-    /**
-     * @param name        the state's name (only a label, as in Salt)
-     * @param clusterNode the node to join, e.g. {@code rabbit@ctl1}; or give {@code host} (and {@code user})
-     * @param user        Salt style: the node name's part before '@'; default {@code rabbit}
-     * @param host        Salt style: the node name's host part
-     * @param ram         join as a RAM node; default false (disc)
-     * @param node        this node, the one rabbitmqctl talks to ({@code -n}); null for rabbitmqctl's default
-     */
-    public record Spec(String name, String clusterNode, String user, String host, boolean ram, String node) {
+    @StateDoc(summary = "This RabbitMQ node is in the same cluster as another node. In sync when the other node is already a cluster member, including when it is this node, so one SLS can say \"join rabbit@ctl1\" on every node. Joining stops the app, runs `join_cluster` (retried while the seed starts) and always starts the app again.",
+            example = """
+                rabbitmq-cluster:
+                  rabbitmq_cluster.joined:
+                    - cluster_node: rabbit@ctl1
+                """)
+    public record Spec(
+            @ArgDoc("the state's name (only a label, as in Salt)") String name,
+            @ArgDoc("the node to join, e.g. `rabbit@ctl1`; or give `host` (and `user`)") String clusterNode,
+            @ArgDoc("Salt style: the node name's part before `@`; `rabbit` when only `host` is given") String user,
+            @ArgDoc("Salt style: the node name's host part") String host,
+            @ArgDoc("join as a RAM node instead of a disc node") boolean ram,
+            @ArgDoc("this node, the one rabbitmqctl talks to (`-n`); rabbitmqctl's default when not given") String node) {
         public Spec {
             if (clusterNode != null && (host != null || user != null)) {
                 throw new IllegalArgumentException("give either cluster_node or host (and user), not both");

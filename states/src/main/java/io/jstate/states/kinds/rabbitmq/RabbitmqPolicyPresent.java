@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.rabbitmq;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.json.Json;
 import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
@@ -22,17 +24,22 @@ import java.util.Optional;
  */
 public final class RabbitmqPolicyPresent implements State<RabbitmqPolicyPresent.Spec> {
 
-    /**
-     * @param name       the policy
-     * @param pattern    the regular expression of queue/exchange names it applies to
-     * @param definition the policy's keys, e.g. {@code {ha-mode: exactly, ha-params: 2, ha-sync-mode: automatic}}
-     * @param priority   higher wins when several policies match; default 0
-     * @param applyTo    {@code all}, {@code queues} or {@code exchanges}; default all
-     * @param vhost      default {@code /}
-     * @param node       the node rabbitmqctl talks to ({@code -n}); null for rabbitmqctl's default
-     */
-    public record Spec(String name, String pattern, Map<String, Object> definition, Integer priority, String applyTo,
-                       String vhost, String node) {
+    @StateDoc(summary = "A policy exists in a vhost with its pattern, definition, priority and target. The definition is compared as JSON by its canonical text, so key order and number types do not matter.",
+            example = """
+                ha-all:
+                  rabbitmq_policy.present:
+                    - pattern: "^(?!amq\\\\.).*"
+                    - definition: {ha-mode: exactly, ha-params: 2, ha-sync-mode: automatic}
+                    - vhost: openstack
+                """)
+    public record Spec(
+            @ArgDoc("the policy") String name,
+            @ArgDoc("the regular expression of queue and exchange names it applies to") String pattern,
+            @ArgDoc("the policy's keys, e.g. `{ha-mode: exactly, ha-params: 2}`") Map<String, Object> definition,
+            @ArgDoc("higher wins when several policies match") Integer priority,
+            @ArgDoc("`all`, `queues` or `exchanges`") String applyTo,
+            @ArgDoc("the virtual host") String vhost,
+            @ArgDoc("the node rabbitmqctl talks to (`-n`); rabbitmqctl's default when not given") String node) {
         public Spec {
             Rabbitmqctl.required("name", name);
             Rabbitmqctl.required("pattern", pattern);

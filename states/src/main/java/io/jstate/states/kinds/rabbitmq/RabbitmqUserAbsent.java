@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.rabbitmq;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
 import java.util.Map;
 import java.util.Optional;
@@ -12,11 +14,15 @@ import java.util.Optional;
 /** {@code rabbitmq_user.absent}: a user does not exist (the usual target: {@code guest}). */
 public final class RabbitmqUserAbsent implements State<RabbitmqUserAbsent.Spec> {
 
-    /**
-     * @param name the user
-     * @param node the node rabbitmqctl talks to ({@code -n}); null for rabbitmqctl's default
-     */
-    public record Spec(String name, String node) {
+    @StateDoc(summary = "A RabbitMQ user does not exist (the usual target: `guest`).",
+            example = """
+                no-guest:
+                  rabbitmq_user.absent:
+                    - name: guest
+                """)
+    public record Spec(
+            @ArgDoc("the user") String name,
+            @ArgDoc("the node rabbitmqctl talks to (`-n`); rabbitmqctl's default when not given") String node) {
         public Spec {
             Rabbitmqctl.required("name", name);
             node = Rabbitmqctl.node(node);

@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.rabbitmq;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.HostException;
 import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
@@ -27,16 +29,27 @@ import java.util.TreeSet;
  */
 public final class RabbitmqUserPresent implements State<RabbitmqUserPresent.Spec> {
 
-    /**
-     * @param name     the user
-     * @param password the password; null leaves the password alone (a new user then gets none and
-     *                 cannot log in with one, as with Salt)
-     * @param tags     the user's tags, compared as a set; null leaves them alone
-     * @param perms    permissions per vhost, Salt's shape: {@code [{openstack: ['.*', '.*', '.*']}]}
-     *                 (configure, write, read); vhosts not listed are left alone
-     * @param node     the node rabbitmqctl talks to ({@code -n}); null for rabbitmqctl's default
-     */
-    public record Spec(String name, String password, List<String> tags, List<Map<String, List<String>>> perms, String node) {
+    @StateDoc(summary = "A RabbitMQ user exists with the given password, tags and per-vhost permissions. A password that no longer matches is put back; it travels to rabbitmqctl on standard input only, and a change to it is reported as \"changed\", never with the value.",
+            example = """
+                openstack-vhost:
+                  rabbitmq_vhost.present:
+                    - name: openstack
+
+                openstack-rabbit-user:
+                  rabbitmq_user.present:
+                    - name: openstack
+                    - password: secret
+                    - perms:
+                      - openstack: [".*", ".*", ".*"]
+                    - require:
+                      - rabbitmq_vhost: openstack-vhost
+                """)
+    public record Spec(
+            @ArgDoc("the user") String name,
+            @ArgDoc("the password; not given leaves the password alone (a new user then gets none and cannot log in with one, as with Salt)") String password,
+            @ArgDoc("the user's tags, compared as a set; not given leaves them alone") List<String> tags,
+            @ArgDoc("permissions per vhost, Salt's shape: `[{openstack: [\".*\", \".*\", \".*\"]}]` (configure, write, read); vhosts not listed are left alone") List<Map<String, List<String>>> perms,
+            @ArgDoc("the node rabbitmqctl talks to (`-n`); rabbitmqctl's default when not given") String node) {
         public Spec {
             Rabbitmqctl.required("name", name);
             if (password != null) checkPassword(password);

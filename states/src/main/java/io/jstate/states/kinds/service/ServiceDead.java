@@ -1,21 +1,28 @@
 package io.jstate.states.kinds.service;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import java.util.ArrayList;
 import java.util.List;
 
 /** {@code service.dead}: the service is stopped (a service that is not installed counts as stopped). */
 public final class ServiceDead implements State<ServiceDead.Spec> {
 
-    /**
-     * @param name   the service
-     * @param enable true: start at boot; false: do not; null: leave as it is
-     */
-    public record Spec(String name, Boolean enable) {
+    @StateDoc(summary = "The service is stopped (a service that is not installed counts as stopped).",
+            example = """
+                no-mariadb-standalone:
+                  service.dead:
+                    - name: mariadb
+                    - enable: false
+                """)
+    public record Spec(
+            @ArgDoc("the service") String name,
+            @ArgDoc("true: start at boot; false: do not; not given: leave as it is") Boolean enable) {
         public Spec {
             ServiceBackends.validName(name);
         }

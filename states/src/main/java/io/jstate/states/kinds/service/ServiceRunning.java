@@ -1,9 +1,11 @@
 package io.jstate.states.kinds.service;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.engine.Watchable;
 import java.util.HashSet;
 import java.util.List;
@@ -15,12 +17,23 @@ import java.util.Set;
  */
 public final class ServiceRunning implements Watchable<ServiceRunning.Spec> {
 
-    /**
-     * @param name   the service
-     * @param enable true: start at boot; false: do not; null: leave as it is
-     * @param reload on a watched change, reload instead of restart
-     */
-    public record Spec(String name, Boolean enable, boolean reload) {
+    @StateDoc(summary = "The service runs, and starts at boot if `enable` says so. When a watched state changed, the service is restarted (or reloaded) so it picks up the change. systemd where it is PID 1, SysV init scripts elsewhere (grain `init`).",
+            example = """
+                memcached-conf:
+                  file.managed:
+                    - name: /etc/memcached.conf
+                    - contents: "-l 127.0.0.1"
+
+                memcached:
+                  service.running:
+                    - enable: true
+                    - watch:
+                      - file: memcached-conf
+                """)
+    public record Spec(
+            @ArgDoc("the service (unit or init script name)") String name,
+            @ArgDoc("true: start at boot; false: do not; not given: leave as it is") Boolean enable,
+            @ArgDoc("on a watched change, reload instead of restart") boolean reload) {
         public Spec {
             ServiceBackends.validName(name);
         }

@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.system;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.Exec;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +15,17 @@ import java.util.Optional;
 /** {@code group.present}: the group exists, with the given gid. */
 public final class GroupPresent implements State<GroupPresent.Spec> {
 
-    /**
-     * @param name   the group
-     * @param gid    its numeric id; null lets the system choose
-     * @param system make it a system group (a gid from the system range) when creating it
-     */
-    public record Spec(String name, Integer gid, boolean system) {
+    @StateDoc(summary = "The group exists, with the given gid.",
+            example = """
+                haclient:
+                  group.present:
+                    - gid: 189
+                    - system: true
+                """)
+    public record Spec(
+            @ArgDoc("the group") String name,
+            @ArgDoc("its numeric id; the system chooses when not given") Integer gid,
+            @ArgDoc("make it a system group (a gid from the system range) when creating it") boolean system) {
         public Spec {
             UserPresent.validName(name, "group");
             if (gid != null && gid < 0) throw new IllegalArgumentException("gid must not be negative");

@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.system;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.FileAttrs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,12 +26,17 @@ public final class HostPresent implements State<HostPresent.Spec> {
 
     static final Path HOSTS = Path.of("/etc/hosts");
 
-    /**
-     * @param name  the host name, when {@code names} is not given
-     * @param ip    the address
-     * @param names host names (aliases) for the address
-     */
-    public record Spec(String name, String ip, List<String> names) {
+    @StateDoc(summary = "In /etc/hosts, each of `names` resolves to `ip` and to no other address of the same family. Debian maps the hostname to 127.0.1.1; RabbitMQ and Galera need it to resolve to the address peers use, so such conflicting mappings are removed. Comments and unrelated lines stay as they are.",
+            example = """
+                ctl1-address:
+                  host.present:
+                    - ip: 10.0.0.11
+                    - names: [ctl1, ctl1.example.org]
+                """)
+    public record Spec(
+            @ArgDoc("the host name, when `names` is not given") String name,
+            @ArgDoc("the address, IPv4 or IPv6") String ip,
+            @ArgDoc("host names (aliases) for the address") List<String> names) {
         public Spec {
             if (ip == null || !(ip.matches("\\d{1,3}(\\.\\d{1,3}){3}") || ip.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*"))) {
                 throw new IllegalArgumentException("ip must be an IPv4 or IPv6 address, got " + ip);

@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.system;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.Exec;
 import io.jstate.states.host.FileAttrs;
 import java.nio.charset.StandardCharsets;
@@ -19,12 +21,17 @@ import java.util.List;
  */
 public final class SysctlPresent implements State<SysctlPresent.Spec> {
 
-    /**
-     * @param name   the parameter, dotted (net.ipv4.ip_nonlocal_bind)
-     * @param value  the value
-     * @param config the file that persists it (/etc/sysctl.d/99-jstate.conf)
-     */
-    public record Spec(String name, String value, String config) {
+    @StateDoc(summary = "A kernel parameter has the value now (`sysctl -w`) and after a reboot (a line in a sysctl.d file). Values compare with whitespace collapsed, as the kernel prints multi-value parameters with tabs.",
+            example = """
+                nonlocal-bind:
+                  sysctl.present:
+                    - name: net.ipv4.ip_nonlocal_bind
+                    - value: 1
+                """)
+    public record Spec(
+            @ArgDoc("the parameter, dotted (`net.ipv4.ip_nonlocal_bind`)") String name,
+            @ArgDoc("the value") String value,
+            @ArgDoc("the file that persists it") String config) {
         public Spec {
             if (name == null || !name.matches("[A-Za-z0-9_][A-Za-z0-9_.*/-]*")) {
                 throw new IllegalArgumentException("'" + name + "' is not a sysctl parameter name");

@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.system;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
 import java.util.ArrayList;
@@ -20,19 +22,26 @@ import java.util.Set;
  */
 public final class UserPresent implements State<UserPresent.Spec> {
 
-    /**
-     * @param name       the user
-     * @param uid        numeric id; null lets the system choose
-     * @param gid        primary group, by name or number
-     * @param group      the same as {@code gid}, for those who write a name
-     * @param groups     supplementary groups the user must belong to
-     * @param home       home directory
-     * @param shell      login shell
-     * @param system     make a system account when creating it
-     * @param createhome create the home directory when creating the account (true)
-     */
-    public record Spec(String name, Integer uid, String gid, String group, List<String> groups, String home,
-                       String shell, boolean system, Boolean createhome) {
+    @StateDoc(summary = "The account exists with the given attributes. `groups` adds the user to those groups and leaves other memberships alone, since packages add their own.",
+            example = """
+                nova-user:
+                  user.present:
+                    - name: nova
+                    - system: true
+                    - home: /var/lib/nova
+                    - shell: /usr/sbin/nologin
+                    - groups: [libvirt]
+                """)
+    public record Spec(
+            @ArgDoc("the user") String name,
+            @ArgDoc("numeric id; the system chooses when not given") Integer uid,
+            @ArgDoc("primary group, by name or number") String gid,
+            @ArgDoc("the same as `gid`, for those who write a name; give one of the two") String group,
+            @ArgDoc("supplementary groups the user must belong to") List<String> groups,
+            @ArgDoc("home directory, an absolute path") String home,
+            @ArgDoc("login shell") String shell,
+            @ArgDoc("make a system account when creating it") boolean system,
+            @ArgDoc("create the home directory when creating the account") Boolean createhome) {
         public Spec {
             validName(name, "user");
             if (uid != null && uid < 0) throw new IllegalArgumentException("uid must not be negative");

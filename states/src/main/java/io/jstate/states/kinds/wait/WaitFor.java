@@ -1,10 +1,12 @@
 package io.jstate.states.kinds.wait;
 
 import io.jstate.states.engine.Applied;
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.Exec;
 import java.time.Duration;
 
@@ -16,21 +18,23 @@ import java.time.Duration;
  */
 public final class WaitFor implements State<WaitFor.Spec> {
 
-    /**
-     * Exactly one of {@code tcp}, {@code http}, {@code command}.
-     *
-     * @param name     the state's name, for reports
-     * @param tcp      host:port ([v6]:port) that must accept a connection
-     * @param http     a URL whose GET must answer {@code status}
-     * @param status   the HTTP status wanted (200)
-     * @param command  a shell command that must exit 0
-     * @param attempts tries in all (30)
-     * @param interval seconds between tries (2)
-     * @param probeTimeout seconds each try may take (2); {@code probe_timeout} in SLS, since
-     *                 {@code timeout} is the engine's bound on the whole state, waiting included
-     */
-    public record Spec(String name, String tcp, String http, Integer status, String command,
-                       Integer attempts, Double interval, Double probeTimeout) {
+    @StateDoc(summary = "A health gate: a TCP port accepts connections, a URL answers a status, or a command exits 0. Check probes once, so a converged run and a dry run never wait; apply polls up to `attempts` times and fails, naming the condition and how long it waited, which stops whatever requires this state.",
+            example = """
+                galera-port:
+                  wait.for:
+                    - tcp: 127.0.0.1:3306
+                    - attempts: 60
+                    - interval: 1
+                """)
+    public record Spec(
+            @ArgDoc("the state's name, for reports") String name,
+            @ArgDoc("`host:port` (`[v6]:port`) that must accept a connection; exactly one of `tcp`, `http`, `command`") String tcp,
+            @ArgDoc("an http:// or https:// URL whose GET must answer `status`; exactly one of `tcp`, `http`, `command`") String http,
+            @ArgDoc("the HTTP status wanted (with `http` only)") Integer status,
+            @ArgDoc("a shell command that must exit 0; exactly one of `tcp`, `http`, `command`") String command,
+            @ArgDoc("tries in all") Integer attempts,
+            @ArgDoc("seconds between tries") Double interval,
+            @ArgDoc("seconds each try may take; `timeout` is the engine's bound on the whole state, waiting included") Double probeTimeout) {
         public Spec {
             int given = (tcp != null ? 1 : 0) + (http != null ? 1 : 0) + (command != null ? 1 : 0);
             if (given != 1) throw new IllegalArgumentException("wait.for needs exactly one of tcp, http, command");
