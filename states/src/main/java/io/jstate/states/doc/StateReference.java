@@ -100,7 +100,12 @@ public final class StateReference {
                     throw new IllegalStateException("cannot read " + c, e);
                 }
             }
-            args.add(new Argument(arg, type(c.getGenericType()), requiredBy != null, value, isId, ad.value(), requiredBy));
+            String description = ad.value();
+            if (Compiler.ENGINE_OPTIONS.contains(arg)) {
+                // The loader takes this name out of the arguments before binding, so SLS cannot set it.
+                description += ". In SLS, `" + arg + "` is the engine option of that name, so this argument keeps its default";
+            }
+            args.add(new Argument(arg, type(c.getGenericType()), requiredBy != null, value, isId, description, requiredBy));
         }
         State<?> state = kind.factory().apply(new Env(null, Map.of(), null));
         return new Kind(kind.name(), doc.summary(), List.copyOf(args), state instanceof Watchable<?>,
@@ -164,7 +169,7 @@ public final class StateReference {
         md.append("each other say so there). `name` defaults to the state id. An argument written `dir_mode` in SLS is\n");
         md.append("the same as everywhere else in jstate: lower case with underscores. Every state also takes the\n");
         md.append("requisites `require`, `watch`, `onchanges`, `onfail` (and their `_in` forms) and the engine options\n");
-        md.append("`order`, `failhard`, `retry` and `timeout`; see the [operator guide](guide.md#writing-states).\n\n");
+        md.append(String.join(", ", Compiler.ENGINE_OPTIONS.stream().map(o -> "`" + o + "`").toList())).append("; see the [operator guide](guide.md#writing-states).\n\n");
         for (Kind k : kinds) {
             md.append("- [`").append(k.name()).append("`](#").append(anchor(k.name())).append(") — ")
                     .append(firstSentence(k.summary())).append('\n');

@@ -29,6 +29,9 @@ public final class Compiler {
     /** The target that stands for the top file's choice of SLS files. */
     public static final String HIGHSTATE = "highstate";
 
+    /** The engine options every state takes ({@code order}, {@code failhard}, {@code retry}, {@code timeout}); they never bind to a spec. */
+    public static final List<String> ENGINE_OPTIONS = SlsLoader.ENGINE_OPTIONS;
+
     private final StateRegistry registry;
 
     public Compiler(StateRegistry registry) {

@@ -37,6 +37,8 @@ final class SlsLoader {
     private static final Set<String> UNSUPPORTED_REQUISITES = Set.of(
             "prereq", "prereq_in", "listen", "listen_in", "use", "use_in", "require_any", "watch_any",
             "onchanges_any", "onfail_any", "onfail_all");
+    /** Arguments every state takes that the engine keeps for itself; they never reach a spec. */
+    static final List<String> ENGINE_OPTIONS = List.of("order", "failhard", "retry", "timeout");
     private static final Set<String> RETRY_KEYS = Set.of("attempts", "interval", "until");
 
     private final Renderer renderer;
@@ -262,7 +264,7 @@ final class SlsLoader {
                 throw doc.error(e, id);
             }
         }
-        for (String engineOwned : List.of("order", "failhard", "retry", "timeout")) lines.remove(engineOwned);
+        for (String engineOwned : ENGINE_OPTIONS) lines.remove(engineOwned);
         return new Decl(doc, line, id, kind, kindLine, values, lines, List.copyOf(reqs), order,
                 new Step.Options(failhard, retry, timeout));
     }

@@ -40,7 +40,6 @@ public final class CmdRun implements Watchable<CmdRun.Spec> {
                     - name: rabbitmq-plugins --offline enable rabbitmq_management
                     - unless:
                       - rabbitmq-plugins list -e -m | grep -qx rabbitmq_management
-                    - timeout: 120
                     - onchanges:
                       - file: rabbitmq-plugins-conf
                 """)
