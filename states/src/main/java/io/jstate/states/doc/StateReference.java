@@ -152,7 +152,9 @@ public final class StateReference {
     }
 
     private static String plural(String type) {
-        if (type.startsWith("list") || type.startsWith("mapping") || type.equals("any")) return type;
+        if (type.startsWith("list of ")) return "lists of " + type.substring("list of ".length());
+        if (type.startsWith("mapping to ")) return "mappings to " + type.substring("mapping to ".length());
+        if (type.equals("any") || type.startsWith("one of ")) return type;
         return type + "s";
     }
 
