@@ -11,7 +11,6 @@ import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.HostException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,6 @@ public final class CmdRun implements Watchable<CmdRun.Spec> {
             @ArgDoc("working directory, an absolute path") String cwd,
             @ArgDoc("variables added to the environment") Map<String, String> env,
             @ArgDoc("the user to run it as") String runas,
-            @ArgDoc("seconds before the command is killed (the host's default when not given)") Integer timeout,
             @ArgDoc("guard commands: all succeeding means the work is done") List<String> unless,
             @ArgDoc("guard commands: any failing means there is nothing to do") List<String> onlyif,
             @ArgDoc("absolute paths: all existing means the work is done") List<String> creates,
@@ -56,7 +54,6 @@ public final class CmdRun implements Watchable<CmdRun.Spec> {
         public Spec {
             if (name == null || name.isBlank()) throw new IllegalArgumentException("name (the command) is required");
             if (cwd != null && !cwd.startsWith("/")) throw new IllegalArgumentException("cwd must be an absolute path: " + cwd);
-            if (timeout != null && timeout <= 0) throw new IllegalArgumentException("timeout must be a positive number of seconds");
             env = env == null ? Map.of() : Map.copyOf(env);
             unless = unless == null ? List.of() : List.copyOf(unless);
             onlyif = onlyif == null ? List.of() : List.copyOf(onlyif);
@@ -137,7 +134,6 @@ public final class CmdRun implements Watchable<CmdRun.Spec> {
         exec = exec.withEnv(spec.env());
         if (spec.cwd() != null) exec = exec.withCwd(Path.of(spec.cwd()));
         if (spec.runas() != null) exec = exec.withRunas(spec.runas());
-        if (spec.timeout() != null) exec = exec.withTimeout(Duration.ofSeconds(spec.timeout()));
         return exec;
     }
 
