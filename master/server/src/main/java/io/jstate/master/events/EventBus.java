@@ -182,7 +182,16 @@ public final class EventBus {
         /** The next event, waiting up to {@code timeout}; null when none came. */
         public Event poll(long timeout, TimeUnit unit) throws InterruptedException {
             Event e = queue.poll(timeout, unit);
-            if (e != null) return e;
+            return e != null ? e : lostMarker();
+        }
+
+        /** The next event if one is queued, else null; never waits. */
+        public Event poll() {
+            Event e = queue.poll();
+            return e != null ? e : lostMarker();
+        }
+
+        private Event lostMarker() {
             synchronized (this) {
                 // Nothing more came after the loss: the marker is due now rather than with a next event.
                 if (lost > 0 && queue.isEmpty()) {
