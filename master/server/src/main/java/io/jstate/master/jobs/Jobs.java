@@ -300,6 +300,7 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
         if (rec.getResultsCount() + rec.getLostCount() < rec.getMinionsCount()) return false;
         store.finish(jid, clock.millis());
         LOG.info(() -> "job " + jid + " finished: every minion returned or was lost");
+        resumedDone(jid);
         return true;
     }
 
@@ -315,6 +316,7 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
                 LOG.info(() -> "job " + jid + ": minion " + id + " lost: it did not return before the job's timeout across a master restart");
             }
             store.finish(jid, clock.millis());
+            resumedDone(jid);
         } catch (RuntimeException e) {
             LOG.log(java.util.logging.Level.WARNING, "job " + jid + ": cannot finish it", e);
         }
@@ -322,6 +324,22 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
 
     private boolean targeted(String jid, String minionId) {
         return store.header(jid).map(h -> h.getMinionsList().contains(minionId)).orElse(false);
+    }
+
+    /** The done event of a job this run of the master took over from the last one, from its record. */
+    private void resumedDone(String jid) {
+        JobRecord rec = store.load(jid).orElse(null);
+        if (rec == null) return;
+        long failed = rec.getResultsList().stream().filter(r -> !io.jstate.proto.Results.ok(r)).count();
+        Map<String, Object> data = new LinkedHashMap<>(jobData(jid, rec.getRequest()));
+        data.put("outcome", failed == 0 && rec.getLostCount() == 0 ? "succeeded" : "failed");
+        data.put("duration_ms", Math.max(0, rec.getFinishedUnixMs() - rec.getStartedUnixMs()));
+        data.put("minions", rec.getMinionsCount());
+        data.put("returned", rec.getResultsCount());
+        data.put("lost", rec.getLostCount());
+        data.put("failed_minions", failed);
+        data.put("resumed", true);
+        events.publish("jstate/job/" + jid + "/done", data);
     }
 
     /** Publishes a minion's return, and its refusal when it refused the job. */
