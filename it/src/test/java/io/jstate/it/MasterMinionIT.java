@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.jstate.proto.v1.ApplyJob;
 import io.jstate.proto.v1.Bundle;
@@ -44,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * driven through the jstate CLI, as an operator would: enrollment, an apply by role, a rejected
  * and a deleted key, forged envelopes, and a master and a minion killed in the middle of a job.
  * The tests share the processes and run in order; each says what state it leaves behind.
+ * Throughout, {@code jstate events --json} follows the master's event stream, and each scenario
+ * also checks the events it caused.
  */
 @Tag("real")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -64,6 +68,9 @@ class MasterMinionIT {
     private Procs.Proc master;
     private int masterStarts;
     private final Map<String, Procs.Proc> minions = new LinkedHashMap<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** {@code jstate events --json} for the current master process (a new one after a restart). */
+    private Procs.Proc events;
 
     @BeforeAll
     void startMaster() throws Exception {
@@ -127,6 +134,14 @@ class MasterMinionIT {
             assertTrue(row.matches(id + "\\s+yes\\s+.*controller\\s+127\\.0\\.0\\.1" + id.charAt(3) + "\\b.*"), list::toString);
         }
         assertTrue(list.out().contains("3 minions, 3 connected"), list::toString);
+
+        for (String id : CONTROLLERS) {
+            awaitEvent("jstate/key/request/" + id, d -> d.get("id").asText().equals(id) && !d.get("auto_accept").asBoolean()
+                    && d.get("fingerprint").asText().matches("[0-9a-f:]{95}"));
+            awaitEvent("jstate/key/accepted/" + id, d -> d.get("was").asText().equals("pending"));
+            awaitEvent("jstate/minion/up/" + id, d -> d.get("address").asText().equals("127.0.0.1" + id.charAt(3))
+                    && d.get("roles").toString().equals("[\"controller\"]"));
+        }
     }
 
     /** The template sees the other controllers as peers and the minion's own pillar. */
@@ -136,6 +151,22 @@ class MasterMinionIT {
         Procs.Ran apply = cli("apply", "-t", "G@roles:controller");
         assertEquals(0, apply.exit(), apply::toString);
         assertTrue(apply.out().contains("Minions: 3 targeted, 3 returned, 0 lost, 0 failed"), apply::toString);
+        List<String> jobs = startedJobs();
+        assertEquals(1, jobs.size(), events::output);
+        String jid = jobs.get(0);
+        awaitEvent("jstate/job/" + jid + "/start", d -> d.get("kind").asText().equals("apply") && d.get("target").asText().equals("G@roles:controller")
+                && d.get("minions").size() == 3);
+        for (String id : CONTROLLERS) {
+            JsonNode state = awaitEvent("jstate/job/" + jid + "/state/" + id, d -> d.get("id").asText().equals("peers-file"));
+            assertEquals("file.managed", state.get("data").get("kind").asText(), state::toString);
+            assertEquals("changed", state.get("data").get("outcome").asText(), state::toString);
+            assertTrue(state.get("data").get("duration_ms").asDouble() >= 0, state::toString);
+            assertFalse(state.toString().contains("hello from pillar"), "no pillar and no change contents in events: " + state);
+            awaitEvent("jstate/job/" + jid + "/return/" + id, d -> d.get("outcome").asText().equals("ok") && d.get("states").asInt() == 1
+                    && d.get("changed").asInt() == 1 && d.get("failed").asInt() == 0);
+        }
+        awaitEvent("jstate/job/" + jid + "/done", d -> d.get("outcome").asText().equals("succeeded") && d.get("returned").asInt() == 3
+                && d.get("lost").asInt() == 0 && d.get("duration_ms").asLong() >= 0);
         for (String id : CONTROLLERS) {
             Path file = out.resolve(id).resolve("peers.txt");
             assertTrue(Files.isRegularFile(file), "no " + file + "\n" + apply);
@@ -179,6 +210,10 @@ class MasterMinionIT {
 
         // It learns of the rejection when it asks again, and still never gets a stream or a job.
         ctl4.awaitLine(l -> l.contains("rejected this minion's key"), Duration.ofSeconds(30), "word of the rejection");
+        awaitEvent("jstate/key/request/ctl4", d -> !d.get("auto_accept").asBoolean());
+        awaitEvent("jstate/key/rejected/ctl4", d -> d.get("was").asText().equals("pending"));
+        awaitEvent("jstate/enroll/refused/ctl4", d -> d.get("reason").asText().equals("key_rejected") && d.get("address").asText().equals("127.0.0.14"));
+        assertTrue(events.output().lines().noneMatch(l -> l.contains("jstate/minion/up/ctl4")), events::output);
         assertEquals(0, ctl4.count("connected to master"), ctl4::output);
         assertEquals(0, ctl4.count("running job"), ctl4::output);
         procs.stop(ctl4, Duration.ofSeconds(10));
@@ -284,6 +319,8 @@ class MasterMinionIT {
         Procs.Ran delete = cli("keys", "delete", "ctl3");
         assertEquals(0, delete.exit(), delete::toString);
         ctl3.awaitLine(l -> l.contains("refused this minion (PERMISSION_DENIED"), Duration.ofSeconds(3), "the cut stream");
+        awaitEvent("jstate/key/deleted/ctl3", d -> d.get("was").asText().equals("accepted"));
+        awaitEvent("jstate/minion/down/ctl3", d -> d.get("reason").asText().contains("was deleted"));
 
         Procs.Ran list = cli("minions");
         assertTrue(row(list.out(), "ctl3").isEmpty() || row(list.out(), "ctl3").matches("ctl3\\s+no\\b.*"), list::toString);
@@ -334,6 +371,9 @@ class MasterMinionIT {
         Procs.Ran show = cli("jobs", "show", jid);
         assertEquals(2, show.exit(), show::toString);
         assertTrue(show.out().contains("lost: ctl2"), show::toString);
+        awaitEvent("jstate/minion/down/ctl2", d -> true);
+        awaitEvent("jstate/job/" + jid + "/lost/ctl2", d -> !d.get("reason").asText().isEmpty());
+        awaitEvent("jstate/job/" + jid + "/done", d -> d.get("outcome").asText().equals("failed") && d.get("lost").asInt() == 1);
     }
 
     // ---- helpers ----
@@ -342,6 +382,43 @@ class MasterMinionIT {
         masterStarts++;
         master = procs.start("master-" + masterStarts, List.of(launcher("jstate-master"), "--config", masterYaml.toString()));
         master.awaitLine(l -> l.contains("jstate-master") && l.contains("started in"), Duration.ofSeconds(60), "start");
+        if (events != null && events.alive()) procs.stop(events, Duration.ofSeconds(5));
+        events = procs.start("events-" + masterStarts, cli_command("events", "--json"));
+        events.awaitLine(l -> l.startsWith("Following events matching '*'"), Duration.ofSeconds(30), "the event stream");
+    }
+
+    /** The event with this tag that {@code data} accepts, from the follower's output; waits for it up to {@code timeout}. */
+    private JsonNode awaitEvent(String tag, java.util.function.Predicate<JsonNode> data, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (String line : events.output().split("\n")) {
+                if (!line.startsWith("{")) continue;
+                JsonNode e = JSON.readTree(line);
+                if (e.get("tag").asText().equals(tag) && data.test(e.get("data"))) {
+                    assertTrue(e.get("time").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), e::toString);
+                    return e;
+                }
+            }
+            if (System.nanoTime() > deadline) throw new AssertionError("no event " + tag + " within " + timeout.toSeconds() + " s; the stream:\n" + events.tail(40));
+            if (!events.alive()) throw new AssertionError("jstate events exited; its output:\n" + events.tail(40));
+            Thread.sleep(100);
+        }
+    }
+
+    private JsonNode awaitEvent(String tag, java.util.function.Predicate<JsonNode> data) throws Exception {
+        return awaitEvent(tag, data, Duration.ofSeconds(20));
+    }
+
+    /** The jids of the jobs whose start event the follower showed, in order. */
+    private List<String> startedJobs() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : events.output().split("\n")) {
+            if (!line.startsWith("{")) continue;
+            JsonNode e = JSON.readTree(line);
+            String tag = e.get("tag").asText();
+            if (tag.startsWith("jstate/job/") && tag.endsWith("/start")) out.add(e.get("data").get("jid").asText());
+        }
+        return out;
     }
 
     private void writeTrees() throws IOException {

@@ -14,7 +14,29 @@ import java.util.Map;
 public final class Main {
     private Main() {}
 
-    public static void main(String... args) {
+    static final String USAGE = """
+            Usage: jstate-master [--config FILE]
+            Run the jstate master: the minion gateway, the admin API the jstate CLI speaks, the job
+            store and the event bus. The first start creates the data dir and the PKI, and prints the
+            CA and signing-key fingerprints that minions pin. Logs go to stdout and stderr.
+              --config FILE  the configuration (default: %s)
+              -h, --help     show this help
+
+            Examples:
+              jstate-master
+              jstate-master --config /etc/jstate/master.yaml
+              jstate-master --config=/srv/jstate/master.yaml
+            """.formatted(MasterConfig.DEFAULT_FILE);
+
+    /** A command line the master cannot run with; the message says why. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** The configuration file the arguments name, or null when they ask for help. */
+    static Path parse(String... args) throws UsageException {
         Path config = MasterConfig.DEFAULT_FILE;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -23,12 +45,26 @@ public final class Main {
             } else if (a.startsWith("--config=")) {
                 config = Path.of(a.substring("--config=".length()));
             } else if (a.equals("-h") || a.equals("--help")) {
-                System.out.println("usage: jstate-master [--config FILE]   (default " + MasterConfig.DEFAULT_FILE + ")");
-                return;
+                return null;
             } else {
-                System.err.println("jstate-master: unknown argument '" + a + "'; usage: jstate-master [--config FILE]");
-                System.exit(2);
+                throw new UsageException("unknown argument '" + a + "'");
             }
+        }
+        return config;
+    }
+
+    public static void main(String... args) {
+        Path config;
+        try {
+            config = parse(args);
+        } catch (UsageException e) {
+            System.err.println("jstate-master: " + e.getMessage() + "; usage: jstate-master [--config FILE] (see --help)");
+            System.exit(2);
+            return;
+        }
+        if (config == null) {
+            System.out.print(USAGE);
+            return;
         }
         Map<String, String> props;
         try {

@@ -28,6 +28,17 @@ public class MasterBean {
         if (m != null) m.close();
     }
 
+    /**
+     * The master's Prometheus metrics, for whoever serves them (the web listener's /metrics). A
+     * producer rather than a bean of its own: the metrics belong to the master, which exists only
+     * once started.
+     */
+    @jakarta.enterprise.inject.Produces
+    @jakarta.enterprise.context.Dependent
+    public io.jstate.master.metrics.Metrics metrics() {
+        return master().metrics();
+    }
+
     public Master master() {
         Master m = master;
         if (m == null) throw new IllegalStateException("the master is not started");

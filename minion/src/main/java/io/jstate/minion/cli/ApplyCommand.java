@@ -40,7 +40,13 @@ import picocli.CommandLine.Parameters;
         exitCodeList = {
             "0:every state succeeded",
             "1:the run could not start (usage, or a parse, render or graph error)",
-            "2:some state failed or was blocked by a failed requisite"})
+            "2:some state failed or was blocked by a failed requisite"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  jstate-minion apply --local --states /srv/states",
+            "  jstate-minion apply --local --states /srv/states --pillar /srv/pillar --test",
+            "  jstate-minion apply --local --states ./states --root /tmp/sandbox --id web1 nginx users",
+            "  jstate-minion apply --local --states /srv/states --grains grains.yaml --json --timeout 600"})
 final class ApplyCommand implements Callable<Integer> {
 
     @Option(names = "--local", description = "Run masterless: compile and apply the state tree on this machine.")

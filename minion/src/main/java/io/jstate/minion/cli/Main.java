@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
 
 /** The {@code jstate-minion} command line. */
 @Command(name = "jstate-minion",
-        description = "The jstate minion: without a command, the daemon (as 'run'); 'apply --local' applies states masterless.")
+        description = "The jstate minion: without a command, the daemon (as 'run'); 'apply --local' applies states masterless.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  jstate-minion",
+            "  jstate-minion run --config /etc/jstate/minion.yaml",
+            "  jstate-minion apply --local --states /srv/states --test",
+            "  jstate-minion apply --help"})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
@@ -44,7 +50,7 @@ public final class Main implements Callable<Integer> {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, ApplyCommand apply, RunCommand daemon) {
-        CommandLine cmd = new CommandLine(new Main(err, daemon)).addSubcommand("apply", apply).addSubcommand("run", daemon);
+        CommandLine cmd = commandLine(err, apply, daemon);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         cmd.setParameterExceptionHandler((e, a) -> {
@@ -58,6 +64,11 @@ public final class Main implements Callable<Integer> {
             return ExitCodes.CANNOT_START;
         });
         return cmd.execute(args);
+    }
+
+    /** The command line's model: the daemon as the main command, with its subcommands. */
+    static CommandLine commandLine(PrintStream err, ApplyCommand apply, RunCommand daemon) {
+        return new CommandLine(new Main(err, daemon)).addSubcommand("apply", apply).addSubcommand("run", daemon);
     }
 
     /** Without a command the minion is the daemon with its default configuration, as a service manager starts it. */

@@ -16,7 +16,11 @@ import picocli.CommandLine.Option;
 @Command(name = "run", sortOptions = false, usageHelpAutoWidth = true,
         description = "Run the minion daemon: enroll with the master, keep a connection to it and run the jobs it sends.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped (SIGTERM)", "1:could not start (configuration, data folder)"})
+        exitCodeList = {"0:stopped (SIGTERM)", "1:could not start (configuration, data folder)"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  jstate-minion run",
+            "  jstate-minion run --config /etc/jstate/minion.yaml"})
 final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "The configuration file (default: ${DEFAULT-VALUE}).")

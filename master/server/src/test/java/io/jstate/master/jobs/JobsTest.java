@@ -193,10 +193,18 @@ class JobsTest {
         tm.stop();
         ch.shutdownNow();
         master = tm.start();
+        var bus = master.events().open("jstate/job/*");
         ch = tm.channel();
         FakeMinion.Stream again = connected(m1, "{}");
         again.send(result(jid, "m1", true));
         assertEquals(jid, again.next(5000).getAck().getJid());
+        var late = bus.poll(5, TimeUnit.SECONDS);
+        assertEquals("jstate/job/" + jid + "/return/m1", late.tag());
+        assertEquals(true, late.data().get("late"));
+        var done = bus.poll(5, TimeUnit.SECONDS);
+        assertEquals("jstate/job/" + jid + "/done", done.tag());
+        assertEquals("succeeded", done.data().get("outcome"));
+        assertEquals(true, done.data().get("resumed"));
         JobRecord rec = master.store().load(jid).orElseThrow();
         assertEquals(1, rec.getResultsCount());
         assertEquals("m1", rec.getResults(0).getMinionId());
@@ -213,6 +221,7 @@ class JobsTest {
         tm.stop();
         ch.shutdownNow();
         master = tm.start(Duration.ofSeconds(10), Duration.ofMillis(300));
+        var bus = master.events().open("jstate/job/*/done");
         ch = tm.channel();
         FakeMinion.Stream again = connected(m1, "{}");
         again.send(result(jid, "m1", true));
@@ -225,6 +234,11 @@ class JobsTest {
         assertTrue(rec.getFinishedUnixMs() > 0, rec::toString);
         assertEquals(List.of("m2"), rec.getLostList());
         assertEquals(1, rec.getResultsCount());
+        var done = bus.poll(5, TimeUnit.SECONDS);
+        assertEquals("jstate/job/" + jid + "/done", done.tag());
+        assertEquals("failed", done.data().get("outcome"));
+        assertEquals(1, done.data().get("lost"));
+        assertEquals(1, done.data().get("returned"));
     }
 
     @Test
