@@ -3,8 +3,8 @@
 # goes through deb-systemd-invoke or invoke-rc.d, so policy-rc.d and the admin's enabled/disabled
 # choice are respected.
 
-# Registers SERVICE to start at boot: the systemd unit (enablement is kept across upgrades: an admin
-# who disabled it keeps it disabled) and the SysV links.
+# Registers SERVICE's systemd unit to start at boot (enablement is kept across upgrades: an admin who
+# disabled it keeps it disabled). The SysV links are each postinst's own update-rc.d call.
 jstate_enable() {
     if command -v deb-systemd-helper >/dev/null 2>&1; then
         deb-systemd-helper unmask "$1.service" >/dev/null || true
@@ -13,9 +13,6 @@ jstate_enable() {
         else
             deb-systemd-helper update-state "$1.service" >/dev/null || true
         fi
-    fi
-    if command -v update-rc.d >/dev/null 2>&1; then
-        update-rc.d "$1" defaults >/dev/null
     fi
 }
 

@@ -66,7 +66,9 @@ class DebPackagesIT {
         assertTrue(info.contains("Package: jstate-master\n"), info);
         assertTrue(info.contains("Version: " + version + "\n"), info);
         assertTrue(info.contains("Architecture: all\n"), info);
-        assertTrue(info.contains("Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless, adduser\n"), info);
+        assertTrue(info.contains("\nDepends: default-jre-headless (>= 2:1.17) | java17-runtime-headless, adduser\n"), info);
+        // invoke-rc.d --skip-systemd-native in the maintainer scripts.
+        assertTrue(info.contains("Pre-Depends: init-system-helpers (>= 1.54~)\n"), info);
         assertEquals("/etc/jstate/master.yaml\n/etc/init.d/jstate-master\n", sh("dpkg-deb --ctrl-tarfile " + deb + " | tar -xO ./conffiles"));
         String scripts = sh("dpkg-deb --ctrl-tarfile " + deb + " | tar -tv");
         for (String s : List.of("postinst", "prerm", "postrm")) assertTrue(scripts.matches("(?s).*-rwxr-xr-x root/root .* \\./" + s + "\n.*"), scripts);
@@ -97,7 +99,7 @@ class DebPackagesIT {
         String info = sh("dpkg-deb -f " + deb);
         assertTrue(info.contains("Package: jstate-minion\n"), info);
         assertTrue(info.contains("Architecture: all\n"), info);
-        assertTrue(info.contains("Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless\n"), info);
+        assertTrue(info.contains("\nDepends: default-jre-headless (>= 2:1.17) | java17-runtime-headless\n"), info);
         assertEquals("/etc/jstate/minion.yaml\n/etc/init.d/jstate-minion\n", sh("dpkg-deb --ctrl-tarfile " + deb + " | tar -xO ./conffiles"));
         String files = sh("dpkg-deb -c " + deb);
         for (String line : List.of(
