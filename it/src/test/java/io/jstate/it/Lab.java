@@ -47,6 +47,15 @@ final class Lab implements AutoCloseable {
         return this;
     }
 
+    /** Takes down whatever this lab's instance left, then makes N controllers and the master, without jstate. */
+    Lab upHostsOnly(int controllers) throws Exception {
+        Procs.Ran down = lab(Duration.ofMinutes(2), "down");
+        assertEquals(0, down.exit(), down.toString());
+        Procs.Ran up = lab(Duration.ofMinutes(20), "up", String.valueOf(controllers), "--no-jstate");
+        assertEquals(0, up.exit(), up.toString());
+        return this;
+    }
+
     @Override
     public void close() throws Exception {
         try {
@@ -71,7 +80,7 @@ final class Lab implements AutoCloseable {
 
     /** {@code jstate orchestrate NAME ARGS...} on the master host. */
     Procs.Ran orchestrate(String name, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("exec", "master", REPO.resolve("packaging/bin/jstate").toString(),
+        List<String> args = new ArrayList<>(List.of("exec", "master", "/usr/bin/jstate",
                 "--config", "/etc/jstate/master.yaml", "orchestrate", name));
         args.addAll(List.of(extra));
         return lab(Duration.ofMinutes(30), args.toArray(String[]::new));

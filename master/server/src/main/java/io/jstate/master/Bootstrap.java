@@ -26,6 +26,25 @@ public final class Bootstrap {
     /** Prepares the data dir of {@code configFile} and returns the properties Quarkus runs with. */
     public static Map<String, String> prepare(Path configFile, PrintStream out) {
         MasterConfig config = MasterConfig.load(configFile);
+        return quarkusProperties(configFile, config, dataDirAndPki(config, out));
+    }
+
+    /**
+     * {@code jstate-master --init}: makes the data dir and the PKI as the first start would, prints the
+     * fingerprints minions pin, and starts nothing. A package's postinst runs it, so the keys exist
+     * (with their owner) before the service first starts; on a master that has its PKI it only prints
+     * the fingerprints again.
+     */
+    public static Pki init(Path configFile, PrintStream out) {
+        MasterConfig config = MasterConfig.load(configFile);
+        Pki pki = dataDirAndPki(config, out);
+        out.println("jstate master: PKI in " + config.dataDir().resolve("pki"));
+        out.println("  CA fingerprint:          " + pki.caFingerprint());
+        out.println("  signing key fingerprint: " + pki.signingFingerprint());
+        return pki;
+    }
+
+    private static Pki dataDirAndPki(MasterConfig config, PrintStream out) {
         Path data = config.dataDir();
         Path pkiDir = data.resolve("pki");
         try {
@@ -55,7 +74,7 @@ public final class Bootstrap {
             out.println("  pin them on minions as master_ca_fingerprint and master_signing_fingerprint");
             out.println("  admin client certificate: " + pki.adminCert() + " and " + pki.adminKey() + " (root only)");
         }
-        return quarkusProperties(configFile, config, pki);
+        return pki;
     }
 
     static Map<String, String> quarkusProperties(Path configFile, MasterConfig config, Pki pki) {

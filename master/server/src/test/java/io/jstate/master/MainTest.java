@@ -25,11 +25,11 @@ class MainTest {
         for (String example : examples) {
             String[] words = example.split(" ");
             assertEquals("jstate-master", words[0]);
-            Path config = Main.parse(java.util.Arrays.copyOfRange(words, 1, words.length));
-            assertFalse(config == null, example);
+            Main.Invocation run = Main.parse(java.util.Arrays.copyOfRange(words, 1, words.length));
+            assertFalse(run == null, example);
         }
-        assertEquals(MasterConfig.DEFAULT_FILE, Main.parse());
-        assertEquals(Path.of("/srv/m.yaml"), Main.parse("--config=/srv/m.yaml"));
+        assertEquals(new Main.Invocation(MasterConfig.DEFAULT_FILE, false), Main.parse());
+        assertEquals(new Main.Invocation(Path.of("/srv/m.yaml"), true), Main.parse("--init", "--config=/srv/m.yaml"));
         assertNull(Main.parse("--help"));
         assertThrows(Main.UsageException.class, () -> Main.parse("--confg", "x"));
     }

@@ -1,0 +1,55 @@
+package io.jstate.master;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jstate.master.pki.Pki;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code jstate-master --init}, which a package's postinst runs: the first start's PKI, nothing started. */
+class BootstrapInitTest {
+    private Path root;
+    private Path config;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        root = Files.createTempDirectory("jstate-init-test");
+        config = root.resolve("master.yaml");
+        Files.writeString(config, "data_dir: data\ngateway: {listen: \"127.0.0.1:4506\"}\n");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void initMakesThePkiOnceAndPrintsTheSamePinsEveryTime() {
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        Pki made = Bootstrap.init(config, new PrintStream(first, true, StandardCharsets.UTF_8));
+        Path pki = root.resolve("data/pki");
+        assertTrue(Pki.exists(pki), "no complete PKI in " + pki);
+        String out = first.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("created the PKI"), out);
+        assertTrue(out.contains("CA fingerprint:          " + made.caFingerprint()), out);
+        assertTrue(out.contains("signing key fingerprint: " + made.signingFingerprint()), out);
+
+        // A second run (an upgrade's postinst) keeps the keys: minions' pins stay valid.
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        Pki again = Bootstrap.init(config, new PrintStream(second, true, StandardCharsets.UTF_8));
+        assertEquals(made.caFingerprint(), again.caFingerprint());
+        assertEquals(made.signingFingerprint(), again.signingFingerprint());
+        assertTrue(!second.toString(StandardCharsets.UTF_8).contains("created the PKI"), second.toString(StandardCharsets.UTF_8));
+    }
+}
