@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code galera.facts [datadir=...] [socket=...] [pidfile=...] [defaults_file=...] [user=...]}:
+ * {@code galera.facts [datadir=...] [socket=...] [pidfile=...] [defaults_file=...] [user=...] [recover=false]}:
  * what this node can tell about its Galera state, for the master's election of a bootstrap node.
  *
  * <p>When mariadbd runs: its wsrep status and whether it was started with --wsrep-new-cluster.
@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 final class GaleraFacts implements ExecutionFunction {
 
     static final String ZERO_UUID = "00000000-0000-0000-0000-000000000000";
-    private static final Set<String> ARGS = Set.of("datadir", "socket", "pidfile", "defaults_file", "user", "garb");
+    private static final Set<String> ARGS = Set.of("datadir", "socket", "pidfile", "defaults_file", "user", "garb", "recover");
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_./+-]+");
     private static final Pattern RECOVERED = Pattern.compile("WSREP: Recovered position:\\s*([0-9a-fA-F-]{36}):(-?\\d+)");
     private static final Pattern PREPARED = Pattern.compile("Found (\\d+) prepared transactions?");
@@ -42,7 +42,7 @@ final class GaleraFacts implements ExecutionFunction {
     private static final Duration RECOVER_TIMEOUT = Duration.ofMinutes(10);
 
     /** Where to look: Debian's places unless the caller says otherwise. */
-    record Paths(Path datadir, String socket, Path pidfile, String defaultsFile, String user, Path garb) {
+    record Paths(Path datadir, String socket, Path pidfile, String defaultsFile, String user, Path garb, boolean recover) {
         static Paths of(List<String> args) {
             Map<String, String> a = new LinkedHashMap<>();
             for (String arg : args) {
@@ -57,7 +57,13 @@ final class GaleraFacts implements ExecutionFunction {
             }
             return new Paths(Path.of(a.getOrDefault("datadir", "/var/lib/mysql")), a.getOrDefault("socket", "/run/mysqld/mysqld.sock"),
                     Path.of(a.getOrDefault("pidfile", "/run/mysqld/mysqld.pid")), a.get("defaults_file"),
-                    a.getOrDefault("user", "mysql"), Path.of(a.getOrDefault("garb", "/etc/default/garb")));
+                    a.getOrDefault("user", "mysql"), Path.of(a.getOrDefault("garb", "/etc/default/garb")), recover(a.get("recover")));
+        }
+
+        private static boolean recover(String v) {
+            if (v == null || v.equals("true")) return true;
+            if (v.equals("false")) return false;
+            throw new IllegalArgumentException("'recover=" + v + "': give recover=true or recover=false");
         }
     }
 
@@ -123,7 +129,8 @@ final class GaleraFacts implements ExecutionFunction {
         f.put("bootstrappable", true);
         f.put("position_uuid", uuid);
         f.put("position_seqno", seqno);
-        if (seqno == null || seqno == -1) recover(host, p, f);
+        // recover=false (the dashboard's health page) only looks: no InnoDB recovery on a stopped node.
+        if ((seqno == null || seqno == -1) && p.recover()) recover(host, p, f);
     }
 
     /** Runs --wsrep-recover, and again with rollback when InnoDB holds prepared transactions. */
