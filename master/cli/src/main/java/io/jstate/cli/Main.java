@@ -120,6 +120,26 @@ public final class Main {
                 Show a job's results as apply or run printed them, with their exit codes.
                   --json  print one JSON document, as apply --json and run --json do
                 """ + GLOBAL_OPTIONS + EXIT_CODES));
+        webCommands();
+    }
+
+    /** The dashboard's commands: they work on the master's files, not through its admin API. */
+    private static void webCommands() {
+        COMMANDS.put("web", new Args.Spec(Map.of(), Map.of(), 0, -1, false, "", """
+                Usage: jstate web passwd USER [--users-file FILE]
+                The master's web dashboard: set an operator's password.
+                """ + GLOBAL_OPTIONS));
+        COMMANDS.put("web passwd", new Args.Spec(Map.of("--users-file", true), Map.of(), 1, 1, false, "USER", """
+                Usage: jstate web passwd USER [--users-file FILE]
+                Set (or add) the dashboard login USER with a new password, asked twice on a terminal or
+                read from the first line of stdin otherwise. Run it on the master as root: it rewrites the
+                users file (the config's web.users_file, default web-users beside the config) with mode
+                0640; the master reads it again at the next login.
+                  --users-file FILE  write this file instead
+                Examples:
+                  jstate web passwd alice
+                  printf '%s\\n' "$PASSWORD" | jstate web passwd ci-bot
+                """ + GLOBAL_OPTIONS));
     }
 
     private static final String USAGE = """
@@ -133,6 +153,7 @@ public final class Main {
               run -t TARGET [--batch N|N%] [--timeout S] [--json] FUNCTION [ARGS...]
               orchestrate NAME|FILE [--test] [--choose RULE=VALUE] [--timeout S] [--json]
               jobs list [--limit N] | show JID [--json]
+              web passwd USER
             'jstate COMMAND --help' tells more about each.
             """ + GLOBAL_OPTIONS + EXIT_CODES;
 
@@ -199,6 +220,8 @@ public final class Main {
                     args.flag("--json"));
             case "jobs list" -> new JobsCommand(this, ctx).list(limit());
             case "jobs show" -> new JobsCommand(this, ctx).show(first(), args.flag("--json"));
+            case "web passwd" -> new WebPasswdCommand(ctx, System.in, ctx.process() ? System.console() : null)
+                    .call(first(), args.value("--config"), args.value("--users-file"));
             default -> throw new IllegalStateException("no command " + args.path);
         };
     }
