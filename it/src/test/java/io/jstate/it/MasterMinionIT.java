@@ -81,6 +81,7 @@ class MasterMinionIT {
                 data_dir: data
                 gateway: {listen: "127.0.0.1:%d"}
                 admin: {listen: "127.0.0.1:%d"}
+                web: {listen: "127.0.0.1:0"}
                 states: ../states
                 pillar: ../pillar
                 nodegroups: {controllers: 'G@roles:controller'}

@@ -47,7 +47,7 @@ final class Html {
 
     static String duration(long micros) {
         if (micros < 1000) return micros + " µs";
-        if (micros < 10_000_000) return String.format(java.util.Locale.ROOT, "%.1f ms", micros / 1000.0);
+        if (micros < 1_000_000) return String.format(java.util.Locale.ROOT, "%.1f ms", micros / 1000.0);
         return String.format(java.util.Locale.ROOT, "%.1f s", micros / 1e6);
     }
 
