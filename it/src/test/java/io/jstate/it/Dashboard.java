@@ -39,11 +39,11 @@ final class Dashboard implements AutoCloseable {
         browser = Chromium.launch(List.of("nsenter", "--net=" + lab.netns("master"), "--"), spki, lab.logs().resolve("chromium.log"));
     }
 
-    /** Runs {@code jstate ARGS --json} on the master and returns the job's jid. */
-    String job(String... args) throws Exception {
-        StringBuilder cmd = new StringBuilder(Lab.REPO.resolve("packaging/bin/jstate") + " --config /etc/jstate/master.yaml");
+    /** Runs {@code jstate COMMAND --json ARGS} on the master and returns the job's jid. */
+    String job(String command, String... args) throws Exception {
+        StringBuilder cmd = new StringBuilder(Lab.REPO.resolve("packaging/bin/jstate") + " --config /etc/jstate/master.yaml " + command + " --json");
         for (String a : args) cmd.append(" '").append(a).append("'");
-        Procs.Ran r = lab.on("master", cmd + " --json");
+        Procs.Ran r = lab.on("master", cmd.toString());
         Matcher m = JID.matcher(r.out());
         assertTrue(m.find(), "no jid in:\n" + r);
         return m.group(1);

@@ -48,6 +48,7 @@ class DashboardLabIT {
             d.screenshot("dashboard-job.png");
             String health = d.open("/health");
             assertTrue(health.contains("Not installed on: ctl1"), health);
+            assertTrue(!health.contains("galera.facts:"), "galera.facts says plainly that MariaDB is absent:\n" + health);
             assertTrue(!health.contains("Did not answer"), health);
             d.screenshot("dashboard-health.png");
         }

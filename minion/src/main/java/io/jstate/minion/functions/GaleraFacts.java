@@ -38,6 +38,7 @@ final class GaleraFacts implements ExecutionFunction {
     private static final List<String> STATUS = List.of("wsrep_cluster_status", "wsrep_local_state_comment", "wsrep_cluster_size",
             "wsrep_ready", "wsrep_connected", "wsrep_cluster_state_uuid", "wsrep_last_committed");
     private static final Set<String> NUMERIC = Set.of("wsrep_cluster_size", "wsrep_last_committed");
+    static final Path ADMIN = Path.of("/usr/bin/mariadb-admin");
     /** Recovery reads the whole InnoDB log; a big one takes minutes. */
     private static final Duration RECOVER_TIMEOUT = Duration.ofMinutes(10);
 
@@ -76,6 +77,13 @@ final class GaleraFacts implements ExecutionFunction {
         Map<String, Object> f = new LinkedHashMap<>();
         // galera.garbd's file marks the arbitrator, which holds no data and is never a seed.
         f.put("arbitrator", text(host, p.garb()).map(t -> t.contains("(formula galera, garbd)")).orElse(false));
+        // Looking only (recover=false, the dashboard): a host without MariaDB says so plainly. The
+        // elections keep their behaviour, where a missing client is an error of the function.
+        if (!p.recover() && !host.exists(ADMIN)) {
+            f.put("installed", false);
+            f.put("running", false);
+            return f;
+        }
         Optional<String> pid = text(host, p.pidfile()).map(String::strip).filter(s -> s.matches("\\d+"));
         boolean process = pid.flatMap(x -> text(host, Path.of("/proc", x, "comm"))).map(c -> c.strip().equals("mariadbd")).orElse(false);
         boolean pings = host.run(Exec.query("mariadb-admin", "--no-defaults", "--socket=" + p.socket(), "--user=root",

@@ -144,6 +144,9 @@ class GaleraFactsTest {
 
     @Test
     void withRecoverFalseACrashedNodeIsOnlyLookedAt() throws IOException {
+        Map<String, Object> none = facts(stopped(), "recover=false");
+        assertEquals(Map.of("arbitrator", false, "installed", false, "running", false), none);
+        write("/usr/bin/mariadb-admin", "");
         write("/var/lib/mysql/grastate.dat", grastate(UUID, "-1", 0));
         ScriptedHost host = stopped();
         Map<String, Object> f = facts(host, "recover=false");

@@ -181,7 +181,10 @@ final class Health {
 
     /** Whether the service the function looks at is on the minion at all. */
     static boolean installed(String function, Map<String, Object> v) {
-        if (function.equals("galera.facts")) return Boolean.TRUE.equals(v.get("running")) || Boolean.TRUE.equals(v.get("datadir_initialized"));
+        if (function.equals("galera.facts")) {
+            return !Boolean.FALSE.equals(v.get("installed"))
+                    && (Boolean.TRUE.equals(v.get("running")) || Boolean.TRUE.equals(v.get("datadir_initialized")));
+        }
         return !Boolean.FALSE.equals(v.get("installed"));
     }
 
