@@ -102,7 +102,16 @@ final class AdminClient {
      * connection, also while another thread is blocked reading it.
      */
     InputStream stream(String path, MessageLite body, Duration headers) throws CliException {
-        Response resp = exchange("POST", path, body.toByteArray(), headers, true);
+        return stream("POST", path, body.toByteArray(), headers);
+    }
+
+    /** As {@link #stream(String, MessageLite, Duration)}, for a stream asked for with GET. */
+    InputStream stream(String path, Duration headers) throws CliException {
+        return stream("GET", path, null, headers);
+    }
+
+    private InputStream stream(String method, String path, byte[] body, Duration headers) throws CliException {
+        Response resp = exchange(method, path, body, headers, true);
         if (resp.status() / 100 == 2) return resp.body();
         byte[] error;
         try (InputStream in = resp.body()) {
@@ -110,7 +119,7 @@ final class AdminClient {
         } catch (IOException e) {
             error = new byte[0];
         }
-        throw failure("POST", path, resp.status(), error, resp.contentType());
+        throw failure(method, path, resp.status(), error, resp.contentType());
     }
 
     private <T> T call(String method, String path, byte[] body, Parser<T> parser) throws CliException {

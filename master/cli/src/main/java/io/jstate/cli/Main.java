@@ -45,28 +45,30 @@ public final class Main {
                 Usage: jstate keys list | accept ID | accept --all | reject ID | delete ID
                 Minion keys: list them, accept, reject or delete one. Rejecting or deleting a key cuts a
                 connected minion off at once.
-                """ + GLOBAL_OPTIONS));
+                """ + GLOBAL_OPTIONS + examples("jstate keys list", "jstate keys accept web1", "jstate keys accept --all",
+                "jstate keys reject rogue1", "jstate keys delete web1")));
         COMMANDS.put("keys list", new Args.Spec(Map.of(), Map.of(), 0, 0, false, "", """
                 Usage: jstate keys list
                 List every minion key, pending ones first.
-                """ + GLOBAL_OPTIONS));
+                """ + GLOBAL_OPTIONS + examples("jstate keys list", "jstate keys list --master https://10.0.0.2:4507")));
         COMMANDS.put("keys accept", new Args.Spec(Map.of("--all", false), Map.of(), 0, 1, false, "ID", """
                 Usage: jstate keys accept ID | --all
                 Accept a minion's pending (or rejected) key, or every pending key with --all.
-                """ + GLOBAL_OPTIONS));
+                """ + GLOBAL_OPTIONS + examples("jstate keys accept web1", "jstate keys accept --all")));
         COMMANDS.put("keys reject", new Args.Spec(Map.of(), Map.of(), 1, 1, false, "ID", """
                 Usage: jstate keys reject ID
                 Reject a minion's key; a connected minion with it is cut off at once.
-                """ + GLOBAL_OPTIONS));
+                """ + GLOBAL_OPTIONS + examples("jstate keys reject rogue1")));
         COMMANDS.put("keys delete", new Args.Spec(Map.of(), Map.of(), 1, 1, false, "ID", """
                 Usage: jstate keys delete ID
                 Delete a minion's key; a connected minion with it is cut off at once and must enroll again.
-                """ + GLOBAL_OPTIONS));
+                """ + GLOBAL_OPTIONS + examples("jstate keys delete web1")));
         COMMANDS.put("minions", new Args.Spec(Map.of("--target", true), t, 0, 0, false, "", """
                 Usage: jstate minions [-t TARGET]
                 List the minions a target matches (default: all): connected, last seen, roles, addresses.
                   -t, --target TARGET  e.g. 'web*', 'G@roles:controller', 'N@controllers and not db1'
-                """ + GLOBAL_OPTIONS));
+                """ + GLOBAL_OPTIONS + examples("jstate minions", "jstate minions -t 'G@roles:controller'",
+                "jstate minions -t 'web* and not web3'")));
         Map<String, Boolean> apply = new LinkedHashMap<>(job);
         apply.put("--test", false);
         COMMANDS.put("apply", new Args.Spec(apply, t, 0, Integer.MAX_VALUE, false, "", """
@@ -74,14 +76,18 @@ public final class Main {
                 Apply states on the targeted minions: each minion's top ('highstate', the default) or the
                 SLS named. Each state shows as it finishes, then a summary per minion and the totals.
                   --test               dry run: report what would change and change nothing
-                """ + TARGETS + GLOBAL_OPTIONS + EXIT_CODES));
+                """ + TARGETS + GLOBAL_OPTIONS + EXIT_CODES + examples("jstate apply -t 'G@roles:controller'",
+                "jstate apply nginx -t 'web*' --test", "jstate apply -t N@controllers --batch 1 --timeout 600",
+                "jstate apply galera -t 'L@ctl1,ctl2,ctl3' --json")));
         COMMANDS.put("run", new Args.Spec(job, t, 1, Integer.MAX_VALUE, true, "FUNCTION", """
                 Usage: jstate run -t TARGET [--batch N|N%] [--timeout S] [--json] FUNCTION [ARGS...]
                 Run an execution function on the targeted minions and print what each returned. Options
                 go before FUNCTION; everything after it is the function's arguments.
                 Functions: test.ping, cmd.run CMD, grains.items, pkg.version NAME..., service.status
                 NAME..., state.show_plan [SLS...].
-                """ + TARGETS + GLOBAL_OPTIONS + EXIT_CODES));
+                """ + TARGETS + GLOBAL_OPTIONS + EXIT_CODES + examples("jstate run -t '*' test.ping",
+                "jstate run -t web1 cmd.run 'uptime'", "jstate run -t 'G@roles:db' --batch 25% pkg.version mariadb-server",
+                "jstate run -t ctl1 state.show_plan galera")));
         COMMANDS.put("orchestrate", new Args.Spec(Map.of("--test", false, "--timeout", true, "--json", false, "--choose", true), Map.of(), 1, 1, false,
                 "NAME|FILE", """
                 Usage: jstate orchestrate NAME|FILE [--test] [--choose RULE=VALUE] [--timeout S] [--json]
@@ -98,28 +104,53 @@ public final class Main {
                                (facts are still gathered; a choice that is unsafe is refused)
                   --timeout S  default time each minion may take per stage, in seconds
                   --json       print one JSON document at the end: stages, jobs, elections, result
-                Example: jstate orchestrate openstack-ha
                 """ + GLOBAL_OPTIONS + """
 
                 Exit codes:
                   0  every stage succeeded (or was skipped)
                   1  the orchestration could not start: the file was refused, the master unreachable
                   2  a stage failed; the line stopped there
-                """));
+                """ + examples("jstate orchestrate openstack-ha", "jstate orchestrate openstack-ha --test",
+                "jstate orchestrate galera-recover --choose galera=ctl2", "jstate orchestrate ./orch/upgrade.yaml --timeout 900")));
         COMMANDS.put("jobs", new Args.Spec(Map.of(), Map.of(), 0, -1, false, "", """
                 Usage: jstate jobs list [--limit N] | show JID [--json]
                 Recent jobs, or one job's results, also of a job whose CLI was interrupted.
-                """ + GLOBAL_OPTIONS));
+                """ + GLOBAL_OPTIONS + examples("jstate jobs list", "jstate jobs show 20260101120000000001")));
         COMMANDS.put("jobs list", new Args.Spec(Map.of("--limit", true), Map.of(), 0, 0, false, "", """
                 Usage: jstate jobs list [--limit N]
                 List recent jobs, newest first: jid, start, target, what, minions, state.
                   --limit N  how many jobs (default: 20)
-                """ + GLOBAL_OPTIONS));
+                """ + GLOBAL_OPTIONS + examples("jstate jobs list", "jstate jobs list --limit 50")));
         COMMANDS.put("jobs show", new Args.Spec(Map.of("--json", false), Map.of(), 1, 1, false, "JID", """
                 Usage: jstate jobs show JID [--json]
                 Show a job's results as apply or run printed them, with their exit codes.
                   --json  print one JSON document, as apply --json and run --json do
-                """ + GLOBAL_OPTIONS + EXIT_CODES));
+                """ + GLOBAL_OPTIONS + EXIT_CODES + examples("jstate jobs show 20260101120000000001",
+                "jstate jobs show 20260101120000000001 --json")));
+        COMMANDS.put("events", new Args.Spec(Map.of("--tag", true, "--json", false, "--count", true, "--timeout", true), Map.of(), 0, 0, false, "",
+                """
+                Usage: jstate events [--tag PATTERN] [--json] [--count N] [--timeout S]
+                Follow the master's live events: key requests and decisions, refused enrollments,
+                minions up and down, jobs started, each state's result, refusals, returns and jobs
+                done. One line per event, 'HH:MM:SS.mmm TAG key=value ...', until Ctrl-C. Events carry
+                ids, kinds, outcomes, durations and counts, never pillar or what a change wrote.
+                Tags: jstate/key/request|accepted|rejected|deleted/ID, jstate/enroll/refused/ID-OR-ADDRESS,
+                jstate/minion/up|down/ID, jstate/job/JID/start, jstate/job/JID/state/MINION,
+                jstate/job/JID/refused/MINION, jstate/job/JID/return/MINION, jstate/job/JID/lost/MINION,
+                jstate/job/JID/done; jstate/events/lost says how many events this stream missed.
+                  --tag PATTERN  only tags matching PATTERN: '*' matches anything, '/' included,
+                                 '?' one character (default: every event)
+                  --json         one JSON object per line: {"tag": ..., "time": ..., "data": {...}}
+                  --count N      stop after N events (exit 2 if --timeout comes first)
+                  --timeout S    stop after S seconds
+                """ + GLOBAL_OPTIONS + examples("jstate events", "jstate events --tag 'jstate/job/*'",
+                "jstate events --tag 'jstate/minion/*' --json", "jstate events --tag 'jstate/key/request/*' --count 1 --timeout 300")));
+        COMMANDS.put("completion", new Args.Spec(Map.of(), Map.of(), 1, 1, false, "SHELL", """
+                Usage: jstate completion bash|zsh
+                Print the shell completion script for bash or zsh. The packages install both; from a
+                source tree, 'source <(jstate completion bash)' in ~/.bashrc, or for zsh write the
+                output as _jstate into a directory on $fpath before compinit.
+                """ + GLOBAL_OPTIONS + examples("jstate completion bash", "jstate completion zsh")));
         webCommands();
     }
 
@@ -128,18 +159,16 @@ public final class Main {
         COMMANDS.put("web", new Args.Spec(Map.of(), Map.of(), 0, -1, false, "", """
                 Usage: jstate web passwd USER [--users-file FILE]
                 The master's web dashboard: set an operator's password.
-                """ + GLOBAL_OPTIONS));
+                """ + GLOBAL_OPTIONS + examples("jstate web passwd alice", "jstate web passwd alice --users-file /etc/jstate/web-users")));
         COMMANDS.put("web passwd", new Args.Spec(Map.of("--users-file", true), Map.of(), 1, 1, false, "USER", """
                 Usage: jstate web passwd USER [--users-file FILE]
                 Set (or add) the dashboard login USER with a new password, asked twice on a terminal or
-                read from the first line of stdin otherwise. Run it on the master as root: it rewrites the
-                users file (the config's web.users_file, default web-users beside the config) with mode
-                0640; the master reads it again at the next login.
+                read from the first line of stdin otherwise (printf '%s\\n' "$PASSWORD" | jstate web
+                passwd ci-bot). Run it on the master as root: it rewrites the users file (the config's
+                web.users_file, default web-users beside the config) with mode 0640; the master reads it
+                again at the next login.
                   --users-file FILE  write this file instead
-                Examples:
-                  jstate web passwd alice
-                  printf '%s\\n' "$PASSWORD" | jstate web passwd ci-bot
-                """ + GLOBAL_OPTIONS));
+                """ + GLOBAL_OPTIONS + examples("jstate web passwd alice", "jstate web passwd ci-bot --users-file /etc/jstate/web-users")));
     }
 
     private static final String USAGE = """
@@ -153,9 +182,12 @@ public final class Main {
               run -t TARGET [--batch N|N%] [--timeout S] [--json] FUNCTION [ARGS...]
               orchestrate NAME|FILE [--test] [--choose RULE=VALUE] [--timeout S] [--json]
               jobs list [--limit N] | show JID [--json]
+              events [--tag PATTERN] [--json] [--count N] [--timeout S]
+              completion bash|zsh
               web passwd USER
             'jstate COMMAND --help' tells more about each.
-            """ + GLOBAL_OPTIONS + EXIT_CODES;
+            """ + GLOBAL_OPTIONS + EXIT_CODES + examples("jstate keys accept --all", "jstate minions -t 'G@roles:controller'",
+            "jstate apply -t 'web*' --test", "jstate run -t '*' test.ping", "jstate events --tag 'jstate/job/*'");
 
     private final Context ctx;
     private final Args args;
@@ -167,7 +199,9 @@ public final class Main {
 
     public static void main(String[] args) {
         // Every command but help talks to the master over TLS: its arithmetic is prepared from the start.
-        if (args.length > 0 && !List.of(args).contains("--help") && !List.of(args).contains("-h")) Pki.warmUp();
+        if (args.length > 0 && !List.of(args).contains("--help") && !List.of(args).contains("-h") && !List.of(args).contains("completion")) {
+            Pki.warmUp();
+        }
         LocalClock clock = LocalClock.start();
         boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
         Context ctx = new Context(System.out, System.err, System.getenv(), clock, color,
@@ -222,8 +256,26 @@ public final class Main {
             case "jobs show" -> new JobsCommand(this, ctx).show(first(), args.flag("--json"));
             case "web passwd" -> new WebPasswdCommand(ctx, System.in, ctx.process() ? System.console() : null)
                     .call(first(), args.value("--config"), args.value("--users-file"));
+            case "events" -> new EventsCommand(this, ctx).call(args.value("--tag"), args.flag("--json"), args.positive("--count"),
+                    args.positive("--timeout"));
+            case "completion" -> Completion.print(ctx, first());
             default -> throw new IllegalStateException("no command " + args.path);
         };
+    }
+
+    /**
+     * A help text's "Examples:" block, one command line per line. A test parses every example
+     * against the command's grammar, so examples cannot drift from the options they show.
+     */
+    static String examples(String... lines) {
+        StringBuilder b = new StringBuilder("\nExamples:\n");
+        for (String l : lines) b.append("  ").append(l).append('\n');
+        return b.toString();
+    }
+
+    /** The top-level help, for completion and tests. */
+    static String usage() {
+        return USAGE;
     }
 
     private String first() {

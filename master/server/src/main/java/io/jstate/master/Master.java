@@ -9,6 +9,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.jstate.master.config.MasterConfig;
+import io.jstate.master.events.EventBus;
+import io.jstate.master.metrics.Metrics;
 import io.jstate.master.gateway.Connections;
 import io.jstate.master.gateway.GatewayService;
 import io.jstate.master.gateway.PeerAuth;
@@ -23,6 +25,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +58,8 @@ public final class Master implements AutoCloseable {
     private final GatewayService gateway;
     private final ScheduledExecutorService timer;
     private final Clock clock;
+    private final EventBus events;
+    private final Metrics metrics;
     private Server server;
 
     private Master(MasterConfig config, Clock clock, Timings timings) {
@@ -65,13 +72,27 @@ public final class Master implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.keys = new Keys(data.resolve("keys"), pki, clock);
-        this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter());
+        this.events = new EventBus(clock::millis, EventBus.DEFAULT_CAPACITY);
+        this.keys = new Keys(data.resolve("keys"), pki, clock, events);
+        this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter(), events);
         this.store = new JobStore(data.resolve("jobs"));
         this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout()),
-                keys, connections, store, pki, timer, clock);
+                keys, connections, store, pki, timer, clock, events);
         this.orchestrator = new Orchestrator(jobs, config.states(), Orchestrator.builtinElections());
-        this.gateway = new GatewayService(keys, pki, connections, jobs, config.enrollmentToken(), config.enrollPerMinute(), System::nanoTime);
+        this.gateway = new GatewayService(keys, pki, connections, jobs, config.enrollmentToken(), config.enrollPerMinute(), System::nanoTime, events);
+        this.metrics = new Metrics(events, new Metrics.Gauges() {
+            @Override
+            public int connectedMinions() {
+                return connections.sessions().size();
+            }
+
+            @Override
+            public Map<String, Integer> keys() {
+                Map<String, Integer> n = new HashMap<>();
+                for (io.jstate.proto.v1.Key k : keys.list()) n.merge(k.getState().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+                return n;
+            }
+        });
         keys.onRevoked(id -> {
             if (keys.find(id).isEmpty()) connections.forget(id);
             else connections.cut(id, Status.PERMISSION_DENIED.withDescription("the key of '" + id + "' was rejected"));
@@ -143,6 +164,16 @@ public final class Master implements AutoCloseable {
         return jobs;
     }
 
+    /** What happens to keys, minions and jobs, for the admin event stream and the metrics. */
+    public EventBus events() {
+        return events;
+    }
+
+    /** The Prometheus metrics, for the web listener's /metrics. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
     public Orchestrator orchestrator() {
         return orchestrator;
     }
@@ -164,5 +195,7 @@ public final class Master implements AutoCloseable {
             }
         }
         timer.shutdownNow();
+        metrics.close();
+        events.close();
     }
 }

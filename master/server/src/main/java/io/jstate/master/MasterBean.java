@@ -28,7 +28,7 @@ public class MasterBean {
         Master m = Master.open(MasterConfig.load(Path.of(configFile)), Clock.systemUTC(), Master.Timings.DEFAULT);
         m.startGateway();
         master = m;
-        WebServer w = new WebServer(vertx, m, Clock.systemUTC(), null);
+        WebServer w = new WebServer(vertx, m, Clock.systemUTC(), m.metrics()::scrape);
         w.start();
         web = w;
     }
@@ -43,6 +43,17 @@ public class MasterBean {
     /** The web dashboard's listener (tests ask for its port). */
     public WebServer web() {
         return web;
+    }
+
+    /**
+     * The master's Prometheus metrics, for whoever serves them (the web listener's /metrics). A
+     * producer rather than a bean of its own: the metrics belong to the master, which exists only
+     * once started.
+     */
+    @jakarta.enterprise.inject.Produces
+    @jakarta.enterprise.context.Dependent
+    public io.jstate.master.metrics.Metrics metrics() {
+        return master().metrics();
     }
 
     public Master master() {

@@ -131,6 +131,52 @@ public class AdminResource {
         return out -> stream(events, out, e -> e.getType() == OrchestrateEvent.Type.ORCH_DONE || e.getType() == OrchestrateEvent.Type.ORCH_FAILED);
     }
 
+    /** How often an idle event stream sends a keepalive, which is also how a client that left is noticed. */
+    static final long KEEPALIVE_MS = 15_000;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * Streams the master's events whose tags match {@code tag} (a glob, default every event) until
+     * the client leaves. The subscription is made before the answer starts, so nothing that happens
+     * after the request is missed; a keepalive (an Event with no tag) goes out at once and whenever
+     * the stream has been idle for {@link #KEEPALIVE_MS}.
+     */
+    @GET
+    @Path("/events")
+    public StreamingOutput events(@QueryParam("tag") String tag) {
+        String pattern = tag == null || tag.isBlank() ? "*" : tag;
+        if (pattern.length() > 512) throw new jakarta.ws.rs.BadRequestException("the tag pattern is longer than 512 characters");
+        io.jstate.master.events.EventBus.Subscription sub = master().events().open(pattern);
+        return out -> {
+            try (sub) {
+                io.jstate.proto.v1.Event.getDefaultInstance().writeDelimitedTo(out);
+                out.flush();
+                long idleSince = System.currentTimeMillis();
+                while (!sub.closed()) {
+                    io.jstate.master.events.EventBus.Event e;
+                    try {
+                        e = sub.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    if (e == null) {
+                        if (System.currentTimeMillis() - idleSince < KEEPALIVE_MS) continue;
+                        io.jstate.proto.v1.Event.getDefaultInstance().writeDelimitedTo(out);
+                    } else {
+                        // What queued up meanwhile goes out in the same flush.
+                        do {
+                            io.jstate.proto.v1.Event.newBuilder().setTag(e.tag()).setTimeUnixMs(e.timeMs())
+                                    .setDataJson(JSON.writeValueAsString(e.data())).build().writeDelimitedTo(out);
+                        } while ((e = sub.poll()) != null);
+                    }
+                    out.flush();
+                    idleSince = System.currentTimeMillis();
+                }
+            }
+        };
+    }
+
     @GET
     @Path("/jobs")
     public byte[] jobs(@QueryParam("limit") Integer limit) {

@@ -4,6 +4,7 @@ import io.jstate.states.host.AtomicFiles;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
+import io.jstate.master.events.EventBus;
 import io.jstate.proto.v1.Heartbeat;
 import io.jstate.proto.v1.MasterMessage;
 import io.jstate.proto.v1.Minion;
@@ -41,6 +42,7 @@ public final class Connections {
     private final Clock clock;
     private final Duration heartbeat;
     private final Duration deadAfter;
+    private final EventBus events;
     private final Map<String, Session> live = new ConcurrentHashMap<>();
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     private ScheduledFuture<?> ticker;
@@ -48,7 +50,8 @@ public final class Connections {
     /** A minion's last known facts. */
     public record Known(Minion minion, Map<String, Object> grains) {}
 
-    public Connections(Path dir, Clock clock, Duration heartbeat, Duration deadAfter) {
+    public Connections(Path dir, Clock clock, Duration heartbeat, Duration deadAfter, EventBus events) {
+        this.events = events;
         this.dir = dir;
         this.clock = clock;
         this.heartbeat = heartbeat;
@@ -74,7 +77,10 @@ public final class Connections {
 
     public void stop() {
         if (ticker != null) ticker.cancel(false);
-        for (Session s : live.values()) s.close(Status.UNAVAILABLE.withDescription("the master is shutting down"));
+        for (Session s : live.values()) {
+            s.close(Status.UNAVAILABLE.withDescription("the master is shutting down"));
+            down(s, "the master is shutting down");
+        }
         live.clear();
     }
 
@@ -85,7 +91,7 @@ public final class Connections {
         for (Session s : live.values()) {
             if (now - s.lastSeen() > deadAfter.toMillis()) {
                 LOG.info(() -> "minion " + s.minionId() + " silent for " + (now - s.lastSeen()) / 1000 + " s; dropping its stream");
-                gone(s);
+                gone(s, "no heartbeat for " + deadAfter.toSeconds() + " s");
                 s.close(Status.UNAVAILABLE.withDescription("no heartbeat for " + deadAfter.toSeconds() + " s"));
             } else {
                 s.send(hb);
@@ -103,6 +109,12 @@ public final class Connections {
         Session old = live.put(s.minionId(), s);
         if (old != null && old != s) old.close(Status.ALREADY_EXISTS.withDescription("replaced by a newer stream of the same minion"));
         remember(s);
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("id", s.minionId());
+        data.put("address", s.remoteAddress() == null ? "" : s.remoteAddress());
+        data.put("roles", roles(s.grains()));
+        if (old != null && old != s) data.put("replaced", true);
+        events.publish("jstate/minion/up/" + s.minionId(), data);
     }
 
     /**
@@ -125,13 +137,28 @@ public final class Connections {
 
     /** The stream ended (either side); the minion stays known with its last-seen time. */
     void gone(Session s) {
-        if (live.remove(s.minionId(), s)) remember(s);
+        gone(s, "the stream ended");
+    }
+
+    private void gone(Session s, String why) {
+        if (live.remove(s.minionId(), s)) {
+            remember(s);
+            down(s, why);
+        }
+    }
+
+    private void down(Session s, String why) {
+        events.publish("jstate/minion/down/" + s.minionId(), Map.of("id", s.minionId(), "reason", why,
+                "connected_ms", Math.max(0, clock.millis() - s.since())));
     }
 
     /** Cuts a minion's stream at once, as when its key is rejected or deleted. */
     public void cut(String minionId, Status status) {
         Session s = live.remove(minionId);
-        if (s != null) s.close(status);
+        if (s != null) {
+            s.close(status);
+            down(s, status.getDescription() == null ? status.getCode().name() : status.getDescription());
+        }
     }
 
     /** Forgets a minion entirely (its key was deleted). */

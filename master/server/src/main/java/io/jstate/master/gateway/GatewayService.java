@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.jstate.master.events.EventBus;
 import io.jstate.master.keys.Keys;
 import io.jstate.master.pki.Csr;
 import io.jstate.master.pki.Pki;
@@ -33,9 +34,11 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
     private final MinionEvents events;
     private final byte[] token;
     private final EnrollLimiter limiter;
+    private final EventBus bus;
 
     public GatewayService(Keys keys, Pki pki, Connections connections, MinionEvents events, String enrollmentToken,
-                          int enrollPerMinute, LongSupplier nanos) {
+                          int enrollPerMinute, LongSupplier nanos, EventBus bus) {
+        this.bus = bus;
         this.keys = keys;
         this.pki = pki;
         this.connections = connections;
@@ -47,16 +50,19 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
     @Override
     public void enroll(EnrollRequest req, StreamObserver<EnrollReply> out) {
         String remote = PeerAuth.REMOTE.get();
+        String id = req.getMinionId();
         if (!limiter.allow(remote == null ? "" : remote)) {
+            refused(id, remote, "rate_limited");
             out.onError(Status.RESOURCE_EXHAUSTED.withDescription("too many enrollment requests; try again later").asRuntimeException());
             return;
         }
-        String id = req.getMinionId();
         if (!Keys.validId(id)) {
+            refused(id, remote, "bad_id");
             fail(out, "minion id '" + abbreviate(id) + "' is not allowed: letters, digits, '.', '-', '_', starting with a letter or digit");
             return;
         }
         if (req.getCsrDer().size() > MAX_CSR || req.getGrainsJson().length() > MAX_GRAINS || req.getToken().length() > MAX_TOKEN) {
+            refused(id, remote, "too_large");
             fail(out, "enrollment request too large");
             return;
         }
@@ -64,10 +70,12 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
         try {
             csr = Csr.check(req.getCsrDer().toByteArray(), id);
         } catch (IllegalArgumentException e) {
+            refused(id, remote, "bad_csr");
             fail(out, e.getMessage());
             return;
         }
         Keys.Enrollment e = keys.enroll(csr, req.getCsrDer().toByteArray(), tokenMatches(req.getToken()));
+        if (e.refused() != null) refused(id, remote, e.refused());
         if (e.state() == Key.State.PENDING) LOG.info(() -> "minion " + id + " asks to enroll from " + remote + ", key " + csr.fingerprint());
         EnrollReply.Builder reply = EnrollReply.newBuilder().setMessage(e.message())
                 .setCaCertificateDer(ByteString.copyFrom(pki.caDer()))
@@ -79,6 +87,20 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
         }
         out.onNext(reply.build());
         out.onCompleted();
+    }
+
+    /**
+     * Tells the bus a request to enroll was turned away. The tag names the minion when its id is
+     * one (else the address it came from), so a pattern can follow one minion.
+     */
+    private void refused(String id, String remote, String reason) {
+        String address = remote == null ? "" : remote;
+        boolean named = Keys.validId(id);
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+        if (named) data.put("id", id);
+        data.put("address", address);
+        data.put("reason", reason);
+        bus.publish("jstate/enroll/refused/" + (named ? id : address.isEmpty() ? "unknown" : address), data);
     }
 
     /** Constant-time, so the reply's timing says nothing about how much of a guess was right. */

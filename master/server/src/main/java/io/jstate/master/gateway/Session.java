@@ -13,6 +13,7 @@ public final class Session {
     private final String minionId;
     private final String remoteAddress;
     private final StreamObserver<MasterMessage> out;
+    private final long since;
     private volatile long lastSeen;
     private volatile String grainsJson = "{}";
     private volatile Map<String, Object> grains = Map.of();
@@ -23,6 +24,12 @@ public final class Session {
         this.remoteAddress = remoteAddress;
         this.out = out;
         this.lastSeen = now;
+        this.since = now;
+    }
+
+    /** When the stream opened. */
+    public long since() {
+        return since;
     }
 
     public String minionId() {

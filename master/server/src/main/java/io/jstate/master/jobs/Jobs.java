@@ -1,5 +1,7 @@
 package io.jstate.master.jobs;
 
+import io.jstate.master.events.EventBus;
+import io.jstate.master.events.Events;
 import io.jstate.master.gateway.Connections;
 import io.jstate.master.gateway.MinionEvents;
 import io.jstate.master.keys.Keys;
@@ -60,9 +62,12 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
     private final ScheduledExecutorService timer;
     private final Clock clock;
     private final Bundles bundles;
+    private final EventBus events;
     private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
 
-    public Jobs(Settings settings, Keys keys, Connections connections, JobStore store, Pki pki, ScheduledExecutorService timer, Clock clock) {
+    public Jobs(Settings settings, Keys keys, Connections connections, JobStore store, Pki pki, ScheduledExecutorService timer, Clock clock,
+                EventBus events) {
+        this.events = events;
         this.settings = settings;
         this.keys = keys;
         this.connections = connections;
@@ -97,7 +102,8 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
             Map<String, Job> kinds = prepare(request, minions, timeout);
             JobRecord h = header.addAllMinions(minions).build();
             store.create(h);
-            RunningJob job = new RunningJob(this, jid, minions, kinds, timeout, batch, request.getStopOnFailure(), listener);
+            RunningJob job = new RunningJob(this, jid, minions, kinds, timeout, batch, request.getStopOnFailure(), listener,
+                    jobData(jid, request));
             running.put(jid, job);
             LOG.info(() -> "job " + jid + ": " + describe(request) + " on " + minions.size() + " minion(s)");
             job.start();
@@ -112,6 +118,11 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
 
     private String failed(JobRecord.Builder header, String message, Consumer<JobEvent> listener) {
         store.create(header.setError(message).setFinishedUnixMs(clock.millis()).build());
+        // The message is left out: it may quote the state tree, and events carry only ids and counts.
+        Map<String, Object> data = new LinkedHashMap<>(jobData(header.getJid(), header.getRequest()));
+        data.put("outcome", "not_started");
+        data.put("duration_ms", 0L);
+        events.publish("jstate/job/" + header.getJid() + "/done", data);
         listener.accept(JobEvent.newBuilder().setType(JobEvent.Type.JOB_FAILED).setJid(header.getJid()).setMessage(message).build());
         return header.getJid();
     }
@@ -203,6 +214,22 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
         return jid;
     }
 
+    /** What a job is, for its events: its target and what it runs, never its pillar overlay. */
+    static Map<String, Object> jobData(String jid, JobRequest r) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("jid", jid);
+        d.put("target", r.getTarget());
+        if (r.hasApply()) {
+            d.put("kind", "apply");
+            d.put("sls", List.copyOf(r.getApply().getTargetsList()));
+            d.put("test", r.getApply().getTest());
+        } else if (r.hasFunction()) {
+            d.put("kind", "function");
+            d.put("function", r.getFunction().getName());
+        }
+        return d;
+    }
+
     private static String describe(JobRequest r) {
         return r.hasApply() ? "apply " + String.join(" ", r.getApply().getTargetsList()) + (r.getApply().getTest() ? " (test)" : "")
                 : "run " + r.getFunction().getName();
@@ -236,6 +263,7 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
             // A result spooled across a master restart, or one that came after its job gave up on the minion.
             store.saveResult(r);
             LOG.info(() -> "job " + r.getJid() + ": late result from " + minionId + " stored");
+            returned(r.getJid(), minionId, r, true);
             finishIfComplete(r.getJid());
         } else {
             LOG.info(() -> "result from " + minionId + " for unknown job " + r.getJid() + " dropped");
@@ -296,7 +324,22 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
         return store.header(jid).map(h -> h.getMinionsList().contains(minionId)).orElse(false);
     }
 
+    /** Publishes a minion's return, and its refusal when it refused the job. */
+    void returned(String jid, String minionId, JobResult r, boolean late) {
+        if (r.hasRefused()) {
+            events.publish("jstate/job/" + jid + "/refused/" + minionId, Map.of("jid", jid, "minion", minionId,
+                    "reason", r.getRefused().getReason().name()));
+        }
+        Map<String, Object> data = Events.result(jid, minionId, r);
+        if (late) data.put("late", true);
+        events.publish("jstate/job/" + jid + "/return/" + minionId, data);
+    }
+
     // ---- for RunningJob ----
+
+    EventBus events() {
+        return events;
+    }
 
     Connections connections() {
         return connections;

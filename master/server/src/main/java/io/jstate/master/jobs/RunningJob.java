@@ -2,6 +2,7 @@ package io.jstate.master.jobs;
 
 import com.google.protobuf.ByteString;
 import io.jstate.master.gateway.Session;
+import io.jstate.master.events.Events;
 import io.jstate.proto.Results;
 import io.jstate.proto.v1.JobAccepted;
 import io.jstate.proto.v1.JobEvent;
@@ -51,9 +52,13 @@ final class RunningJob {
     private int failedMinions;
     private int skipped;
     private boolean done;
+    /** The job's description for its events (target, kind, what it runs). */
+    private final Map<String, Object> about;
+    private long startedMs;
 
     RunningJob(Jobs jobs, String jid, List<String> minions, Map<String, Jobs.Job> kinds, Duration timeout, int batch,
-               boolean stopOnFailure, Consumer<JobEvent> listener) {
+               boolean stopOnFailure, Consumer<JobEvent> listener, Map<String, Object> about) {
+        this.about = about;
         this.stopOnFailure = stopOnFailure;
         this.jobs = jobs;
         this.jid = jid;
@@ -66,6 +71,11 @@ final class RunningJob {
     }
 
     synchronized void start() {
+        startedMs = jobs.clock().millis();
+        Map<String, Object> data = new java.util.LinkedHashMap<>(about);
+        data.put("minions", minions);
+        data.put("batch", batch);
+        jobs.events().publish("jstate/job/" + jid + "/start", data);
         emit(event(JobEvent.Type.JOB_STARTED).addAllMinions(minions));
         fill();
     }
@@ -125,6 +135,7 @@ final class RunningJob {
         jobs.store().addLost(jid, id);
         LOG.info(() -> "job " + jid + ": minion " + id + " lost: " + why);
         emit(event(JobEvent.Type.MINION_LOST).setMinionId(id).setMessage(why));
+        jobs.events().publish("jstate/job/" + jid + "/lost/" + id, Map.of("jid", jid, "minion", id, "reason", why));
     }
 
     synchronized void accepted(String id, JobAccepted a) {
@@ -135,7 +146,10 @@ final class RunningJob {
     synchronized void state(String id, StateResult s) {
         if (!inFlight.containsKey(id) && !lost.contains(id)) return;
         jobs.store().appendPartial(jid, id, s);
-        if (inFlight.containsKey(id)) emit(event(JobEvent.Type.STATE).setMinionId(id).setState(s));
+        if (inFlight.containsKey(id)) {
+            emit(event(JobEvent.Type.STATE).setMinionId(id).setState(s));
+            jobs.events().publish("jstate/job/" + jid + "/state/" + id, Events.state(jid, id, s));
+        }
     }
 
     synchronized void result(String id, JobResult r) {
@@ -151,6 +165,7 @@ final class RunningJob {
         returned.add(id);
         if (!Results.ok(r)) failedMinions++;
         emit(event(JobEvent.Type.MINION_DONE).setMinionId(id).setResult(r));
+        jobs.returned(jid, id, r, false);
         fill();
     }
 
@@ -162,6 +177,15 @@ final class RunningJob {
         JobSummary summary = JobSummary.newBuilder().setMinions(minions.size()).setReturned(returned.size()).setLost(lost.size())
                 .setFailedMinions(failedMinions).setSkipped(skipped).build();
         emit(event(JobEvent.Type.JOB_DONE).setSummary(summary));
+        Map<String, Object> data = new java.util.LinkedHashMap<>(about);
+        data.put("outcome", failedMinions == 0 && lost.isEmpty() ? "succeeded" : "failed");
+        data.put("duration_ms", now - startedMs);
+        data.put("minions", minions.size());
+        data.put("returned", returned.size());
+        data.put("lost", lost.size());
+        data.put("failed_minions", failedMinions);
+        data.put("skipped", skipped);
+        jobs.events().publish("jstate/job/" + jid + "/done", data);
         jobs.finished(jid);
     }
 

@@ -1,5 +1,6 @@
 package io.jstate.master.keys;
 
+import io.jstate.master.events.EventBus;
 import io.jstate.states.host.AtomicFiles;
 import io.jstate.master.pki.Csr;
 import io.jstate.master.pki.Pem;
@@ -35,13 +36,15 @@ public final class Keys {
     private final Path dir;
     private final Pki pki;
     private final Clock clock;
+    private final EventBus events;
     private final Map<String, Key> index = new ConcurrentHashMap<>();
     private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
 
-    public Keys(Path dir, Pki pki, Clock clock) {
+    public Keys(Path dir, Pki pki, Clock clock, EventBus events) {
         this.dir = dir;
         this.pki = pki;
         this.clock = clock;
+        this.events = events;
         try {
             for (Key.State s : List.of(Key.State.PENDING, Key.State.ACCEPTED, Key.State.REJECTED)) {
                 Path d = folder(s);
@@ -58,8 +61,15 @@ public final class Keys {
         }
     }
 
-    /** What an Enroll call led to. {@code certificate} is set when the key is accepted. */
-    public record Enrollment(Key.State state, byte[] certificate, String message) {}
+    /**
+     * What an Enroll call led to. {@code certificate} is set when the key is accepted; {@code refused}
+     * names why a request was turned away (conflict, rejected), null when it was not.
+     */
+    public record Enrollment(Key.State state, byte[] certificate, String message, String refused) {
+        Enrollment(Key.State state, byte[] certificate, String message) {
+            this(state, certificate, message, null);
+        }
+    }
 
     /** Called with a minion id whenever its key stops being accepted (rejected or deleted). */
     public void onRevoked(Consumer<String> listener) {
@@ -83,15 +93,16 @@ public final class Keys {
             switch (existing.getState()) {
                 case ACCEPTED -> {
                     return new Enrollment(Key.State.REJECTED, null,
-                            "another key is accepted for '" + id + "'; an operator must delete it first (jstate keys delete " + id + ")");
+                            "another key is accepted for '" + id + "'; an operator must delete it first (jstate keys delete " + id + ")",
+                            "key_conflict");
                 }
                 case REJECTED -> {
-                    return new Enrollment(Key.State.REJECTED, null, "the key of '" + id + "' is rejected");
+                    return new Enrollment(Key.State.REJECTED, null, "the key of '" + id + "' is rejected", "key_rejected");
                 }
                 default -> {
                     if (!autoAccept) {
                         return new Enrollment(Key.State.PENDING, null,
-                                "another key is pending for '" + id + "'; an operator must accept or delete it");
+                                "another key is pending for '" + id + "'; an operator must accept or delete it", "key_conflict");
                     }
                 }
             }
@@ -102,7 +113,7 @@ public final class Keys {
                     return new Enrollment(Key.State.ACCEPTED, certificate(id).orElseThrow(), "accepted");
                 }
                 case REJECTED -> {
-                    return new Enrollment(Key.State.REJECTED, null, "the key of '" + id + "' is rejected");
+                    return new Enrollment(Key.State.REJECTED, null, "the key of '" + id + "' is rejected", "key_rejected");
                 }
                 default -> {
                     if (!autoAccept) return new Enrollment(Key.State.PENDING, null, "waiting for an operator to accept the key");
@@ -114,6 +125,7 @@ public final class Keys {
                 .setRequestedUnixMs(now).setChangedUnixMs(now).build();
         write(Key.State.PENDING, id, ".csr", csrDer);
         save(pending);
+        events.publish("jstate/key/request/" + id, Map.of("id", id, "fingerprint", csr.fingerprint(), "auto_accept", autoAccept));
         if (!autoAccept) return new Enrollment(Key.State.PENDING, null, "waiting for an operator to accept the key");
         accept(id);
         return new Enrollment(Key.State.ACCEPTED, certificate(id).orElseThrow(), "accepted by enrollment token");
@@ -152,6 +164,7 @@ public final class Keys {
         write(Key.State.ACCEPTED, id, ".crt", Pem.encode("CERTIFICATE", Pki.der(cert)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         Key accepted = k.toBuilder().setState(Key.State.ACCEPTED).setChangedUnixMs(clock.millis()).build();
         save(accepted);
+        events.publish("jstate/key/accepted/" + id, Map.of("id", id, "fingerprint", accepted.getFingerprint(), "was", k.getState().name().toLowerCase(java.util.Locale.ROOT)));
         return List.of(accepted);
     }
 
@@ -173,6 +186,7 @@ public final class Keys {
             write(Key.State.REJECTED, id, ".csr", csrDer);
             rejected = k.toBuilder().setState(Key.State.REJECTED).setChangedUnixMs(clock.millis()).build();
             save(rejected);
+            events.publish("jstate/key/rejected/" + id, Map.of("id", id, "fingerprint", k.getFingerprint(), "was", k.getState().name().toLowerCase(java.util.Locale.ROOT)));
         }
         revocationListeners.forEach(l -> l.accept(id));
         return List.of(rejected);
@@ -185,6 +199,7 @@ public final class Keys {
             k = index.get(id);
             if (k == null) throw new NoSuchKeyException(id);
             remove(id);
+            events.publish("jstate/key/deleted/" + id, Map.of("id", id, "fingerprint", k.getFingerprint(), "was", k.getState().name().toLowerCase(java.util.Locale.ROOT)));
         }
         revocationListeners.forEach(l -> l.accept(id));
         return List.of(k);

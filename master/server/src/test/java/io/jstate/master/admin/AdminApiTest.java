@@ -189,6 +189,44 @@ class AdminApiTest {
         }
     }
 
+    @Inject
+    io.jstate.master.metrics.Metrics metrics;
+
+    /** The event stream: keepalive first, then only the events the pattern matches, as JSON data. */
+    @Test
+    void eventsStreamOverTheAdminApiAndTheMetricsAreInjectable() throws Exception {
+        HttpClient http = admin();
+        Master m = bean.master();
+        var pair = Pki.ecKeyPair();
+        HttpClient asMinion = client(m.pki().issueMinion("evtsneaky", pair.getPublic()), pair.getPrivate());
+        assertEquals(403, asMinion.send(req("/admin/v1/events").build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+
+        HttpResponse<InputStream> stream = http.send(req("/admin/v1/events?tag=jstate/key/request/*").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, stream.statusCode());
+        InputStream in = stream.body();
+        io.jstate.proto.v1.Event keepalive = io.jstate.proto.v1.Event.parseDelimitedFrom(in);
+        assertEquals("", keepalive.getTag());
+        ManagedChannel anonymous = NettyChannelBuilder.forAddress("127.0.0.1", m.gatewayPort())
+                .sslContext(GrpcSslContexts.forClient().trustManager(m.pki().ca()).build()).build();
+        try {
+            m.events().publish("jstate/minion/up/not-matched", java.util.Map.of("id", "not-matched"));
+            FakeMinion minion = new FakeMinion("evt1");
+            assertEquals(EnrollReply.Status.PENDING, minion.enroll(anonymous, "").getStatus());
+            io.jstate.proto.v1.Event e = io.jstate.proto.v1.Event.parseDelimitedFrom(in);
+            assertEquals("jstate/key/request/evt1", e.getTag());
+            assertTrue(Math.abs(System.currentTimeMillis() - e.getTimeUnixMs()) < 60_000, e::toString);
+            var data = new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.getDataJson());
+            assertEquals("evt1", data.get("id").asText());
+            assertEquals(false, data.get("auto_accept").asBoolean());
+        } finally {
+            in.close();
+            anonymous.shutdownNow();
+        }
+        String text = metrics.scrape();
+        assertTrue(text.contains("# TYPE jstate_keys gauge\n"), text);
+        assertTrue(text.matches("(?s).*\njstate_keys\\{state=\"pending\"\\} [1-9].*"), text);
+    }
+
     byte[] get(HttpClient http, String path, int status) throws Exception {
         return send(http, req(path).GET(), status);
     }

@@ -78,7 +78,7 @@ class WebServerTest {
         Files.writeString(tm.root.resolve("web-users"), "# operators\nalice:" + PasswordHash.hash(PASSWORD.toCharArray()) + "\n");
         Files.writeString(tm.root.resolve("metrics-token"), TOKEN + "\n");
         vertx = Vertx.vertx();
-        web = new WebServer(vertx, master, Clock.systemUTC(), () -> "# TYPE jstate_connected_minions gauge\njstate_connected_minions 1\n");
+        web = new WebServer(vertx, master, Clock.systemUTC(), master.metrics()::scrape);
         base = "https://127.0.0.1:" + web.start();
         channel = tm.channel();
         minion = new FakeMinion("web1");
@@ -261,7 +261,7 @@ class WebServerTest {
         assertEquals(200, get(admin, "/minions/web1", null).statusCode());
         HttpResponse<String> metrics = get(admin, "/metrics", null);
         assertEquals(200, metrics.statusCode());
-        assertTrue(metrics.body().contains("jstate_connected_minions 1"));
+        assertTrue(metrics.body().contains("jstate_minions_connected 1"), metrics.body());
         assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
 
         var pair = Pki.ecKeyPair();
@@ -283,7 +283,7 @@ class WebServerTest {
         HttpResponse<String> ok = anon.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).header("Authorization", "Bearer " + TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ok.statusCode());
-        assertTrue(ok.body().contains("jstate_connected_minions"));
+        assertTrue(ok.body().contains("jstate_minions_connected"));
         // The token opens /metrics only.
         assertEquals(303, anon.send(HttpRequest.newBuilder(URI.create(base + "/minions")).header("Authorization", "Bearer " + TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
