@@ -26,7 +26,7 @@ import java.util.function.LongSupplier;
  * the master's ordinary job path, so they are recorded as jobs like any other. Each function says
  * plainly when its service is not installed or not running. A gathering waits a few seconds at most
  * and is kept briefly, so reloading the page does not start new jobs each time; minions that did not
- * answer in time are listed.
+ * answer in time are listed. The page does not reload itself (each gathering is four jobs).
  */
 final class Health {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -143,7 +143,9 @@ final class Health {
         for (Result r : s.results()) {
             b.append("<a href=\"/jobs/").append(Html.seg(r.jid())).append("\"><code>").append(esc(r.probe().function())).append("</code></a> ");
         }
-        b.append("(refreshed every 15 s).</p>");
+        // No automatic reload: each gathering is four jobs in the job store, and a tab left open must
+        // not fill it. Reloading the page gathers again (values younger than 10 s are reused).
+        b.append("— <a href=\"/health\">gather again</a>.</p>");
         for (Result r : s.results()) {
             b.append("<section class=\"health\" id=\"health-").append(esc(r.probe().function().replace('.', '-'))).append("\"><h2>")
                     .append(esc(r.probe().title())).append("</h2>");
@@ -176,7 +178,7 @@ final class Health {
             }
             b.append("</section>");
         }
-        return Html.page("Health", "Health", user, b.toString(), 15);
+        return Html.page("Health", "Health", user, b.toString(), 0);
     }
 
     /** Whether the service the function looks at is on the minion at all. */

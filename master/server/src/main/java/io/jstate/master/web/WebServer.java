@@ -38,7 +38,7 @@ import java.util.logging.Logger;
  * certificate from the master's CA: a request is let in when it comes with exactly the admin
  * certificate (the same check as the admin API, so a minion's certificate from the same CA opens
  * nothing), or with the cookie of an operator's login. Anonymous requests reach only the login page
- * and its stylesheet. Only GET (and HEAD) are served, plus POST to /login and /logout.
+ * and its stylesheet. Only GET is served, plus POST to /login and /logout.
  * /metrics takes the admin certificate or the bearer token in {@code web.metrics_token_file}.
  */
 public final class WebServer implements AutoCloseable {
@@ -133,8 +133,7 @@ public final class WebServer implements AutoCloseable {
         r.route().handler(ctx -> {
             Optional<Who> who = who(ctx);
             if (who.isEmpty()) {
-                boolean page = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD;
-                if (page) redirect(ctx, "/login");
+                if (ctx.request().method() == HttpMethod.GET) redirect(ctx, "/login");
                 else send(ctx, 401, "text/plain; charset=utf-8", "log in first\n");
                 return;
             }
@@ -175,8 +174,8 @@ public final class WebServer implements AutoCloseable {
         HttpMethod m = req.method();
         String path = req.path();
         boolean post = m == HttpMethod.POST && (path.equals("/login") || path.equals("/logout"));
-        if (!(m == HttpMethod.GET || m == HttpMethod.HEAD || post)) {
-            res.putHeader("Allow", post ? "POST" : "GET, HEAD");
+        if (!(m == HttpMethod.GET || post)) {
+            res.putHeader("Allow", path.equals("/login") ? "GET, POST" : path.equals("/logout") ? "POST" : "GET");
             send(ctx, 405, "text/plain; charset=utf-8", "the dashboard is read-only\n");
             return;
         }

@@ -204,7 +204,7 @@ class WebServerTest {
         assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(null));
         assertEquals(200, get(anon, "/static/style.css", null).statusCode());
         // Read-only: no other method anywhere, logged in or not.
-        for (String method : List.of("PUT", "DELETE", "PATCH")) {
+        for (String method : List.of("PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")) {
             HttpResponse<String> r = anon.send(HttpRequest.newBuilder(URI.create(base + "/minions")).method(method, HttpRequest.BodyPublishers.noBody())
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(405, r.statusCode(), method);
