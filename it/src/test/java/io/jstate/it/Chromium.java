@@ -165,9 +165,12 @@ final class Chromium implements AutoCloseable {
                 + "\npage " + eval("location.href") + ":\n" + text());
     }
 
-    /** A PNG of the whole page, written to {@code file}. */
+    /** A PNG of the page, beyond the window but at most 2400 pixels tall, written to {@code file}. */
     Path screenshot(Path file) throws Exception {
-        Map<String, Object> r = page("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true));
+        Number height = (Number) eval("Math.min(2400, Math.max(document.documentElement.scrollHeight, window.innerHeight))");
+        Number width = (Number) eval("document.documentElement.clientWidth");
+        Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1);
+        Map<String, Object> r = page("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, Base64.getDecoder().decode((String) r.get("data")));
         return file;
