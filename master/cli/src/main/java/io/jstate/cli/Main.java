@@ -84,7 +84,8 @@ public final class Main {
                 Run an execution function on the targeted minions and print what each returned. Options
                 go before FUNCTION; everything after it is the function's arguments.
                 Functions: test.ping, cmd.run CMD, grains.items, pkg.version NAME..., service.status
-                NAME..., state.show_plan [SLS...].
+                NAME..., state.show_plan [SLS...], galera.facts, rabbitmq.status, memcached.stats,
+                haproxy.stats.
                 """ + TARGETS + GLOBAL_OPTIONS + EXIT_CODES + examples("jstate run -t '*' test.ping",
                 "jstate run -t web1 cmd.run 'uptime'", "jstate run -t 'G@roles:db' --batch 25% pkg.version mariadb-server",
                 "jstate run -t ctl1 state.show_plan galera")));
