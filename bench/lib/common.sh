@@ -79,6 +79,8 @@ bench_master() {
     echo "data_dir: data"
     echo "gateway: {listen: \"127.0.0.1:$gateway_port\"}"
     echo "admin: {listen: \"127.0.0.1:$admin_port\"}"
+    # Any free port: a benchmark's master must not collide with a dashboard on the default one.
+    echo "web: {listen: \"127.0.0.1:0\"}"
     echo "states: $states"
     [[ -n "$pillar" ]] && echo "pillar: $pillar"
     echo "enrollment: {token: \"$token\", rate_per_minute: 1000000}"

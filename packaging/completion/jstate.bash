@@ -5,20 +5,20 @@ _jstate() {
     for (( i = 1; i < COMP_CWORD; i++ )); do
         w=${COMP_WORDS[i]}
         case $w in
-            --batch|--choose|--config|--count|--limit|--master|--pki|--tag|--target|--timeout|-t) (( i++ )); continue ;;
+            --batch|--choose|--config|--count|--limit|--master|--pki|--tag|--target|--timeout|--users-file|-t) (( i++ )); continue ;;
             -*) continue ;;
         esac
         case "$cmdpath/$w" in
-            /keys|keys/list|keys/accept|keys/reject|keys/delete|/minions|/apply|/run|/orchestrate|/jobs|jobs/list|jobs/show|/events|/completion) cmdpath=${cmdpath:+$cmdpath }$w ;;
+            /keys|keys/list|keys/accept|keys/reject|keys/delete|/minions|/apply|/run|/orchestrate|/jobs|jobs/list|jobs/show|/events|/completion|/web|web/passwd) cmdpath=${cmdpath:+$cmdpath }$w ;;
         esac
     done
     case $prev in
         --pki) COMPREPLY=( $(compgen -d -- "$cur") ); return ;;
         --config) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
-        --batch|--choose|--count|--limit|--master|--tag|--target|--timeout|-t) COMPREPLY=(); return ;;
+        --batch|--choose|--count|--limit|--master|--tag|--target|--timeout|--users-file|-t) COMPREPLY=(); return ;;
     esac
     case $cmdpath in
-        '') words='keys minions apply run orchestrate jobs events completion --config --help --master --pki -h' ;;
+        '') words='keys minions apply run orchestrate jobs events completion web --config --help --master --pki -h' ;;
         'keys') words='list accept reject delete --config --help --master --pki -h' ;;
         'keys list') words='--config --help --master --pki -h' ;;
         'keys accept') words='--all --config --help --master --pki -h' ;;
@@ -33,6 +33,8 @@ _jstate() {
         'jobs show') words='--config --help --json --master --pki -h' ;;
         'events') words='--config --count --help --json --master --pki --tag --timeout -h' ;;
         'completion') words='bash zsh --config --help --master --pki -h' ;;
+        'web') words='passwd --config --help --master --pki -h' ;;
+        'web passwd') words='--config --help --master --pki --users-file -h' ;;
     esac
     COMPREPLY=( $(compgen -W "$words" -- "$cur") )
 }

@@ -73,6 +73,22 @@ final class Lab implements AutoCloseable {
         return procs.run(cmd, env, timeout);
     }
 
+    /** The lab instance's name prefix: jlab, or jlab-ID with JLAB_ID. */
+    String instance() {
+        String id = env.getOrDefault("JLAB_ID", System.getenv().getOrDefault("JLAB_ID", ""));
+        return id.isEmpty() ? "jlab" : "jlab-" + id;
+    }
+
+    /** HOST's network namespace, to run a program of this machine in that host's network only. */
+    Path netns(String host) {
+        return Path.of("/run/netns", instance() + "-" + host);
+    }
+
+    /** The folder this lab's command logs (and the browser test's screenshots) go to. */
+    Path logs() {
+        return procs.dir();
+    }
+
     /** A shell command inside HOST. */
     Procs.Ran on(String host, String shell) throws Exception {
         return lab(Duration.ofMinutes(2), "exec", host, "bash", "-c", shell);

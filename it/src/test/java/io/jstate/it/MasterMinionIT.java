@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.jstate.proto.v1.ApplyJob;
 import io.jstate.proto.v1.Bundle;
@@ -68,7 +66,6 @@ class MasterMinionIT {
     private Procs.Proc master;
     private int masterStarts;
     private final Map<String, Procs.Proc> minions = new LinkedHashMap<>();
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** {@code jstate events --json} for the current master process (a new one after a restart). */
     private Procs.Proc events;
 
@@ -88,6 +85,7 @@ class MasterMinionIT {
                 data_dir: data
                 gateway: {listen: "127.0.0.1:%d"}
                 admin: {listen: "127.0.0.1:%d"}
+                web: {listen: "127.0.0.1:0"}
                 states: ../states
                 pillar: ../pillar
                 nodegroups: {controllers: 'G@roles:controller'}
@@ -393,7 +391,7 @@ class MasterMinionIT {
         while (true) {
             for (String line : events.output().split("\n")) {
                 if (!line.startsWith("{")) continue;
-                JsonNode e = JSON.readTree(line);
+                JsonNode e = JsonNode.parse(line);
                 if (e.get("tag").asText().equals(tag) && data.test(e.get("data"))) {
                     assertTrue(e.get("time").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), e::toString);
                     return e;
@@ -414,7 +412,7 @@ class MasterMinionIT {
         List<String> out = new ArrayList<>();
         for (String line : events.output().split("\n")) {
             if (!line.startsWith("{")) continue;
-            JsonNode e = JSON.readTree(line);
+            JsonNode e = JsonNode.parse(line);
             String tag = e.get("tag").asText();
             if (tag.startsWith("jstate/job/") && tag.endsWith("/start")) out.add(e.get("data").get("jid").asText());
         }
@@ -537,6 +535,46 @@ class MasterMinionIT {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
+        }
+    }
+
+    /** A read-only view of a parsed JSON value, through the project's one JSON codec. */
+    private record JsonNode(Object value) {
+        static JsonNode parse(String text) {
+            return new JsonNode(io.jstate.states.json.Json.parse(text));
+        }
+
+        JsonNode get(String key) {
+            return new JsonNode(value instanceof Map<?, ?> m ? m.get(key) : null);
+        }
+
+        String asText() {
+            return value == null || value instanceof Map || value instanceof List ? "" : String.valueOf(value);
+        }
+
+        boolean asBoolean() {
+            return Boolean.TRUE.equals(value);
+        }
+
+        int asInt() {
+            return value instanceof Number n ? n.intValue() : 0;
+        }
+
+        long asLong() {
+            return value instanceof Number n ? n.longValue() : 0;
+        }
+
+        double asDouble() {
+            return value instanceof Number n ? n.doubleValue() : 0;
+        }
+
+        int size() {
+            return value instanceof List<?> l ? l.size() : value instanceof Map<?, ?> m ? m.size() : 0;
+        }
+
+        @Override
+        public String toString() {
+            return io.jstate.states.json.Json.write(value);
         }
     }
 }

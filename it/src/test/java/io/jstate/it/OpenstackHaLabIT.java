@@ -1,12 +1,17 @@
 package io.jstate.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,9 +41,12 @@ class OpenstackHaLabIT {
 
     @AfterAll
     void down() throws Exception {
-        if (lab != null) lab.close();
-        assertEquals("", new String(new ProcessBuilder("sh", "-c", "ip netns list | grep '^jlab-' || true").start().getInputStream().readAllBytes()),
-                "lab down leaves no namespace");
+        if (lab == null) return;
+        lab.close();
+        // Only this instance's namespaces: other people's lab instances may run beside it.
+        String mine = "^" + lab.instance() + "-(hub|master|ctl[0-9]+)( |$)";
+        assertEquals("", new String(new ProcessBuilder("sh", "-c", "ip netns list | grep -E '" + mine + "' || true").start().getInputStream()
+                .readAllBytes()), "lab down leaves no namespace");
     }
 
     private Procs.Ran on(String host, String shell) throws Exception {
@@ -76,8 +84,75 @@ class OpenstackHaLabIT {
         assertEquals(0, v.exit(), v.toString());
     }
 
+    /**
+     * The master's dashboard in real headless Chromium right after the deploy: the operator logs in,
+     * sees every controller connected, the deploy's jobs with per-state results (and none of the
+     * pillar's secrets on any of their pages), a job run now, and the health page's live values.
+     */
     @Test
     @Order(2)
+    void theDashboardShowsTheDeployedBackendInChromium() throws Exception {
+        List<String> secrets = new ArrayList<>();
+        StringBuilder pillar = new StringBuilder();
+        for (String f : List.of("rabbitmq.sls", "openstack.sls", "pacemaker.sls")) pillar.append(Files.readString(Lab.REPO.resolve("packaging/lab/pillar/" + f)));
+        Matcher sm = Pattern.compile("!secret\\s+\"?([^\"\\s]+)\"?").matcher(pillar);
+        while (sm.find()) secrets.add(sm.group(1));
+        assertTrue(secrets.size() >= 5, "the lab pillar's secrets: " + secrets);
+        try (Dashboard d = new Dashboard(lab)) {
+            d.logIn();
+            assertEquals(CONTROLLERS, d.connected());
+            d.screenshot("dashboard-minions.png");
+
+            // Every job of the deploy: its page shows per-state results, and no secret in clear.
+            d.open("/jobs");
+            @SuppressWarnings("unchecked")
+            List<String> applies = (List<String>) d.browser.eval("[...document.querySelectorAll('tbody tr')]"
+                    + ".filter(r => r.cells[3].innerText.startsWith('apply')).map(r => r.cells[0].innerText)");
+            assertTrue(applies.size() >= 3, "the deploy's apply jobs on the Jobs page: " + applies);
+            boolean redacted = false;
+            for (String jid : applies) {
+                String page = d.open("/jobs/" + jid);
+                String html = String.valueOf(d.browser.eval("document.documentElement.outerHTML"));
+                for (String secret : secrets) {
+                    assertFalse(html.contains(secret), "job " + jid + " shows a !secret pillar value");
+                }
+                if (!redacted && page.contains("<redacted>")) {
+                    // The page of a state that wrote a secret: per-state results, the secret masked.
+                    d.screenshot("dashboard-apply-job.png");
+                    redacted = true;
+                }
+                assertTrue(page.contains("Duration") && page.contains("Changes"), page);
+            }
+            assertTrue(redacted, "some state of the deploy wrote a secret, shown redacted");
+
+            String jid = d.job("run", "-t", "*", "test.ping");
+            assertTrue(d.open("/jobs").contains(jid));
+            String job = d.open("/jobs/" + jid);
+            for (String h : CONTROLLERS) assertTrue(job.contains(h), job);
+            d.screenshot("dashboard-job.png");
+
+            String health = d.open("/health");
+            d.screenshot("dashboard-health.png");
+            assertFalse(health.contains("Did not answer"), health);
+            assertTrue(health.contains("3 of 3 node(s) Synced."), health);
+            assertEquals(List.of("ctl1 Synced 3 Primary", "ctl2 Synced 3 Primary", "ctl3 Synced 3 Primary"), d.browser.eval(
+                    "[...document.querySelectorAll('tr.galera-node')].map(r => r.dataset.minion + ' ' + r.querySelector('.galera-state').innerText"
+                            + " + ' ' + r.querySelector('.galera-size').innerText + ' ' + r.querySelector('.galera-status').innerText)"));
+            assertEquals(List.of("ctl1 3 none", "ctl2 3 none", "ctl3 3 none"), d.browser.eval(
+                    "[...document.querySelectorAll('tr.rabbitmq-node')].map(r => r.dataset.minion + ' '"
+                            + " + r.querySelector('.rabbitmq-running .count').innerText + ' ' + r.querySelector('.rabbitmq-partitions').innerText)"));
+            @SuppressWarnings("unchecked")
+            List<String> memcached = (List<String>) d.browser.eval("[...document.querySelectorAll('tr.memcached')]"
+                    + ".filter(r => r.querySelector('.memcached-reachable').innerText.startsWith('reachable')).map(r => r.dataset.minion)");
+            assertEquals(CONTROLLERS, memcached.stream().distinct().sorted().toList(), "memcached answering on each controller");
+            assertEquals(List.of("ctl1 UP ctl1 ctl2 ctl3", "ctl2 UP ctl1 ctl2 ctl3", "ctl3 UP ctl1 ctl2 ctl3"), d.browser.eval(
+                    "[...document.querySelectorAll('tr.haproxy-backend[data-backend=\"galera\"]')].map(r => r.dataset.minion + ' '"
+                            + " + r.cells[2].innerText + ' ' + [...r.querySelectorAll('.server')].map(s => s.firstChild.textContent.trim()).join(' '))"));
+        }
+    }
+
+    @Test
+    @Order(3)
     void runningItAgainChangesNothingAndRestartsNoDaemon() throws Exception {
         Map<String, String> before = daemons();
         before.forEach((k, pid) -> assertNotEquals("none", pid, k + " is not running"));
@@ -88,7 +163,7 @@ class OpenstackHaLabIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void oneGaleraNodeKilledTheOthersServeAndTheNextRunBringsItBack() throws Exception {
         assertEquals(0, on("ctl2", "kill -9 $(pidof mariadbd)").exit());
         for (String h : List.of("ctl1", "ctl3")) {
@@ -106,7 +181,7 @@ class OpenstackHaLabIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void everyGaleraNodeKilledRecoversFromTheMostAdvancedWithEveryCommittedRow() throws Exception {
         // Rows committed on the whole cluster, then more while ctl3 is already gone: ctl3 is behind.
         assertEquals(0, on("ctl1", "mysql -e \"CREATE TABLE IF NOT EXISTS lab_it.rows (id INT PRIMARY KEY)\"").exit());
@@ -127,7 +202,7 @@ class OpenstackHaLabIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aStoppedRabbitmqNodeIsBroughtBackByTheNextRun() throws Exception {
         Procs.Ran stop = on("ctl2", "/etc/init.d/rabbitmq-server stop");
         assertEquals(0, stop.exit(), stop.toString());
@@ -139,7 +214,7 @@ class OpenstackHaLabIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void haproxyStoppedOnTheVipHolderMovesTheVipAndClientsStillReachGalera() throws Exception {
         List<String> holders = lab.vipHolders();
         assertEquals(1, holders.size(), "one controller holds the VIP: " + holders);

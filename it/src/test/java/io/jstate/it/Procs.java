@@ -86,6 +86,11 @@ final class Procs implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
+    /** Where the logs of this set of processes go. */
+    Path dir() {
+        return logs;
+    }
+
     /** Starts a long-running process; its output goes to {@code logs/name.log}. */
     Proc start(String name, List<String> command) throws IOException {
         Path log = logs.resolve(name + ".log");

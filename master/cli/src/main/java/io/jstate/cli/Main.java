@@ -84,7 +84,8 @@ public final class Main {
                 Run an execution function on the targeted minions and print what each returned. Options
                 go before FUNCTION; everything after it is the function's arguments.
                 Functions: test.ping, cmd.run CMD, grains.items, pkg.version NAME..., service.status
-                NAME..., state.show_plan [SLS...].
+                NAME..., state.show_plan [SLS...], galera.facts, rabbitmq.status, memcached.stats,
+                haproxy.stats.
                 """ + TARGETS + GLOBAL_OPTIONS + EXIT_CODES + examples("jstate run -t '*' test.ping",
                 "jstate run -t web1 cmd.run 'uptime'", "jstate run -t 'G@roles:db' --batch 25% pkg.version mariadb-server",
                 "jstate run -t ctl1 state.show_plan galera")));
@@ -151,6 +152,24 @@ public final class Main {
                 source tree, 'source <(jstate completion bash)' in ~/.bashrc, or for zsh write the
                 output as _jstate into a directory on $fpath before compinit.
                 """ + GLOBAL_OPTIONS + examples("jstate completion bash", "jstate completion zsh")));
+        webCommands();
+    }
+
+    /** The dashboard's commands: they work on the master's files, not through its admin API. */
+    private static void webCommands() {
+        COMMANDS.put("web", new Args.Spec(Map.of(), Map.of(), 0, -1, false, "", """
+                Usage: jstate web passwd USER [--users-file FILE]
+                The master's web dashboard: set an operator's password.
+                """ + GLOBAL_OPTIONS + examples("jstate web passwd alice", "jstate web passwd alice --users-file /etc/jstate/web-users")));
+        COMMANDS.put("web passwd", new Args.Spec(Map.of("--users-file", true), Map.of(), 1, 1, false, "USER", """
+                Usage: jstate web passwd USER [--users-file FILE]
+                Set (or add) the dashboard login USER with a new password, asked twice on a terminal or
+                read from the first line of stdin otherwise (printf '%s\\n' "$PASSWORD" | jstate web
+                passwd ci-bot). Run it on the master as root: it rewrites the users file (the config's
+                web.users_file, default web-users beside the config) with mode 0640; the master reads it
+                again at the next login.
+                  --users-file FILE  write this file instead
+                """ + GLOBAL_OPTIONS + examples("jstate web passwd alice", "jstate web passwd ci-bot --users-file /etc/jstate/web-users")));
     }
 
     private static final String USAGE = """
@@ -166,6 +185,7 @@ public final class Main {
               jobs list [--limit N] | show JID [--json]
               events [--tag PATTERN] [--json] [--count N] [--timeout S]
               completion bash|zsh
+              web passwd USER
             'jstate COMMAND --help' tells more about each.
             """ + GLOBAL_OPTIONS + EXIT_CODES + examples("jstate keys accept --all", "jstate minions -t 'G@roles:controller'",
             "jstate apply -t 'web*' --test", "jstate run -t '*' test.ping", "jstate events --tag 'jstate/job/*'");
@@ -235,6 +255,8 @@ public final class Main {
                     args.flag("--json"));
             case "jobs list" -> new JobsCommand(this, ctx).list(limit());
             case "jobs show" -> new JobsCommand(this, ctx).show(first(), args.flag("--json"));
+            case "web passwd" -> new WebPasswdCommand(ctx, System.in, ctx.process() ? System.console() : null)
+                    .call(first(), args.value("--config"), args.value("--users-file"));
             case "events" -> new EventsCommand(this, ctx).call(args.value("--tag"), args.flag("--json"), args.positive("--count"),
                     args.positive("--timeout"));
             case "completion" -> Completion.print(ctx, first());

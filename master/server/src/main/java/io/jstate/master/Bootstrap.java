@@ -66,7 +66,7 @@ public final class Bootstrap {
         } else {
             Set<String> dns = new LinkedHashSet<>();
             Set<InetAddress> ips = new LinkedHashSet<>();
-            Pki.serverNames(List.of(config.gateway().host(), config.admin().host()), config.tlsNames(), dns, ips);
+            Pki.serverNames(List.of(config.gateway().host(), config.admin().host(), config.web().listen().host()), config.tlsNames(), dns, ips);
             pki = Pki.create(pkiDir, dns, ips);
             out.println("jstate master: created the PKI in " + pkiDir);
             out.println("  CA fingerprint:          " + pki.caFingerprint());

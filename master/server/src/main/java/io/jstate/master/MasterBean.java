@@ -5,6 +5,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import io.jstate.master.web.WebServer;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -15,17 +18,31 @@ public class MasterBean {
     @ConfigProperty(name = "jstate.config")
     String configFile;
 
+    @Inject
+    Vertx vertx;
+
     private volatile Master master;
+    private volatile WebServer web;
 
     void start(@Observes StartupEvent e) {
         Master m = Master.open(MasterConfig.load(Path.of(configFile)), Clock.systemUTC(), Master.Timings.DEFAULT);
         m.startGateway();
         master = m;
+        WebServer w = new WebServer(vertx, m, Clock.systemUTC(), m.metrics()::scrape);
+        w.start();
+        web = w;
     }
 
     void stop(@Observes ShutdownEvent e) {
+        WebServer w = web;
+        if (w != null) w.close();
         Master m = master;
         if (m != null) m.close();
+    }
+
+    /** The web dashboard's listener (tests ask for its port). */
+    public WebServer web() {
+        return web;
     }
 
     /**

@@ -53,6 +53,7 @@ public final class TestMaster implements AutoCloseable {
                     data_dir: data
                     gateway: {listen: "127.0.0.1:0"}
                     admin: {listen: "127.0.0.1:0"}
+                    web: {listen: "127.0.0.1:0", metrics_token_file: metrics-token}
                     states: states
                     pillar: pillar
                     """ + extraYaml);

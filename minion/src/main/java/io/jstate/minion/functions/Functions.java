@@ -24,6 +24,9 @@ public final class Functions {
         f.put("service.status", new ServiceStatus());
         f.put("state.show_plan", new StateShowPlan());
         f.put("galera.facts", new GaleraFacts());
+        f.put("rabbitmq.status", new RabbitmqStatus());
+        f.put("memcached.stats", new MemcachedStats(Wire.REAL));
+        f.put("haproxy.stats", new HaproxyStats(Wire.REAL));
         return new Functions(f);
     }
 

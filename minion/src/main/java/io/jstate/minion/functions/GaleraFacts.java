@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code galera.facts [datadir=...] [socket=...] [pidfile=...] [defaults_file=...] [user=...]}:
+ * {@code galera.facts [datadir=...] [socket=...] [pidfile=...] [defaults_file=...] [user=...] [recover=false]}:
  * what this node can tell about its Galera state, for the master's election of a bootstrap node.
  *
  * <p>When mariadbd runs: its wsrep status and whether it was started with --wsrep-new-cluster.
@@ -31,18 +31,19 @@ import java.util.regex.Pattern;
 final class GaleraFacts implements ExecutionFunction {
 
     static final String ZERO_UUID = "00000000-0000-0000-0000-000000000000";
-    private static final Set<String> ARGS = Set.of("datadir", "socket", "pidfile", "defaults_file", "user", "garb");
+    private static final Set<String> ARGS = Set.of("datadir", "socket", "pidfile", "defaults_file", "user", "garb", "recover");
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_./+-]+");
     private static final Pattern RECOVERED = Pattern.compile("WSREP: Recovered position:\\s*([0-9a-fA-F-]{36}):(-?\\d+)");
     private static final Pattern PREPARED = Pattern.compile("Found (\\d+) prepared transactions?");
     private static final List<String> STATUS = List.of("wsrep_cluster_status", "wsrep_local_state_comment", "wsrep_cluster_size",
             "wsrep_ready", "wsrep_connected", "wsrep_cluster_state_uuid", "wsrep_last_committed");
     private static final Set<String> NUMERIC = Set.of("wsrep_cluster_size", "wsrep_last_committed");
+    static final Path ADMIN = Path.of("/usr/bin/mariadb-admin");
     /** Recovery reads the whole InnoDB log; a big one takes minutes. */
     private static final Duration RECOVER_TIMEOUT = Duration.ofMinutes(10);
 
     /** Where to look: Debian's places unless the caller says otherwise. */
-    record Paths(Path datadir, String socket, Path pidfile, String defaultsFile, String user, Path garb) {
+    record Paths(Path datadir, String socket, Path pidfile, String defaultsFile, String user, Path garb, boolean recover) {
         static Paths of(List<String> args) {
             Map<String, String> a = new LinkedHashMap<>();
             for (String arg : args) {
@@ -57,7 +58,13 @@ final class GaleraFacts implements ExecutionFunction {
             }
             return new Paths(Path.of(a.getOrDefault("datadir", "/var/lib/mysql")), a.getOrDefault("socket", "/run/mysqld/mysqld.sock"),
                     Path.of(a.getOrDefault("pidfile", "/run/mysqld/mysqld.pid")), a.get("defaults_file"),
-                    a.getOrDefault("user", "mysql"), Path.of(a.getOrDefault("garb", "/etc/default/garb")));
+                    a.getOrDefault("user", "mysql"), Path.of(a.getOrDefault("garb", "/etc/default/garb")), recover(a.get("recover")));
+        }
+
+        private static boolean recover(String v) {
+            if (v == null || v.equals("true")) return true;
+            if (v.equals("false")) return false;
+            throw new IllegalArgumentException("'recover=" + v + "': give recover=true or recover=false");
         }
     }
 
@@ -70,6 +77,13 @@ final class GaleraFacts implements ExecutionFunction {
         Map<String, Object> f = new LinkedHashMap<>();
         // galera.garbd's file marks the arbitrator, which holds no data and is never a seed.
         f.put("arbitrator", text(host, p.garb()).map(t -> t.contains("(formula galera, garbd)")).orElse(false));
+        // Looking only (recover=false, the dashboard): a host without MariaDB says so plainly. The
+        // elections keep their behaviour, where a missing client is an error of the function.
+        if (!p.recover() && !host.exists(ADMIN)) {
+            f.put("installed", false);
+            f.put("running", false);
+            return f;
+        }
         Optional<String> pid = text(host, p.pidfile()).map(String::strip).filter(s -> s.matches("\\d+"));
         boolean process = pid.flatMap(x -> text(host, Path.of("/proc", x, "comm"))).map(c -> c.strip().equals("mariadbd")).orElse(false);
         boolean pings = host.run(Exec.query("mariadb-admin", "--no-defaults", "--socket=" + p.socket(), "--user=root",
@@ -123,7 +137,8 @@ final class GaleraFacts implements ExecutionFunction {
         f.put("bootstrappable", true);
         f.put("position_uuid", uuid);
         f.put("position_seqno", seqno);
-        if (seqno == null || seqno == -1) recover(host, p, f);
+        // recover=false (the dashboard's health page) only looks: no InnoDB recovery on a stopped node.
+        if ((seqno == null || seqno == -1) && p.recover()) recover(host, p, f);
     }
 
     /** Runs --wsrep-recover, and again with rollback when InnoDB holds prepared transactions. */

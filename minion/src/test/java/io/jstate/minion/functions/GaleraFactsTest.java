@@ -143,6 +143,21 @@ class GaleraFactsTest {
     }
 
     @Test
+    void withRecoverFalseACrashedNodeIsOnlyLookedAt() throws IOException {
+        Map<String, Object> none = facts(stopped(), "recover=false");
+        assertEquals(Map.of("arbitrator", false, "installed", false, "running", false), none);
+        write("/usr/bin/mariadb-admin", "");
+        write("/var/lib/mysql/grastate.dat", grastate(UUID, "-1", 0));
+        ScriptedHost host = stopped();
+        Map<String, Object> f = facts(host, "recover=false");
+        assertEquals(false, f.get("running"));
+        assertEquals(-1, f.get("seqno"));
+        assertFalse(f.containsKey("recovered_seqno"));
+        assertEquals(1, host.commands.size(), host.commands.toString());
+        assertEquals("mariadb-admin", host.commands.get(0).get(0));
+    }
+
+    @Test
     void preparedTransactionsAreRolledBackAndTheNodeMayNotBootstrap() throws IOException {
         write("/var/lib/mysql/grastate.dat", grastate(UUID, "-1", 0));
         GaleraFacts.Paths paths = GaleraFacts.Paths.of(List.of());

@@ -30,14 +30,17 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param enrollPerMinute    Enroll calls allowed per remote address and minute
  * @param retention          how long finished jobs are kept
  * @param defaultJobTimeout  how long a job waits for each minion when the request names no timeout
+ * @param web                the read-only web dashboard
  */
 public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin, List<String> tlsNames, Path states,
                            Path pillar, Map<String, String> nodegroups, String enrollmentToken, int enrollPerMinute,
-                           Duration retention, Duration defaultJobTimeout) {
+                           Duration retention, Duration defaultJobTimeout, Web web) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/jstate/master.yaml");
     static final Set<String> KEYS = Set.of("data_dir", "gateway", "admin", "tls_names", "states", "pillar", "nodegroups",
-            "enrollment", "jobs");
+            "enrollment", "jobs", "web");
+    static final Set<String> WEB_KEYS = Set.of("listen", "users_file", "metrics_token_file", "session_idle_minutes",
+            "session_lifetime_hours");
 
     public MasterConfig {
         tlsNames = List.copyOf(tlsNames);
@@ -45,6 +48,14 @@ public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin
         enrollmentToken = enrollmentToken == null ? "" : enrollmentToken;
         if (enrollPerMinute <= 0) throw new IllegalArgumentException("enrollment.rate_per_minute must be positive");
     }
+
+    /**
+     * The web dashboard's listener (loopback by default: operators reach it through an SSH tunnel
+     * unless they choose an address), its users file (written by {@code jstate web passwd}), the
+     * file holding the bearer token that may scrape /metrics (none: only the admin certificate may),
+     * and how long a login lasts idle and at most.
+     */
+    public record Web(Listen listen, Path usersFile, Path metricsTokenFile, Duration sessionIdle, Duration sessionLifetime) {}
 
     /** A host and port to listen on. */
     public record Listen(String host, int port) {
@@ -116,7 +127,22 @@ public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin
         int retentionDays = integer(name + ": jobs.retention_days", jobs.get("retention_days"), 7);
         int timeout = integer(name + ": jobs.default_timeout_seconds", jobs.get("default_timeout_seconds"), 600);
         return new MasterConfig(file, dataDir, gateway, admin, tlsNames, states, pillar, nodegroups, token, perMinute,
-                Duration.ofDays(retentionDays), Duration.ofSeconds(timeout));
+                Duration.ofDays(retentionDays), Duration.ofSeconds(timeout), web(name, base, map(name, top, "web")));
+    }
+
+    private static Web web(String name, Path base, Map<?, ?> web) {
+        for (Object k : web.keySet()) {
+            if (!WEB_KEYS.contains(String.valueOf(k))) {
+                throw new ConfigException(name + ": unknown key 'web." + k + "'; known: " + String.join(", ", WEB_KEYS.stream().sorted().toList()));
+            }
+        }
+        Listen listen = Listen.parse(name + ": web.listen", string(web, "listen", "127.0.0.1:4508"));
+        Path users = path(base, string(web, "users_file", "web-users"));
+        String token = string(web, "metrics_token_file", null);
+        int idle = integer(name + ": web.session_idle_minutes", web.get("session_idle_minutes"), 30);
+        int lifetime = integer(name + ": web.session_lifetime_hours", web.get("session_lifetime_hours"), 12);
+        if (idle <= 0 || lifetime <= 0) throw new ConfigException(name + ": web.session_idle_minutes and web.session_lifetime_hours must be positive");
+        return new Web(listen, users, token == null ? null : path(base, token), Duration.ofMinutes(idle), Duration.ofHours(lifetime));
     }
 
     private static Path path(Path base, String p) {

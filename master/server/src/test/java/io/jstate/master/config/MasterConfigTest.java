@@ -65,6 +65,23 @@ class MasterConfigTest {
     }
 
     @Test
+    void theWebDashboardKeys() throws IOException {
+        MasterConfig d = load("");
+        assertEquals(new MasterConfig.Listen("127.0.0.1", 4508), d.web().listen());
+        assertEquals(d.file().getParent().resolve("web-users"), d.web().usersFile());
+        assertNull(d.web().metricsTokenFile());
+        assertEquals(Duration.ofMinutes(30), d.web().sessionIdle());
+        assertEquals(Duration.ofHours(12), d.web().sessionLifetime());
+        MasterConfig c = load("web: {listen: \"0.0.0.0:8443\", users_file: /etc/jstate/ops, metrics_token_file: token, session_idle_minutes: 5}\n");
+        assertEquals(new MasterConfig.Listen("0.0.0.0", 8443), c.web().listen());
+        assertEquals(Path.of("/etc/jstate/ops"), c.web().usersFile());
+        assertEquals(c.file().getParent().resolve("token"), c.web().metricsTokenFile());
+        assertEquals(Duration.ofMinutes(5), c.web().sessionIdle());
+        var e = assertThrows(MasterConfig.ConfigException.class, () -> load("web: {users: x}\n"));
+        assertTrue(e.getMessage().contains("unknown key 'web.users'"), e.getMessage());
+    }
+
+    @Test
     void mistakesNameTheFileAndTheKey() {
         var e = assertThrows(MasterConfig.ConfigException.class, () -> load("gatway: {listen: x}\n"));
         assertTrue(e.getMessage().contains("master.yaml") && e.getMessage().contains("unknown key 'gatway'"), e.getMessage());
