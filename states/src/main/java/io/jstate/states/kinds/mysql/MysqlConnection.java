@@ -23,6 +23,13 @@ import java.util.regex.Pattern;
  */
 record MysqlConnection(String host, Integer port, String socket, String user, String pass, String defaultFile) {
 
+    // The descriptions of the connection_* arguments every MySQL kind takes, written once for the reference.
+    static final String HOST_DOC = "the server to connect to over TCP; with no `connection_*` argument at all, root over the local unix socket (Debian authenticates it by the system user)";
+    static final String PORT_DOC = "the server's TCP port";
+    static final String SOCKET_DOC = "the server's unix socket";
+    static final String USER_DOC = "the account to log in as; root unless an options file names one";
+    static final String PASS_DOC = "that account's password, handed to the client in MYSQL_PWD (never in argv)";
+    static final String DEFAULT_FILE_DOC = "a client options file read first (`--defaults-extra-file`), e.g. /etc/mysql/debian.cnf";
     static final String CLIENT = "mariadb";
 
     private static final Set<String> SECRET_COMPONENTS = Set.of("pass", "connectionPass", "password", "passwordHash");

@@ -25,12 +25,12 @@ public final class MysqlDatabaseAbsent implements State<MysqlDatabaseAbsent.Spec
                 """)
     public record Spec(
             @ArgDoc("the database") String name,
-            @ArgDoc("the server to connect to over TCP; with no `connection_*` argument at all, root over the local unix socket (Debian authenticates it by the system user)") String connectionHost,
-            @ArgDoc("the server's TCP port") Integer connectionPort,
-            @ArgDoc("the server's unix socket") String connectionSocket,
-            @ArgDoc("the account to log in as; root unless an options file names one") String connectionUser,
-            @ArgDoc("that account's password, handed to the client in MYSQL_PWD (never in argv)") String connectionPass,
-            @ArgDoc("a client options file read first (`--defaults-extra-file`), e.g. /etc/mysql/debian.cnf") String connectionDefaultFile) {
+            @ArgDoc(MysqlConnection.HOST_DOC) String connectionHost,
+            @ArgDoc(MysqlConnection.PORT_DOC) Integer connectionPort,
+            @ArgDoc(MysqlConnection.SOCKET_DOC) String connectionSocket,
+            @ArgDoc(MysqlConnection.USER_DOC) String connectionUser,
+            @ArgDoc(MysqlConnection.PASS_DOC) String connectionPass,
+            @ArgDoc(MysqlConnection.DEFAULT_FILE_DOC) String connectionDefaultFile) {
         public Spec {
             Sql.require("name", name, Sql.DATABASE, "letters, digits and _ $ -, at most 64");
             if (SYSTEM.contains(name.toLowerCase(Locale.ROOT))) {

@@ -44,12 +44,12 @@ public final class MysqlUserPresent implements State<MysqlUserPresent.Spec> {
             @ArgDoc("the password; exactly one of `password`, `password_hash`, `unix_socket: true`") String password,
             @ArgDoc("a mysql_native_password hash (`*` and 40 hex digits)") String passwordHash,
             @ArgDoc("log in by the unix_socket plugin (the system user of the same name)") boolean unixSocket,
-            @ArgDoc("the server to connect to over TCP; with no `connection_*` argument at all, root over the local unix socket (Debian authenticates it by the system user)") String connectionHost,
-            @ArgDoc("the server's TCP port") Integer connectionPort,
-            @ArgDoc("the server's unix socket") String connectionSocket,
-            @ArgDoc("the account to log in as; root unless an options file names one") String connectionUser,
-            @ArgDoc("that account's password, handed to the client in MYSQL_PWD (never in argv)") String connectionPass,
-            @ArgDoc("a client options file read first (`--defaults-extra-file`), e.g. /etc/mysql/debian.cnf") String connectionDefaultFile) {
+            @ArgDoc(MysqlConnection.HOST_DOC) String connectionHost,
+            @ArgDoc(MysqlConnection.PORT_DOC) Integer connectionPort,
+            @ArgDoc(MysqlConnection.SOCKET_DOC) String connectionSocket,
+            @ArgDoc(MysqlConnection.USER_DOC) String connectionUser,
+            @ArgDoc(MysqlConnection.PASS_DOC) String connectionPass,
+            @ArgDoc(MysqlConnection.DEFAULT_FILE_DOC) String connectionDefaultFile) {
         public Spec {
             Sql.require("name", name, Sql.USER, "letters, digits and _ . $ -, at most 80");
             host = host == null ? "localhost" : host.toLowerCase(Locale.ROOT);
