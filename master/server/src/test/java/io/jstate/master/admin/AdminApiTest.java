@@ -11,6 +11,7 @@ import io.grpc.stub.StreamObserver;
 import io.jstate.master.FakeMinion;
 import io.jstate.master.Master;
 import io.jstate.master.MasterBean;
+import io.jstate.master.TlsClients;
 import io.jstate.master.pki.Pem;
 import io.jstate.master.pki.Pki;
 import io.jstate.proto.v1.AdminError;
@@ -41,16 +42,12 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /** The admin API as the CLI reaches it: HTTPS with exactly the admin client certificate. */
@@ -64,20 +61,7 @@ class AdminApiTest {
     MasterBean bean;
 
     HttpClient client(X509Certificate cert, PrivateKey key) throws Exception {
-        Master m = bean.master();
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", m.pki().ca());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        if (cert != null) ks.setKeyEntry("me", key, new char[0], new X509Certificate[] {cert});
-        kmf.init(ks, new char[0]);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+        return TlsClients.client(bean.master().pki().ca(), cert, key);
     }
 
     HttpClient admin() throws Exception {

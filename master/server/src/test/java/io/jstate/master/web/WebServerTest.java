@@ -9,6 +9,7 @@ import io.grpc.ManagedChannel;
 import io.jstate.master.FakeMinion;
 import io.jstate.master.Master;
 import io.jstate.master.TestMaster;
+import io.jstate.master.TlsClients;
 import io.jstate.master.pki.Pem;
 import io.jstate.master.pki.Pki;
 import io.jstate.proto.v1.Change;
@@ -32,7 +33,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -40,9 +40,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,19 +142,7 @@ class WebServerTest {
     // ---- clients ----
 
     HttpClient client(X509Certificate cert, PrivateKey key) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", master.pki().ca());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        if (cert != null) ks.setKeyEntry("me", key, new char[0], new X509Certificate[] {cert});
-        kmf.init(ks, new char[0]);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+        return TlsClients.client(master.pki().ca(), cert, key);
     }
 
     HttpResponse<String> get(HttpClient c, String path, String cookie) throws Exception {
