@@ -76,7 +76,8 @@ record Endpoint(URI master, Path pki, Duration defaultTimeout) {
         }
     }
 
-    private static Map<?, ?> load(Path config) throws CliException {
+    /** The master's configuration file as a mapping; the message names the file when it cannot be used. */
+    static Map<?, ?> load(Path config) throws CliException {
         try (Reader r = Files.newBufferedReader(config)) {
             Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
             if (doc == null) return Map.of();

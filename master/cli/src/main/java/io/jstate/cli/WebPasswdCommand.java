@@ -9,7 +9,6 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,9 +19,6 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Arrays;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * {@code jstate web passwd USER}: sets a dashboard operator's password in the master's users file
@@ -33,8 +29,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * jstate when there is one, so the master's system user can read it).
  */
 final class WebPasswdCommand {
-    static final Path DEFAULT_CONFIG = Path.of("/etc/jstate/master.yaml");
-
     private final Context ctx;
     private final InputStream stdin;
     private final Console console;
@@ -100,19 +94,11 @@ final class WebPasswdCommand {
     /** --users-file, else the config's web.users_file (relative to the config's folder), else web-users beside the config. */
     static Path usersFile(String configOption, String usersOption) throws CliException {
         if (usersOption != null) return Path.of(usersOption).toAbsolutePath();
-        Path config = configOption != null ? Path.of(configOption) : DEFAULT_CONFIG;
+        Path config = configOption != null ? Path.of(configOption) : Endpoint.DEFAULT_CONFIG;
         Path base = config.toAbsolutePath().getParent();
         Object users = null;
         if (configOption != null || Files.isRegularFile(config)) {
-            Object doc;
-            try (Reader r = Files.newBufferedReader(config)) {
-                doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
-            } catch (IOException e) {
-                throw new CliException("cannot read the master config " + config + ": " + e.getMessage());
-            } catch (RuntimeException e) {
-                throw new CliException("cannot parse the master config " + config + ": " + e.getMessage());
-            }
-            if (doc instanceof Map<?, ?> top && top.get("web") instanceof Map<?, ?> web) users = web.get("users_file");
+            if (Endpoint.load(config).get("web") instanceof Map<?, ?> web) users = web.get("users_file");
         }
         return base.resolve(users == null ? "web-users" : String.valueOf(users)).normalize();
     }
