@@ -61,12 +61,18 @@ public final class Bootstrap {
             throw new UncheckedIOException("cannot create the data dir " + data + ": " + e.getMessage(), e);
         }
         Pki pki;
+        Set<String> dns = new LinkedHashSet<>();
+        Set<InetAddress> ips = new LinkedHashSet<>();
+        Pki.serverNames(List.of(config.gateway().host(), config.admin().host(), config.web().listen().host()), config.tlsNames(), dns, ips);
         if (Pki.exists(pkiDir)) {
             pki = Pki.load(pkiDir);
+            // A package makes the PKI at install, before the operator sets tls_names: the server
+            // certificate follows the configuration, under the same CA.
+            List<String> added = pki.ensureServerNames(dns, ips);
+            if (!added.isEmpty()) {
+                out.println("jstate master: issued a new server certificate (same CA) that also names " + String.join(", ", added));
+            }
         } else {
-            Set<String> dns = new LinkedHashSet<>();
-            Set<InetAddress> ips = new LinkedHashSet<>();
-            Pki.serverNames(List.of(config.gateway().host(), config.admin().host(), config.web().listen().host()), config.tlsNames(), dns, ips);
             pki = Pki.create(pkiDir, dns, ips);
             out.println("jstate master: created the PKI in " + pkiDir);
             out.println("  CA fingerprint:          " + pki.caFingerprint());

@@ -146,6 +146,48 @@ public final class Pki {
         }
     }
 
+    /**
+     * Issues a new server certificate, from the same CA, when the current one lacks any of these
+     * names or addresses (a name added to tls_names after the PKI was made, a new address). The CA,
+     * and so every minion's pin, stays the same. Returns what was missing, empty when nothing was.
+     */
+    public List<String> ensureServerNames(Collection<String> dnsNames, Collection<InetAddress> addresses) {
+        try {
+            X509Certificate current = Pem.readCertificate(serverCert());
+            Set<String> dns = new LinkedHashSet<>();
+            Set<InetAddress> ips = new LinkedHashSet<>();
+            Collection<List<?>> sans = current.getSubjectAlternativeNames();
+            if (sans != null) {
+                for (List<?> san : sans) {
+                    if (san.get(0) instanceof Integer t && t == GeneralName.dNSName) dns.add(String.valueOf(san.get(1)));
+                    else if (san.get(0) instanceof Integer t && t == GeneralName.iPAddress) ips.add(InetAddress.getByName(String.valueOf(san.get(1))));
+                }
+            }
+            List<String> missing = new ArrayList<>();
+            for (String n : dnsNames) if (dns.add(n)) missing.add(n);
+            for (InetAddress a : addresses) if (ips.add(a)) missing.add(a.getHostAddress());
+            if (missing.isEmpty()) return missing;
+            List<GeneralName> names = new ArrayList<>();
+            for (String n : dns) names.add(new GeneralName(GeneralName.dNSName, n));
+            for (InetAddress a : ips) names.add(new GeneralName(GeneralName.iPAddress, a.getHostAddress()));
+            KeyPair pair = ecKeyPair();
+            X509Certificate server = leaf(ca, caKey, cn(SERVER_NAME), pair.getPublic(), KeyPurposeId.id_kp_serverAuth,
+                    new GeneralNames(names.toArray(GeneralName[]::new)));
+            // Written beside the old pair and moved over it, so that a reader sees the old pair or the new one.
+            Path key = dir.resolve("server.key.new");
+            Path crt = dir.resolve("server.crt.new");
+            Pem.writePrivateKey(key, pair.getPrivate());
+            Pem.writeCertificate(crt, server, ca);
+            Files.move(key, serverKey(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(crt, serverCert(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return missing;
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot issue a server certificate in " + dir + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The names and addresses a server certificate should carry for these listen hosts. */
     public static void serverNames(Collection<String> listenHosts, Collection<String> extra, Set<String> dns, Set<InetAddress> ips) {
         dns.add("localhost");
