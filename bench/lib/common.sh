@@ -70,17 +70,17 @@ bench_java_pid() {
 
 # Starts a master over a fresh data dir in $bench_work/master and waits until its admin API answers.
 # bench_master STATES_DIR PILLAR_DIR|"" TOKEN; sets master_pid, gateway_port, and exports
-# JSTATE_MASTER and JSTATE_PKI for the CLI.
+# JSTATE_MASTER and JSTATE_PKI for the CLI; the dashboard listens on 127.0.0.1:$web_port.
 bench_master() {
   local states=$1 pillar=$2 token=$3 ports
-  read -r gateway_port admin_port <<< "$(bench_ports 2)"
+  read -r gateway_port admin_port web_port <<< "$(bench_ports 3)"
   mkdir -p "$bench_work/master"
   {
     echo "data_dir: data"
     echo "gateway: {listen: \"127.0.0.1:$gateway_port\"}"
     echo "admin: {listen: \"127.0.0.1:$admin_port\"}"
-    # Any free port: a benchmark's master must not collide with a dashboard on the default one.
-    echo "web: {listen: \"127.0.0.1:0\"}"
+    # A free port of its own: a benchmark's master must not collide with a dashboard on the default one.
+    echo "web: {listen: \"127.0.0.1:$web_port\"}"
     echo "states: $states"
     [[ -n "$pillar" ]] && echo "pillar: $pillar"
     echo "enrollment: {token: \"$token\", rate_per_minute: 1000000}"
