@@ -32,7 +32,6 @@ final class GaleraFacts implements ExecutionFunction {
 
     static final String ZERO_UUID = "00000000-0000-0000-0000-000000000000";
     private static final Set<String> ARGS = Set.of("datadir", "socket", "pidfile", "defaults_file", "user", "garb", "recover");
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_./+-]+");
     private static final Pattern RECOVERED = Pattern.compile("WSREP: Recovered position:\\s*([0-9a-fA-F-]{36}):(-?\\d+)");
     private static final Pattern PREPARED = Pattern.compile("Found (\\d+) prepared transactions?");
     private static final List<String> STATUS = List.of("wsrep_cluster_status", "wsrep_local_state_comment", "wsrep_cluster_size",
@@ -45,17 +44,7 @@ final class GaleraFacts implements ExecutionFunction {
     /** Where to look: Debian's places unless the caller says otherwise. */
     record Paths(Path datadir, String socket, Path pidfile, String defaultsFile, String user, Path garb, boolean recover) {
         static Paths of(List<String> args) {
-            Map<String, String> a = new LinkedHashMap<>();
-            for (String arg : args) {
-                int eq = arg.indexOf('=');
-                String key = eq < 0 ? arg : arg.substring(0, eq);
-                if (eq < 0 || !ARGS.contains(key)) {
-                    throw new IllegalArgumentException("'" + arg + "': give key=value with a key of " + new java.util.TreeSet<>(ARGS));
-                }
-                String value = arg.substring(eq + 1);
-                if (!SAFE.matcher(value).matches()) throw new IllegalArgumentException("'" + arg + "': not a plain path or name");
-                a.put(key, value);
-            }
+            Map<String, String> a = KeyValueArgs.parse(args, ARGS);
             return new Paths(Path.of(a.getOrDefault("datadir", "/var/lib/mysql")), a.getOrDefault("socket", "/run/mysqld/mysqld.sock"),
                     Path.of(a.getOrDefault("pidfile", "/run/mysqld/mysqld.pid")), a.get("defaults_file"),
                     a.getOrDefault("user", "mysql"), Path.of(a.getOrDefault("garb", "/etc/default/garb")), recover(a.get("recover")));

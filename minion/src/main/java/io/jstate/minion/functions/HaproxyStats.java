@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,18 +32,9 @@ final class HaproxyStats implements ExecutionFunction {
 
     @Override
     public Output call(FunctionContext context, List<String> args) {
-        Path config = Path.of("/etc/haproxy/haproxy.cfg");
-        Path socket = null;
-        for (String a : args) {
-            int eq = a.indexOf('=');
-            String value = eq < 0 ? "" : a.substring(eq + 1);
-            if (!value.matches("/[A-Za-z0-9_./-]+")) throw new IllegalArgumentException("'" + a + "': give socket=/path or config=/path");
-            switch (a.substring(0, eq)) {
-                case "socket" -> socket = Path.of(value);
-                case "config" -> config = Path.of(value);
-                default -> throw new IllegalArgumentException("'" + a + "': give socket=/path or config=/path");
-            }
-        }
+        Map<String, String> given = KeyValueArgs.parse(args, Set.of("socket", "config"));
+        Path config = KeyValueArgs.path(given, "config", "/etc/haproxy/haproxy.cfg");
+        Path socket = KeyValueArgs.path(given, "socket", null);
         Host host = context.host();
         Map<String, Object> out = new LinkedHashMap<>();
         if (!host.exists(BINARY)) {

@@ -29,11 +29,7 @@ final class MemcachedStats implements ExecutionFunction {
 
     @Override
     public Output call(FunctionContext context, List<String> args) {
-        Path config = Path.of("/etc/memcached.conf");
-        for (String a : args) {
-            if (a.startsWith("config=") && a.length() > 7 && a.substring(7).matches("/[A-Za-z0-9_./-]+")) config = Path.of(a.substring(7));
-            else throw new IllegalArgumentException("'" + a + "': the only argument is config=/path/to/memcached.conf");
-        }
+        Path config = KeyValueArgs.path(KeyValueArgs.parse(args, Set.of("config")), "config", "/etc/memcached.conf");
         Host host = context.host();
         Map<String, Object> out = new LinkedHashMap<>();
         if (!host.exists(BINARY) || !host.exists(config)) {
