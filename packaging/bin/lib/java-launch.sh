@@ -26,6 +26,9 @@
 #     ARCHIVE  the archive's file name in the module's target folder ("" to run without one)
 #     RECORD   "record" to record ARCHIVE during this run when it does not exist yet
 
+# shellcheck source=jvm-options
+source "${BASH_SOURCE[0]%/*}/jvm-options"
+
 # Every command pays for what runs before java starts, so the launcher sticks to shell builtins
 # where it can: it starts no program but java (readlink only for a symlink).
 
@@ -106,10 +109,8 @@ java_launch() {
     launch_java_feature "$java"
     feature=$launch_feature
     local cp="$jar:$target/lib/*"
-    # The JVM's own warnings go to stderr, never into the command's output; archive problems are
-    # not worth a word, since the JVM simply runs without the archive.
-    local opts=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData
-                -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=off:stderr)
+    local opts
+    read -ra opts <<<"$jvm_client_opts"
     local aot=
     if ((feature < 25)); then
         opts+=(-Xshare:auto)
