@@ -1,9 +1,12 @@
 package io.jstate.master.admin;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jstate.master.Master;
 import io.jstate.master.MasterBean;
+import io.jstate.master.events.EventBus;
 import io.jstate.master.jobs.Jids;
+import io.jstate.proto.v1.Event;
 import io.jstate.proto.v1.JobEvent;
 import io.jstate.proto.v1.JobList;
 import io.jstate.proto.v1.JobRequest;
@@ -15,6 +18,7 @@ import io.jstate.proto.v1.OrchestrateRequest;
 import io.jstate.states.target.Target;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,6 +31,7 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The admin API (paths and messages documented in admin.proto). Each method maps the request to one
@@ -133,7 +138,7 @@ public class AdminResource {
 
     /** How often an idle event stream sends a keepalive, which is also how a client that left is noticed. */
     static final long KEEPALIVE_MS = 15_000;
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Streams the master's events whose tags match {@code tag} (a glob, default every event) until
@@ -145,28 +150,28 @@ public class AdminResource {
     @Path("/events")
     public StreamingOutput events(@QueryParam("tag") String tag) {
         String pattern = tag == null || tag.isBlank() ? "*" : tag;
-        if (pattern.length() > 512) throw new jakarta.ws.rs.BadRequestException("the tag pattern is longer than 512 characters");
-        io.jstate.master.events.EventBus.Subscription sub = master().events().open(pattern);
+        if (pattern.length() > 512) throw new BadRequestException("the tag pattern is longer than 512 characters");
+        EventBus.Subscription sub = master().events().open(pattern);
         return out -> {
             try (sub) {
-                io.jstate.proto.v1.Event.getDefaultInstance().writeDelimitedTo(out);
+                Event.getDefaultInstance().writeDelimitedTo(out);
                 out.flush();
                 long idleSince = System.currentTimeMillis();
                 while (!sub.closed()) {
-                    io.jstate.master.events.EventBus.Event e;
+                    EventBus.Event e;
                     try {
-                        e = sub.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                        e = sub.poll(1, TimeUnit.SECONDS);
                     } catch (InterruptedException ie) {
                         Thread.currentThread().interrupt();
                         return;
                     }
                     if (e == null) {
                         if (System.currentTimeMillis() - idleSince < KEEPALIVE_MS) continue;
-                        io.jstate.proto.v1.Event.getDefaultInstance().writeDelimitedTo(out);
+                        Event.getDefaultInstance().writeDelimitedTo(out);
                     } else {
                         // What queued up meanwhile goes out in the same flush.
                         do {
-                            io.jstate.proto.v1.Event.newBuilder().setTag(e.tag()).setTimeUnixMs(e.timeMs())
+                            Event.newBuilder().setTag(e.tag()).setTimeUnixMs(e.timeMs())
                                     .setDataJson(JSON.writeValueAsString(e.data())).build().writeDelimitedTo(out);
                         } while ((e = sub.poll()) != null);
                     }

@@ -85,13 +85,12 @@ public final class Metrics implements AutoCloseable {
     /** The metrics now, in the Prometheus text format 0.0.4. */
     public String scrape() {
         StringBuilder out = new StringBuilder(4096);
-        gauge(out, "jstate_minions_connected", "Minions with a live stream to the master.", List.of(new Sample(List.of(), gauges.connectedMinions())));
+        header(out, "jstate_minions_connected", "Minions with a live stream to the master.", "gauge");
+        line(out, "jstate_minions_connected", List.of(), List.of(), gauges.connectedMinions());
         Map<String, Integer> keys = new TreeMap<>(gauges.keys());
         for (String s : List.of("pending", "accepted", "rejected")) keys.putIfAbsent(s, 0);
-        List<Sample> keySamples = new ArrayList<>();
-        keys.forEach((state, n) -> keySamples.add(new Sample(List.of(state), n)));
         header(out, "jstate_keys", "Minion keys, by state.", "gauge");
-        for (Sample s : keySamples) line(out, "jstate_keys", List.of("state"), s.labels, s.value);
+        keys.forEach((state, n) -> line(out, "jstate_keys", List.of("state"), List.of(state), n));
         jobs.render(out);
         states.render(out);
         durations.render(out);
@@ -133,13 +132,6 @@ public final class Metrics implements AutoCloseable {
     }
 
     // ---- the text format ----
-
-    private record Sample(List<String> labels, double value) {}
-
-    private static void gauge(StringBuilder out, String name, String help, List<Sample> samples) {
-        header(out, name, help, "gauge");
-        for (Sample s : samples) line(out, name, List.of(), s.labels, s.value);
-    }
 
     private static void header(StringBuilder out, String name, String help, String type) {
         out.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n');

@@ -4,6 +4,7 @@ import io.jstate.master.Master;
 import io.jstate.master.admin.AdminCertificateFilter;
 import io.jstate.master.config.MasterConfig;
 import io.jstate.master.jobs.Jids;
+import io.jstate.master.keys.Keys;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.Cookie;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -144,7 +146,7 @@ public final class WebServer implements AutoCloseable {
         r.get("/minions").blockingHandler(ctx -> html(ctx, pages.minions(user(ctx), clock.millis())), false);
         r.get("/minions/:id").blockingHandler(ctx -> {
             String id = ctx.pathParam("id");
-            html(ctx, io.jstate.master.keys.Keys.validId(id) ? pages.minion(user(ctx), id, clock.millis()) : Optional.empty());
+            html(ctx, Keys.validId(id) ? pages.minion(user(ctx), id, clock.millis()) : Optional.empty());
         }, false);
         r.get("/jobs").blockingHandler(ctx -> html(ctx, pages.jobs(user(ctx), 100)), false);
         r.get("/jobs/:jid").blockingHandler(ctx -> {
@@ -213,8 +215,8 @@ public final class WebServer implements AutoCloseable {
         String name = ctx.request().getFormAttribute("username");
         String password = ctx.request().getFormAttribute("password");
         char[] pw = password == null ? new char[0] : password.toCharArray();
-        boolean ok = name != null && io.jstate.states.auth.UsersFile.NAME.matcher(name).matches() ? users.check(name, pw) : burn(pw);
-        java.util.Arrays.fill(pw, '\0');
+        boolean ok = users.check(name, pw);
+        Arrays.fill(pw, '\0');
         if (!ok) {
             limiter.failed(address);
             LOG.info(() -> "web dashboard: failed login from " + address);
@@ -227,11 +229,6 @@ public final class WebServer implements AutoCloseable {
         LOG.info(() -> "web dashboard: " + name + " logged in from " + address);
         ctx.response().addCookie(sessionCookie(s.id, config.sessionLifetime().toSeconds()));
         redirect(ctx, "/minions");
-    }
-
-    private static boolean burn(char[] pw) {
-        io.jstate.states.auth.PasswordHash.burn(pw);
-        return false;
     }
 
     static Cookie sessionCookie(String value, long maxAgeSeconds) {

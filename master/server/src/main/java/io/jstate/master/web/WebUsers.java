@@ -29,9 +29,9 @@ final class WebUsers {
         this.file = file;
     }
 
-    /** Whether {@code password} is {@code name}'s; as slow for an unknown name as for a known one. */
+    /** Whether {@code password} is {@code name}'s; as slow for an unknown (or missing) name as for a known one. */
     boolean check(String name, char[] password) {
-        String hash = current().get(name);
+        String hash = name == null ? null : current().get(name);
         if (hash == null) {
             PasswordHash.burn(password);
             return false;
