@@ -284,7 +284,7 @@ final class AdminClient {
         // connection simply closing before any answer: that is the likely cause of an early EOF too.
         String detail = detail(e);
         if (caused(e, SSLException.class) || e instanceof EOFException || detail.contains("EOF")
-                || detail.equals("Connection reset") || detail.equals("Broken pipe")) {
+                || detail.startsWith("Connection reset") || detail.equals("Broken pipe")) {
             return new CliException("TLS with the master at " + base + " failed: " + detail
                     + ". The master must present a certificate from " + pki.resolve(Pki.CA)
                     + " and accept the admin certificate " + pki.resolve(Pki.ADMIN_CERT)
