@@ -57,7 +57,7 @@ class SecretsIT {
     @TempDir
     static Path tmp;
 
-    private Path repo;
+    private final Launchers launchers = Launchers.ofCheckout();
     private Procs procs;
     private Path masterYaml;
     private Path pillar;
@@ -67,7 +67,6 @@ class SecretsIT {
 
     @BeforeAll
     void start() throws Exception {
-        repo = Path.of(System.getProperty("jstate.repo", "..")).toAbsolutePath().normalize();
         procs = new Procs(Files.createDirectories(tmp.resolve("logs")));
         out = Files.createDirectories(tmp.resolve("out"));
         Path states = Files.createDirectories(tmp.resolve("states/tls"));
@@ -93,9 +92,9 @@ class SecretsIT {
                 pillar: ../pillar
                 enrollment: {token: %s}
                 """.formatted(gateway, admin, web, TOKEN));
-        Procs.Proc master = procs.start("master", List.of(launcher("jstate-master"), "--config", masterYaml.toString()));
+        Procs.Proc master = procs.start("master", List.of(launchers.path("jstate-master"), "--config", masterYaml.toString()));
         master.awaitLine(l -> l.contains("jstate-master") && l.contains("started in"), Duration.ofSeconds(60), "start");
-        events = procs.start("events", cli_command("events", "--json"));
+        events = procs.start("events", launchers.cli(masterYaml, "events", "--json"));
         events.awaitLine(l -> l.startsWith("Following events matching '*'"), Duration.ofSeconds(30), "the event stream");
 
         Path minionYaml = Files.createDirectories(tmp.resolve("minion")).resolve("minion.yaml");
@@ -106,7 +105,7 @@ class SecretsIT {
                 bind_address: 127.0.0.1
                 enrollment_token: %s
                 """.formatted(MINION, gateway, tmp.resolve("minion/data"), TOKEN));
-        Procs.Proc minion = procs.start(MINION, List.of(launcher("jstate-minion"), "run", "--config", minionYaml.toString()));
+        Procs.Proc minion = procs.start(MINION, List.of(launchers.path("jstate-minion"), "run", "--config", minionYaml.toString()));
         minion.awaitLine(l -> l.contains("connected to master"), Duration.ofSeconds(40), "connect");
     }
 
@@ -207,7 +206,7 @@ class SecretsIT {
     /** A dashboard page as the operator sees it after logging in with a password set by {@code jstate web passwd}. */
     private String dashboard(String path) throws Exception {
         Procs.Ran passwd = procs.run(List.of("sh", "-c", "printf '%s\\n' '" + PASSWORD + "' | " + String.join(" ",
-                cli_command("web", "passwd", OPERATOR))), CLI_LIMIT);
+                launchers.cli(masterYaml, "web", "passwd", OPERATOR))), CLI_LIMIT);
         assertEquals(0, passwd.exit(), passwd::toString);
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
@@ -236,18 +235,8 @@ class SecretsIT {
                 .digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private String launcher(String name) {
-        return repo.resolve("packaging/bin").resolve(name).toString();
-    }
-
-    private List<String> cli_command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(launcher("jstate"), "--config", masterYaml.toString()));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
     private Procs.Ran cli(String... args) throws IOException, InterruptedException {
-        return procs.run(cli_command(args), CLI_LIMIT);
+        return procs.run(launchers.cli(masterYaml, args), CLI_LIMIT);
     }
 
     private static int freePort() throws IOException {
