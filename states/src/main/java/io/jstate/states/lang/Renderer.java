@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Strict Mustache over one tree of files (the state tree, or the pillar tree). SLS files, pillar
@@ -268,7 +269,7 @@ public final class Renderer implements Templates {
     private static final class Factory extends DefaultMustacheFactory {
         private final Path root;
 
-        Factory(Path root, Set<String> used, java.util.function.UnaryOperator<Object> looked) {
+        Factory(Path root, Set<String> used, UnaryOperator<Object> looked) {
             super(new TreeResolver(root, used));
             this.root = root;
             setObjectHandler(new StrictHandler(looked));
@@ -309,9 +310,9 @@ public final class Renderer implements Templates {
     }
 
     private static final class StrictHandler extends AbstractObjectHandler {
-        private final java.util.function.UnaryOperator<Object> looked;
+        private final UnaryOperator<Object> looked;
 
-        StrictHandler(java.util.function.UnaryOperator<Object> looked) {
+        StrictHandler(UnaryOperator<Object> looked) {
             this.looked = looked;
         }
 
