@@ -467,13 +467,11 @@ class MasterMinionIT {
     }
 
     private String launcher(String name) {
-        return repo.resolve("packaging/bin").resolve(name).toString();
+        return new Launchers(repo).path(name);
     }
 
     private List<String> cli_command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(launcher("jstate"), "--config", masterYaml.toString()));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return new Launchers(repo).cli(masterYaml, args);
     }
 
     private Procs.Ran cli(String... args) throws IOException, InterruptedException {

@@ -10,6 +10,7 @@ import java.util.Map;
 public record Env(Host host, Map<String, Object> grains, Templates templates) {
     public Env {
         grains = grains == null ? Map.of() : grains;
+        templates = templates == null ? Templates.NONE : templates;
     }
 
     public Env withHost(Host h) {

@@ -17,6 +17,15 @@ public interface Templates {
     /** Whether the source names a file of the state tree. */
     boolean exists(String source);
 
+    /** The run's values tagged {@code !secret}, for a state that decides whether content may be shown. */
+    Secrets secrets();
+
+    /**
+     * Whether rendering {@code source} with {@code extra} reads a value tagged {@code !secret},
+     * whether or not the value reaches the output (rendering it now if it was not yet).
+     */
+    boolean readsSecret(String source, Map<String, Object> extra);
+
     Templates NONE = new Templates() {
         @Override
         public String render(String source, Map<String, Object> extra) {
@@ -30,6 +39,16 @@ public interface Templates {
 
         @Override
         public boolean exists(String source) {
+            return false;
+        }
+
+        @Override
+        public Secrets secrets() {
+            return Secrets.NONE;
+        }
+
+        @Override
+        public boolean readsSecret(String source, Map<String, Object> extra) {
             return false;
         }
     };

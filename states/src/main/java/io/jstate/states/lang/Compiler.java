@@ -95,7 +95,7 @@ public final class Compiler {
         context.put("pillar", pillar.data());
         context.put("minion", minion);
         context.put("peers", request.peers());
-        Renderer renderer = new Renderer(request.stateRoot(), context);
+        Renderer renderer = new Renderer(request.stateRoot(), context, secrets);
 
         SlsLoader loader = new SlsLoader(renderer);
         Facts facts = new Facts(request.minionId(), request.grains(), pillar.data());

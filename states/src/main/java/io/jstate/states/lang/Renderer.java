@@ -11,6 +11,7 @@ import com.github.mustachejava.TemplateContext;
 import com.github.mustachejava.reflect.AbstractObjectHandler;
 import com.github.mustachejava.util.Wrapper;
 import io.jstate.states.engine.PlanException;
+import io.jstate.states.engine.Secrets;
 import io.jstate.states.engine.Source;
 import io.jstate.states.engine.Templates;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Strict Mustache over one tree of files (the state tree, or the pillar tree). SLS files, pillar
@@ -52,18 +54,27 @@ public final class Renderer implements Templates {
 
     private final Path root;
     private final Map<String, Object> context;
+    private final Secrets secrets;
     private final Factory factory;
     private final Set<String> used = java.util.Collections.synchronizedSet(new java.util.TreeSet<>());
-    private final Map<Rendering, String> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Rendering, Text> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+    // Set while a template renders, so that its lookups can tell it they read a secret value.
+    private final ThreadLocal<boolean[]> readSecret = new ThreadLocal<>();
 
     /**
      * @param root    the tree templates are read from
      * @param context the render context: {@code grains}, {@code pillar}, {@code minion}, {@code peers}
      */
     public Renderer(Path root, Map<String, Object> context) {
+        this(root, context, Secrets.NONE);
+    }
+
+    /** @param secrets the values of {@code context}'s pillar tagged {@code !secret} */
+    public Renderer(Path root, Map<String, Object> context, Secrets secrets) {
         this.root = root.toAbsolutePath().normalize();
         this.context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
-        this.factory = new Factory(this.root, used);
+        this.secrets = secrets == null ? Secrets.NONE : secrets;
+        this.factory = new Factory(this.root, used, this::looked);
     }
 
     /**
@@ -86,29 +97,58 @@ public final class Renderer implements Templates {
 
     @Override
     public String render(String source, Map<String, Object> extra) {
-        String rel = relative(source);
         // The compiler renders a state's template to refuse a bad one before the run; the state
         // renders it again when it applies. The context cannot change within a run, so the second
         // time is the first one's text.
+        return rendering(source, extra).text();
+    }
+
+    @Override
+    public Secrets secrets() {
+        return secrets;
+    }
+
+    @Override
+    public boolean readsSecret(String source, Map<String, Object> extra) {
+        return rendering(source, extra).readSecret();
+    }
+
+    private Text rendering(String source, Map<String, Object> extra) {
+        String rel = relative(source);
         return rendered.computeIfAbsent(new Rendering(rel, extra == null ? Map.of() : extra), r -> renderNow(rel, r.extra()));
     }
 
     private record Rendering(String source, Map<String, Object> extra) {}
 
-    private String renderNow(String rel, Map<String, Object> extra) {
+    /** A template's output, and whether a value tagged secret was looked up to make it. */
+    private record Text(String text, boolean readSecret) {}
+
+    private Text renderNow(String rel, Map<String, Object> extra) {
         Mustache m = compile(rel);
         List<Object> scopes = new ArrayList<>(2);
         scopes.add(context);
         if (extra != null && !extra.isEmpty()) scopes.add(extra);
         StringWriter out = new StringWriter();
+        boolean[] secret = {false};
+        boolean[] outer = readSecret.get();
+        readSecret.set(secret);
         try {
             m.execute(out, scopes).flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             throw translate(e, rel);
+        } finally {
+            readSecret.set(outer);
         }
-        return out.toString();
+        return new Text(out.toString(), secret[0]);
+    }
+
+    /** Called with every value a template looks up. */
+    private Object looked(Object value) {
+        boolean[] flag = readSecret.get();
+        if (flag != null && value instanceof String s && secrets.isValue(s)) flag[0] = true;
+        return value;
     }
 
     @Override
@@ -229,10 +269,10 @@ public final class Renderer implements Templates {
     private static final class Factory extends DefaultMustacheFactory {
         private final Path root;
 
-        Factory(Path root, Set<String> used) {
+        Factory(Path root, Set<String> used, UnaryOperator<Object> looked) {
             super(new TreeResolver(root, used));
             this.root = root;
-            setObjectHandler(new StrictHandler());
+            setObjectHandler(new StrictHandler(looked));
         }
 
         @Override
@@ -270,14 +310,20 @@ public final class Renderer implements Templates {
     }
 
     private static final class StrictHandler extends AbstractObjectHandler {
+        private final UnaryOperator<Object> looked;
+
+        StrictHandler(UnaryOperator<Object> looked) {
+            this.looked = looked;
+        }
+
         @Override
         public Wrapper find(String name, List<Object> scopes) {
-            return s -> lookup(name, s, new TemplateContext("{{", "}}", "?", 0, false));
+            return s -> looked.apply(lookup(name, s, new TemplateContext("{{", "}}", "?", 0, false)));
         }
 
         @Override
         public Binding createBinding(String name, TemplateContext tc, Code code) {
-            return scopes -> lookup(name, scopes, tc);
+            return scopes -> looked.apply(lookup(name, scopes, tc));
         }
 
         @Override

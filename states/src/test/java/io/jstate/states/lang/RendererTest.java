@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.states.engine.PlanException;
+import io.jstate.states.engine.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,22 @@ class RendererTest {
         write("t.mustache", "{{^-last}},{{/-last}}");
         PlanException e = assertThrows(PlanException.class, () -> renderer().render("t.mustache", Map.of()));
         assertTrue(e.getMessage().contains("-last"), e.getMessage());
+    }
+
+    @Test
+    void aRenderThatLooksUpASecretValueIsToldEvenWhenTheValueIsNotWritten() throws IOException {
+        Map<String, Object> pillar = Map.of("tls", Map.of("key", "-----BEGIN KEY-----\nAAAA\n", "on", "yes"), "port", "443");
+        Renderer r = new Renderer(root, Map.of("pillar", pillar), new Secrets(List.of("-----BEGIN KEY-----\nAAAA\n")));
+        write("plain.mustache", "listen {{pillar.port}} {{pillar.tls.on}}");
+        write("hidden.mustache", "{{#pillar.tls.key}}tls on{{/pillar.tls.key}}");
+        write("inner.mustache", "{{#pillar.tls}}{{key}}{{/pillar.tls}}");
+        assertEquals("tls on", r.render("hidden.mustache", Map.of()));
+        assertTrue(r.readsSecret("hidden.mustache", Map.of()), "a section on a secret reads it");
+        assertTrue(r.readsSecret("inner.mustache", Map.of()));
+        assertFalse(r.readsSecret("plain.mustache", Map.of()));
+        write("db.mustache", "{{pillar.db.password}}");
+        assertFalse(renderer().readsSecret("db.mustache", Map.of()), "a renderer without secrets finds none");
+        assertTrue(r.secrets().isValue("-----BEGIN KEY-----\nAAAA\n"));
     }
 
     @Test

@@ -41,7 +41,8 @@ public final class FileManaged implements State<FileManaged.Spec> {
             @ArgDoc("group; not managed when not given") String group,
             @ArgDoc("create missing parent directories (owned like the file, with `dir_mode`)") boolean makedirs,
             @ArgDoc("mode of the parent directories `makedirs` creates") String dirMode,
-            @ArgDoc("false: only create the file when missing, never rewrite its content") Boolean replace)
+            @ArgDoc("false: only create the file when missing, never rewrite its content") Boolean replace,
+            @ArgDoc("false: report a content change by its old and new sha256 only, never as a diff (always so when the content involves a secret)") Boolean showChanges)
             implements UsesTemplates {
         public Spec {
             FileTarget.absolute("name", name);
@@ -58,6 +59,7 @@ public final class FileManaged implements State<FileManaged.Spec> {
             Perms.parseMode("mode", mode);
             Perms.parseMode("dir_mode", dirMode);
             replace = replace == null ? Boolean.TRUE : replace;
+            showChanges = showChanges == null ? Boolean.TRUE : showChanges;
         }
 
         @Override
@@ -83,7 +85,12 @@ public final class FileManaged implements State<FileManaged.Spec> {
     @Override
     public Drift check(Spec spec) {
         FileTarget file = FileTarget.observe(env.host(), spec.path());
-        return new Drift(file.drift(wanted(spec, file), spec.perms()));
+        byte[] wanted = wanted(spec, file);
+        // A template that read a secret may put it anywhere, transformed or not, and the secret it
+        // replaces is unknown to this run: its file is shown by checksums alone.
+        boolean readsSecret = spec.source() != null && spec.template().equals("mustache")
+                && env.templates().readsSecret(spec.source(), spec.context());
+        return new Drift(file.drift(wanted, spec.perms(), spec.showChanges() && !readsSecret, env.templates().secrets()));
     }
 
     @Override

@@ -1,11 +1,16 @@
 package io.jstate.states.kinds.file;
 
 import io.jstate.states.engine.Change;
+import io.jstate.states.engine.Secrets;
 import io.jstate.states.host.FileInfo;
 import io.jstate.states.host.Host;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -70,17 +75,45 @@ public final class FileTarget {
 
     /**
      * What would change to give the file {@code wanted} (null: content is not managed) and
-     * {@code perms}: "created" and the content diff for a new file, the diff for changed content,
-     * then mode, user and group.
+     * {@code perms}: "created" and the content change for a new file, the content change for
+     * changed content, then mode, user and group. The content change is a unified diff when
+     * {@link #mayShow} allows it, else only the old and new checksums.
      */
-    public List<Change> drift(byte[] wanted, Perms perms) {
+    public List<Change> drift(byte[] wanted, Perms perms, boolean showChanges, Secrets secrets) {
         List<Change> out = new ArrayList<>();
         if (info == null) out.add(Change.of("created", null, named));
         if (wanted != null && (info == null || !Arrays.equals(content, wanted))) {
-            out.add(Change.diff("content", UnifiedDiff.of(content(), wanted)));
+            out.add(mayShow(wanted, showChanges, secrets)
+                    ? Change.diff("content", UnifiedDiff.of(content(), wanted))
+                    : Change.of("content", content == null ? null : sha256(content), sha256(wanted)));
         }
         out.addAll(perms.drift(info));
         return out;
+    }
+
+    /**
+     * Whether a change of this file to {@code wanted} may be shown line by line: not when the state
+     * says {@code show_changes: false}, nor when the new content or the content on disk holds a
+     * secret (or a line of one). A secret cut at the diff's size limit, or an old secret on the
+     * removed side, could not be masked afterwards, so such a file shows checksums only.
+     */
+    public boolean mayShow(byte[] wanted, boolean showChanges, Secrets secrets) {
+        if (!showChanges) return false;
+        if (secrets.isEmpty()) return true;
+        return !secrets.appearsIn(text(wanted)) && !secrets.appearsIn(text(content));
+    }
+
+    private static String text(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** A content's checksum as results show it: {@code sha256:} and 64 hex digits. */
+    static String sha256(byte[] b) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this Java has no SHA-256", e);
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.jstate.states.kinds.ini;
 
+import io.jstate.states.engine.Change;
+import io.jstate.states.engine.Secrets;
 import io.jstate.states.kinds.file.FileTarget;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -32,6 +34,21 @@ final class IniNames {
         if (values.isEmpty()) return null;
         if (values.size() == 1) return values.get(0) == null ? "" : values.get(0);
         return values.stream().map(v -> v == null ? "" : v).toList().toString();
+    }
+
+    /**
+     * Option changes as a result may show them. With {@code show_changes: false} an option is
+     * named without its values. An option whose new value involves a secret shows its old value
+     * masked too: it is most likely the secret's previous value, which this run cannot recognise.
+     */
+    static List<Change> shown(List<Change> changes, boolean showChanges, Secrets secrets) {
+        List<Change> out = new java.util.ArrayList<>(changes.size());
+        for (Change c : changes) {
+            if (!showChanges) out.add(new Change(c.attribute(), null, null, null));
+            else if (c.before() != null && secrets.appearsIn(c.after())) out.add(new Change(c.attribute(), Secrets.MASK, c.after(), c.diff()));
+            else out.add(c);
+        }
+        return out;
     }
 
     /** The file as text; INI files that are not UTF-8 are not ours to rewrite. */

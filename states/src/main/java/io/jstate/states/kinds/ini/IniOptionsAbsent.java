@@ -34,7 +34,8 @@ public final class IniOptionsAbsent implements State<IniOptionsAbsent.Spec> {
                 """)
     public record Spec(
             @ArgDoc("the INI file, an absolute path") String name,
-            @ArgDoc("section -> keys to remove; a section with no list is removed whole") Map<String, List<String>> sections) {
+            @ArgDoc("section -> keys to remove; a section with no list is removed whole") Map<String, List<String>> sections,
+            @ArgDoc("false: report removed options by name only and a content change by its old and new sha256, never as a diff") Boolean showChanges) {
         public Spec {
             FileTarget.absolute("name", name);
             if (sections == null || sections.isEmpty()) {
@@ -54,6 +55,7 @@ public final class IniOptionsAbsent implements State<IniOptionsAbsent.Spec> {
                 }
             }
             sections = Collections.unmodifiableMap(copy);
+            showChanges = showChanges == null ? Boolean.TRUE : showChanges;
         }
 
         Path path() {
@@ -72,9 +74,9 @@ public final class IniOptionsAbsent implements State<IniOptionsAbsent.Spec> {
         FileTarget file = FileTarget.observe(env.host(), spec.path());
         if (!file.exists()) return Drift.NONE;
         IniFile ini = IniFile.parse(IniNames.text(file));
-        List<Change> changes = edit(ini, spec);
+        List<Change> changes = IniNames.shown(edit(ini, spec), spec.showChanges(), env.templates().secrets());
         if (changes.isEmpty()) return Drift.NONE;
-        changes.addAll(file.drift(ini.render().getBytes(StandardCharsets.UTF_8), Perms.UNMANAGED));
+        changes.addAll(file.drift(ini.render().getBytes(StandardCharsets.UTF_8), Perms.UNMANAGED, spec.showChanges(), env.templates().secrets()));
         return new Drift(changes);
     }
 

@@ -44,7 +44,8 @@ public final class IniOptionsPresent implements State<IniOptionsPresent.Spec> {
             @ArgDoc("create the file's missing parent directories") boolean makedirs,
             @ArgDoc("octal permission bits of the file, quoted; not managed when not given") String mode,
             @ArgDoc("owner; not managed when not given") String user,
-            @ArgDoc("group; not managed when not given") String group) {
+            @ArgDoc("group; not managed when not given") String group,
+            @ArgDoc("false: report changed options by name only and a content change by its old and new sha256, never as a diff") Boolean showChanges) {
         public Spec {
             FileTarget.absolute("name", name);
             if (sections == null || sections.isEmpty()) {
@@ -71,6 +72,7 @@ public final class IniOptionsPresent implements State<IniOptionsPresent.Spec> {
                 throw new IllegalArgumentException("separator must be '=' or ':' with optional spaces, got '" + separator + "'");
             }
             Perms.parseMode("mode", mode);
+            showChanges = showChanges == null ? Boolean.TRUE : showChanges;
         }
 
         Path path() {
@@ -92,8 +94,8 @@ public final class IniOptionsPresent implements State<IniOptionsPresent.Spec> {
     public Drift check(Spec spec) {
         FileTarget file = FileTarget.observe(env.host(), spec.path());
         IniFile ini = IniFile.parse(IniNames.text(file));
-        List<Change> changes = edit(ini, spec);
-        changes.addAll(file.drift(ini.render().getBytes(StandardCharsets.UTF_8), spec.perms()));
+        List<Change> changes = IniNames.shown(edit(ini, spec), spec.showChanges(), env.templates().secrets());
+        changes.addAll(file.drift(ini.render().getBytes(StandardCharsets.UTF_8), spec.perms(), spec.showChanges(), env.templates().secrets()));
         return new Drift(changes);
     }
 

@@ -1,6 +1,8 @@
 package io.jstate.states.kinds.mysql;
 
 import io.jstate.states.engine.SpecException;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -40,14 +42,26 @@ final class Sql {
         return "`" + name.replace("`", "``") + "`";
     }
 
-    /** Quotes a string literal in single quotes, escaping backslashes and quotes. */
+    /**
+     * A string literal that means {@code text} whatever the session's sql_mode. A backslash is an
+     * escape by default but an ordinary character under NO_BACKSLASH_ESCAPES, and no quoting means
+     * the same under both: so text without one is single-quoted with quotes doubled (which both
+     * modes, and the client splitting statements, read alike), and text with one is sent as a hex
+     * literal in utf8mb4, {@code _utf8mb4 X'...'}, which holds no quote or backslash at all. The
+     * grammar takes a hex literal wherever an expression goes; account names take only quoted
+     * text, which is why {@link #account} refuses a backslash.
+     */
     static String literal(String text) {
         refuseNul(text);
-        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+        if (text.indexOf('\\') >= 0) return "_utf8mb4 X'" + HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8)) + "'";
+        return "'" + text.replace("'", "''") + "'";
     }
 
     /** An account as {@code 'user'@'host'}. */
     static String account(String user, String host) {
+        if (user.indexOf('\\') >= 0 || host.indexOf('\\') >= 0) {
+            throw new IllegalArgumentException("an account's user or host cannot contain a backslash");
+        }
         return literal(user) + "@" + literal(host);
     }
 

@@ -1,5 +1,6 @@
 package io.jstate.states.kinds.file;
 
+import io.jstate.states.engine.Secrets;
 import io.jstate.states.engine.Templates;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ final class FakeTemplates implements Templates {
     private final Map<String, byte[]> files = new HashMap<>();
     private final Map<String, Object> runContext;
     final List<String> rendered = new java.util.ArrayList<>();
+    private Secrets secrets = Secrets.NONE;
 
     FakeTemplates(Map<String, Object> runContext) {
         this.runContext = runContext;
@@ -30,6 +32,12 @@ final class FakeTemplates implements Templates {
 
     FakeTemplates file(String source, byte[] bytes) {
         files.put(source, bytes.clone());
+        return this;
+    }
+
+    /** Marks these run-context values secret, as {@code !secret} in pillar does. */
+    FakeTemplates secrets(String... values) {
+        secrets = new Secrets(List.of(values));
         return this;
     }
 
@@ -59,5 +67,22 @@ final class FakeTemplates implements Templates {
     @Override
     public boolean exists(String source) {
         return files.containsKey(source);
+    }
+
+    @Override
+    public Secrets secrets() {
+        return secrets;
+    }
+
+    /** Whether the template names a variable whose value is secret, as the real renderer tracks lookups. */
+    @Override
+    public boolean readsSecret(String source, Map<String, Object> extra) {
+        Map<String, Object> ctx = new HashMap<>(runContext);
+        ctx.putAll(extra);
+        Matcher m = VAR.matcher(new String(raw(source), StandardCharsets.UTF_8));
+        while (m.find()) {
+            if (ctx.get(m.group(1)) instanceof String v && secrets.isValue(v)) return true;
+        }
+        return false;
     }
 }

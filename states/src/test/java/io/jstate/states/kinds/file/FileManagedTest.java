@@ -213,4 +213,53 @@ class FileManagedTest {
         assertEquals(FileSymlink.Spec.class, r.find("file.symlink").orElseThrow().specType());
         assertTrue(r.find("file.managed").orElseThrow().factory().apply(new Env(host, Map.of(), templates)) instanceof FileManaged);
     }
+
+    static final String OLD_KEY = "-----BEGIN PRIVATE KEY-----\nb2xkLWtleS1saW5lLTE=\n-----END PRIVATE KEY-----\n";
+    static final String NEW_KEY = "-----BEGIN PRIVATE KEY-----\nbmV3LWtleS1saW5lLTI=\n-----END PRIVATE KEY-----\n";
+
+    static String sha(String text) throws Exception {
+        return "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void showChangesFalseReportsOnlyTheChecksums() throws Exception {
+        host.file(CNF, "old\n", 0644, "root", "root");
+        Drift drift = converge(spec("contents", "new", "show_changes", false));
+        assertEquals(List.of(Change.of("content", sha("old\n"), sha("new\n"))), drift.changes());
+        assertEquals("new\n", host.content(CNF).orElseThrow());
+    }
+
+    @Test
+    void aRotatedSecretShowsNeitherTheNewKeyNorTheOldOne() throws Exception {
+        templates.file("tls/key.pem", "{{key}}").secrets(NEW_KEY);
+        host.file(CNF, OLD_KEY, 0600, "root", "root");
+        Drift drift = converge(spec("source", "tls/key.pem", "context", Map.of("key", NEW_KEY)));
+        assertEquals(List.of(Change.of("content", sha(OLD_KEY), sha(NEW_KEY))), drift.changes(), "checksums, no diff");
+        assertEquals(NEW_KEY, host.content(CNF).orElseThrow());
+    }
+
+    @Test
+    void aNewFileHoldingASecretShowsOnlyItsChecksum() throws Exception {
+        templates.secrets("s3cr3t-line-of-key");
+        Drift drift = converge(spec("contents", "user = admin\nkey = s3cr3t-line-of-key\n"));
+        assertEquals(List.of(Change.of("created", null, CNF), Change.of("content", null, sha("user = admin\nkey = s3cr3t-line-of-key\n"))),
+                drift.changes());
+    }
+
+    @Test
+    void aSecretOnlyInTheOldContentHidesTheDiffToo() throws Exception {
+        templates.secrets(NEW_KEY);
+        host.file(CNF, "a\n" + NEW_KEY, 0644, "root", "root");
+        Drift drift = converge(spec("contents", "a\n"));
+        assertEquals(List.of(Change.of("content", sha("a\n" + NEW_KEY), sha("a\n"))), drift.changes());
+    }
+
+    @Test
+    void aFileWithoutSecretsStillShowsItsDiff() throws Exception {
+        templates.secrets("not-in-this-file");
+        host.file(CNF, "a\n", 0644, "root", "root");
+        assertEquals(List.of(Change.diff("content", "--- before\n+++ after\n@@ -1 +1 @@\n-a\n+b\n")),
+                converge(spec("contents", "b")).changes());
+    }
 }

@@ -268,4 +268,17 @@ class IniOptionsPresentTest {
         assertEquals(IniOptionsPresent.Spec.class, r.find("ini.options_present").orElseThrow().specType());
         assertEquals(IniOptionsAbsent.Spec.class, r.find("ini.options_absent").orElseThrow().specType());
     }
+
+    @Test
+    void showChangesFalseNamesTheOptionAndGivesChecksumsOnly() throws Exception {
+        Drift drift = converge(spec(NOVA, map("database", map("connection", "mysql+pymysql://nova:new@10.0.0.10/nova")),
+                "show_changes", false));
+        assertEquals(2, drift.changes().size(), drift.changes().toString());
+        assertEquals(new Change("database.connection", null, null, null), drift.changes().get(0));
+        Change content = drift.changes().get(1);
+        assertEquals("content", content.attribute());
+        assertEquals(null, content.diff());
+        assertTrue(content.before().matches("sha256:[0-9a-f]{64}") && content.after().matches("sha256:[0-9a-f]{64}"), content.toString());
+        assertTrue(host.content(NOVA).orElseThrow().contains("connection = mysql+pymysql://nova:new@10.0.0.10/nova\n"));
+    }
 }

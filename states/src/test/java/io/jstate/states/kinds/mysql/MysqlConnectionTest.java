@@ -82,8 +82,9 @@ class MysqlConnectionTest {
     @Test
     void quotingEscapesWhatItMust() {
         assertEquals("`a``b`", Sql.ident("a`b"));
-        assertEquals("'x\\'; DROP DATABASE mysql; --'", Sql.literal("x'; DROP DATABASE mysql; --"));
-        assertEquals("'back\\\\slash\\\\'", Sql.literal("back\\slash\\"));
+        assertEquals("'x''; DROP DATABASE mysql; --'", Sql.literal("x'; DROP DATABASE mysql; --"));
+        assertEquals("_utf8mb4 X'6261636b5c27'", Sql.literal("back\\'"), "a backslash means one thing in no quoting under both sql_modes");
+        assertThrows(IllegalArgumentException.class, () -> Sql.account("a\\", "%"));
         assertEquals("'a'@'%'", Sql.account("a", "%"));
         assertThrows(IllegalArgumentException.class, () -> Sql.literal("a\0b"));
         assertThrows(IllegalArgumentException.class, () -> Sql.ident("a\0b"));

@@ -126,6 +126,24 @@ class MysqlRealTest {
     }
 
     @Test
+    void literalsMeanTheirTextUnderEitherBackslashModeAndInjectNothing() {
+        root("CREATE DATABASE canary;");
+        List<String> values = List.of("it's", "back\\slash\\", "\\'; DROP DATABASE canary; -- ", "x' OR '1'='1",
+                "q\"uote\" and 'single'", "line one\nline two\n", "\\", "'");
+        for (String mode : List.of("DEFAULT", "'NO_BACKSLASH_ESCAPES'", "'ANSI_QUOTES,NO_BACKSLASH_ESCAPES'")) {
+            for (String v : values) {
+                String lit = Sql.literal(v);
+                String out = root("SET SESSION sql_mode = " + mode + ";\n"
+                        + "SELECT HEX(" + lit + "), PASSWORD(" + lit + "), " + lit + " = BINARY " + lit + ";\n");
+                String hex = java.util.HexFormat.of().withUpperCase().formatHex(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals(hex + "\t" + MysqlUserPresent.nativeHash(v) + "\t1\n", out, "sql_mode " + mode + ", literal " + lit);
+            }
+        }
+        assertTrue(root("SHOW DATABASES;").contains("canary\n"));
+        root("DROP DATABASE canary;");
+    }
+
+    @Test
     void hostileNamesAreRefusedAndChangeNothing() {
         String before = root("SHOW DATABASES; SELECT User, Host FROM mysql.user ORDER BY 1, 2;");
         for (String bad : List.of("x'; DROP DATABASE mysql; --", "a`b", "back\\slash", "new\nline")) {
