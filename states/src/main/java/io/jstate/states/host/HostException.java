@@ -28,7 +28,7 @@ public class HostException extends RuntimeException {
     public static String reason(IOException e) {
         String why = e instanceof NoSuchFileException ? "no such file or directory"
                 : e instanceof AccessDeniedException ? "permission denied"
-                : e instanceof FileAlreadyExistsException ? "it already exists"
+                : e instanceof FileAlreadyExistsException ? "a file is in the way"
                 : e instanceof DirectoryNotEmptyException ? "the directory is not empty"
                 : e instanceof NotDirectoryException ? "not a directory"
                 : e instanceof NotLinkException ? "not a symbolic link"
