@@ -124,8 +124,19 @@ public final class Renderer implements Templates {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             throw translate(e, rel);
+        } catch (StackOverflowError e) {
+            throw tooDeep(rel);
         }
         return out.toString();
+    }
+
+    /**
+     * Each file's sections are limited ({@link #checkNesting}), but partials can chain files that
+     * are each within it; a stack that runs out is then reported as the template's error.
+     */
+    private static PlanException tooDeep(String rel) {
+        return new PlanException(new Source(null, rel, 0), null,
+                "sections and partials nest too deeply to render; at most " + MAX_SECTION_DEPTH + " sections per file, and fewer through partials");
     }
 
     @Override
@@ -171,6 +182,8 @@ public final class Renderer implements Templates {
             return factory.compile(rel);
         } catch (RuntimeException e) {
             throw translate(e, rel);
+        } catch (StackOverflowError e) {
+            throw tooDeep(rel);
         }
     }
 

@@ -160,6 +160,24 @@ class TreeLoaderLimitsTest {
     }
 
     @Test
+    void partialsThatIncludeThemselvesEndInAnErrorNamingTheTemplate() throws IOException {
+        write("states/t.mustache", "x\n{{#minion}}{{> t.mustache}}{{/minion}}\n");
+        write("states/cfg.sls", "cfg:\n  file.managed:\n    - name: /tmp/x\n    - source: t.mustache\n");
+        contains(fails("cfg"), "cfg.sls:2: state 'cfg': file.managed template t.mustache");
+    }
+
+    @Test
+    void sectionsNestedThroughAChainOfPartialsEndInAnErrorNotAStackOverflow() throws IOException {
+        // Each file is within the limit; together they nest 95 x 95 sections deep.
+        for (int i = 0; i < 95; i++) {
+            String inner = i == 94 ? "end" : "{{> p" + (i + 1) + ".mustache}}";
+            write("states/p" + i + ".mustache", "{{#minion}}".repeat(95) + inner + "{{/minion}}".repeat(95));
+        }
+        write("states/cfg.sls", "cfg:\n  file.managed:\n    - name: /tmp/x\n    - source: p0.mustache\n");
+        contains(fails("cfg"), "cfg.sls:2: state 'cfg': file.managed template p0.mustache", "too deeply");
+    }
+
+    @Test
     void deeplyNestedYamlIsRefusedAtItsLine() throws IOException {
         StringBuilder t = new StringBuilder("a:\n  test.nop:\n    - settings:\n");
         String indent = "        ";
