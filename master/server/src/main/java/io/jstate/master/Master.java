@@ -19,6 +19,7 @@ import io.jstate.master.jobs.Jobs;
 import io.jstate.master.orch.Orchestrator;
 import io.jstate.master.keys.Keys;
 import io.jstate.master.pki.Pki;
+import io.jstate.states.lang.TreeFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,9 +78,9 @@ public final class Master implements AutoCloseable {
         this.keys = new Keys(data.resolve("keys"), pki, clock, events);
         this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter(), events);
         this.store = new JobStore(data.resolve("jobs"));
-        this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout()),
+        this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout(), data),
                 keys, connections, store, pki, timer, clock, events);
-        this.orchestrator = new Orchestrator(jobs, config.states(), Orchestrator.builtinElections());
+        this.orchestrator = new Orchestrator(jobs, new TreeFiles(config.states(), Set.of(data)), Orchestrator.builtinElections());
         this.gateway = new GatewayService(keys, pki, connections, jobs, config.enrollmentToken(), config.enrollPerMinute(), System::nanoTime, events);
         this.metrics = new Metrics(events, new Metrics.Gauges() {
             @Override

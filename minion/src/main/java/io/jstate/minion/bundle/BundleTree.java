@@ -3,6 +3,7 @@ package io.jstate.minion.bundle;
 import io.jstate.proto.v1.Bundle;
 import io.jstate.proto.v1.BundleFile;
 import io.jstate.proto.v1.Peer;
+import io.jstate.states.host.HostException;
 import io.jstate.states.json.Json;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.PillarData;
@@ -15,9 +16,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A job's bundle written out as a state tree in a fresh private folder, ready for the compiler,
@@ -36,17 +39,28 @@ public final class BundleTree implements AutoCloseable {
      * Writes the bundle's files below a new temporary folder.
      *
      * @throws IllegalArgumentException when a file's path would leave the folder (absolute, or
-     *                                  with '..'), or the pillar is not a JSON object; nothing is left behind then
+     *                                  with '..'), is given twice or is also a folder of another
+     *                                  file, or the pillar is not a JSON object; nothing is left behind then
      */
     public static BundleTree write(Bundle bundle) {
-        for (BundleFile f : bundle.getFilesList()) checkPath(f.getPath());
+        Set<String> paths = new HashSet<>();
+        Set<String> folders = new HashSet<>();
+        for (BundleFile f : bundle.getFilesList()) {
+            String path = f.getPath();
+            checkPath(path);
+            if (!paths.add(path)) throw new IllegalArgumentException("the bundle holds the file '" + path + "' twice");
+            for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) folders.add(path.substring(0, i));
+        }
+        for (String path : paths) {
+            if (folders.contains(path)) throw new IllegalArgumentException("the bundle holds '" + path + "' both as a file and as a folder");
+        }
         // A pillar that is not JSON fails here, before anything is written.
         Json.map(bundle.getPillarJson());
         Path root;
         try {
             root = Files.createTempDirectory("jstate-job-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot make a folder for the job's state tree: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot make a folder for the job's state tree: " + HostException.reason(e), e);
         }
         BundleTree tree = new BundleTree(root, bundle);
         try {
@@ -57,7 +71,7 @@ public final class BundleTree implements AutoCloseable {
             }
         } catch (IOException e) {
             tree.close();
-            throw new UncheckedIOException("cannot write the job's state tree: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the job's state tree: " + HostException.reason(e), e);
         }
         return tree;
     }

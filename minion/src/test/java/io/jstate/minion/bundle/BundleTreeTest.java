@@ -49,5 +49,9 @@ class BundleTreeTest {
             assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> BundleTree.write(Bundle.newBuilder().setPillarJson("[1]").build()));
+        var twice = assertThrows(IllegalArgumentException.class, () -> BundleTree.write(Bundle.newBuilder().addFiles(file("a.sls")).addFiles(file("a.sls")).build()));
+        assertEquals("the bundle holds the file 'a.sls' twice", twice.getMessage());
+        var both = assertThrows(IllegalArgumentException.class, () -> BundleTree.write(Bundle.newBuilder().addFiles(file("a/b/c.sls")).addFiles(file("a/b")).build()));
+        assertEquals("the bundle holds 'a/b' both as a file and as a folder", both.getMessage());
     }
 }

@@ -142,7 +142,7 @@ public final class LocalHost implements Host {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new HostException("cannot stat " + path + ": " + e.getMessage(), e);
+            throw new HostException("cannot stat " + path + ": " + HostException.reason(e), e);
         }
     }
 
@@ -151,7 +151,7 @@ public final class LocalHost implements Host {
         try {
             return Files.readAllBytes(real(path));
         } catch (IOException e) {
-            throw new HostException("cannot read " + path + ": " + e, e);
+            throw new HostException("cannot read " + path + ": " + HostException.reason(e), e);
         }
     }
 
@@ -162,7 +162,7 @@ public final class LocalHost implements Host {
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
-            throw new HostException("cannot list " + dir + ": " + e.getMessage(), e);
+            throw new HostException("cannot list " + dir + ": " + HostException.reason(e), e);
         }
     }
 
@@ -179,7 +179,7 @@ public final class LocalHost implements Host {
                 if (user != null || group != null) setOwner(tmp, user, group);
             });
         } catch (IOException e) {
-            throw new HostException("cannot write " + path + ": " + e, e);
+            throw new HostException("cannot write " + path + ": " + HostException.reason(e), e);
         }
     }
 
@@ -196,7 +196,7 @@ public final class LocalHost implements Host {
                 if (attrs.user() != null || attrs.group() != null) setOwner(real(d), attrs.user(), attrs.group());
             }
         } catch (IOException e) {
-            throw new HostException("cannot create directory " + dir + ": " + e, e);
+            throw new HostException("cannot create directory " + dir + ": " + HostException.reason(e), e);
         }
     }
 
@@ -214,7 +214,7 @@ public final class LocalHost implements Host {
         } catch (DirectoryNotEmptyException e) {
             throw new HostException("cannot delete " + path + ": directory changed while deleting", e);
         } catch (IOException e) {
-            throw new HostException("cannot delete " + path + ": " + e, e);
+            throw new HostException("cannot delete " + path + ": " + HostException.reason(e), e);
         }
     }
 
@@ -223,7 +223,7 @@ public final class LocalHost implements Host {
         try {
             Files.createSymbolicLink(real(link), target);
         } catch (IOException e) {
-            throw new HostException("cannot link " + link + " -> " + target + ": " + e, e);
+            throw new HostException("cannot link " + link + " -> " + target + ": " + HostException.reason(e), e);
         }
     }
 
@@ -232,7 +232,7 @@ public final class LocalHost implements Host {
         try {
             setMode(real(path), mode);
         } catch (IOException e) {
-            throw new HostException("cannot chmod " + path + ": " + e, e);
+            throw new HostException("cannot chmod " + path + ": " + HostException.reason(e), e);
         }
     }
 
@@ -241,7 +241,7 @@ public final class LocalHost implements Host {
         try {
             setOwner(real(path), user, group);
         } catch (IOException e) {
-            throw new HostException("cannot chown " + path + ": " + e, e);
+            throw new HostException("cannot chown " + path + ": " + HostException.reason(e), e);
         }
     }
 

@@ -33,16 +33,26 @@ public final class Compiler {
     public static final List<String> ENGINE_OPTIONS = SlsLoader.ENGINE_OPTIONS;
 
     private final StateRegistry registry;
+    private final Set<Path> refused;
 
     public Compiler(StateRegistry registry) {
+        this(registry, Set.of());
+    }
+
+    /**
+     * @param refused folders no tree file may be in, links resolved: the master gives its data
+     *                folder, so that no state, pillar or template file can read its keys
+     */
+    public Compiler(StateRegistry registry, Set<Path> refused) {
         this.registry = registry;
+        this.refused = Set.copyOf(refused);
     }
 
     public Compiled compile(CompileRequest request) {
         Map<String, Object> minion = Map.of("id", request.minionId());
 
         PillarData pillar = request.pillarData() != null ? request.pillarData()
-                : request.pillarRoot() != null ? pillar(request.pillarRoot(), request.minionId(), request.grains(), request.nodegroups())
+                : request.pillarRoot() != null ? pillar(new TreeFiles(request.pillarRoot(), refused), request.minionId(), request.grains(), request.nodegroups())
                 : PillarData.EMPTY;
 
         Secrets secrets = new Secrets(pillar.secrets());
@@ -81,12 +91,17 @@ public final class Compiler {
      * deep merge. The master uses this to send each minion its own slice only.
      */
     public static PillarData pillar(Path pillarRoot, String minionId, Map<String, Object> grains, Map<String, String> nodegroups) {
+        return pillar(TreeFiles.of(pillarRoot), minionId, grains, nodegroups);
+    }
+
+    /** As {@link #pillar(Path, String, Map, Map)}, reading a tree that refuses some folders. */
+    public static PillarData pillar(TreeFiles pillarTree, String minionId, Map<String, Object> grains, Map<String, String> nodegroups) {
         Map<String, Object> pillarContext = new LinkedHashMap<>();
         pillarContext.put("grains", grains);
         pillarContext.put("minion", Map.of("id", minionId));
         // I@ targets in the pillar's own top file see an empty pillar: it is what is being built.
         Facts facts = new Facts(minionId, grains, Map.of());
-        return Pillar.compile(new Renderer(pillarRoot, pillarContext), facts, nodegroups);
+        return Pillar.compile(new Renderer(pillarTree, pillarContext), facts, nodegroups);
     }
 
     private Compiled compile(CompileRequest request, Map<String, Object> minion, PillarData pillar, Secrets secrets) {
@@ -95,7 +110,7 @@ public final class Compiler {
         context.put("pillar", pillar.data());
         context.put("minion", minion);
         context.put("peers", request.peers());
-        Renderer renderer = new Renderer(request.stateRoot(), context, secrets);
+        Renderer renderer = new Renderer(new TreeFiles(request.stateRoot(), refused), context, secrets);
 
         SlsLoader loader = new SlsLoader(renderer);
         Facts facts = new Facts(request.minionId(), request.grains(), pillar.data());

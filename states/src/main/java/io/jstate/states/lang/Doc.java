@@ -2,9 +2,6 @@ package io.jstate.states.lang;
 
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Source;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -23,13 +20,12 @@ import org.yaml.snakeyaml.nodes.Node;
 record Doc(String sls, String file, Node root, LineMap lines) {
 
     static Doc load(Renderer renderer, String sls, String file) {
-        String source;
-        try {
-            source = new String(Files.readAllBytes(renderer.root().resolve(file)), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new PlanException(new Source(sls, file, 0), null, "cannot read: " + e.getMessage(), e);
-        }
+        String source = renderer.files().text(file);
         String rendered = renderer.render(file, null);
+        if (rendered.length() > TreeFiles.MAX_TEXT_BYTES) {
+            throw new PlanException(new Source(sls, file, 0), null, "renders to more than " + (TreeFiles.MAX_TEXT_BYTES >> 20)
+                    + " MiB of text, the limit for a YAML file");
+        }
         LineMap lines = LineMap.of(source, rendered);
         try {
             return new Doc(sls, file, Yaml12.parse(rendered), lines);

@@ -4,7 +4,6 @@ import io.jstate.states.engine.Names;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Source;
 import io.jstate.states.target.Facts;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -44,16 +43,10 @@ final class Pillar {
 
     private void load(String sls, Source at) {
         String path = sls.replace('.', '/');
-        String file = null;
-        for (String candidate : List.of(path + ".sls", path + "/init.sls")) {
-            if (Files.isRegularFile(renderer.root().resolve(candidate))) {
-                file = candidate;
-                break;
-            }
-        }
+        String file = SlsLoader.locate(renderer.files(), sls, at);
         if (file == null) {
             throw new PlanException(at, null, "pillar SLS '" + sls + "' not found: no " + path + ".sls or " + path + "/init.sls in "
-                    + renderer.root() + Names.didYouMean(sls, SlsLoader.available(renderer.root())));
+                    + renderer.root() + Names.didYouMean(sls, renderer.files().slsNames()));
         }
         if (!loaded.add(file)) return;
         Doc doc = Doc.load(renderer, sls, file);

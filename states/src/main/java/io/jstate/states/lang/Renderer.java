@@ -3,10 +3,12 @@ package io.jstate.states.lang;
 import com.github.mustachejava.Binding;
 import com.github.mustachejava.Code;
 import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.DefaultMustacheVisitor;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheException;
 import com.github.mustachejava.MustacheNotFoundException;
 import com.github.mustachejava.MustacheResolver;
+import com.github.mustachejava.MustacheVisitor;
 import com.github.mustachejava.TemplateContext;
 import com.github.mustachejava.reflect.AbstractObjectHandler;
 import com.github.mustachejava.util.Wrapper;
@@ -16,11 +18,10 @@ import io.jstate.states.engine.Source;
 import io.jstate.states.engine.Templates;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,7 +53,10 @@ import java.util.function.UnaryOperator;
 public final class Renderer implements Templates {
     private static final String SCHEME = "jstate://";
 
-    private final Path root;
+    /** The deepest nesting of sections ({{#x}}, {{^x}}) a template may have. */
+    public static final int MAX_SECTION_DEPTH = 100;
+
+    private final TreeFiles files;
     private final Map<String, Object> context;
     private final Secrets secrets;
     private final Factory factory;
@@ -66,15 +70,27 @@ public final class Renderer implements Templates {
      * @param context the render context: {@code grains}, {@code pillar}, {@code minion}, {@code peers}
      */
     public Renderer(Path root, Map<String, Object> context) {
-        this(root, context, Secrets.NONE);
+        this(TreeFiles.of(root), context, Secrets.NONE);
     }
 
-    /** @param secrets the values of {@code context}'s pillar tagged {@code !secret} */
-    public Renderer(Path root, Map<String, Object> context, Secrets secrets) {
-        this.root = root.toAbsolutePath().normalize();
+    /**
+     * @param files   the tree templates are read from, confined to it
+     * @param context the render context: {@code grains}, {@code pillar}, {@code minion}, {@code peers}
+     */
+    public Renderer(TreeFiles files, Map<String, Object> context) {
+        this(files, context, Secrets.NONE);
+    }
+
+    /**
+     * @param files   the tree templates are read from, confined to it
+     * @param context the render context: {@code grains}, {@code pillar}, {@code minion}, {@code peers}
+     * @param secrets the values of {@code context}'s pillar tagged {@code !secret}
+     */
+    public Renderer(TreeFiles files, Map<String, Object> context, Secrets secrets) {
+        this.files = files;
         this.context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
         this.secrets = secrets == null ? Secrets.NONE : secrets;
-        this.factory = new Factory(this.root, used, this::looked);
+        this.factory = new Factory(files, used, this::looked);
     }
 
     /**
@@ -88,7 +104,12 @@ public final class Renderer implements Templates {
     }
 
     public Path root() {
-        return root;
+        return files.root();
+    }
+
+    /** The tree's files, read only through the confinement of {@link TreeFiles}. */
+    public TreeFiles files() {
+        return files;
     }
 
     public Map<String, Object> context() {
@@ -138,6 +159,8 @@ public final class Renderer implements Templates {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             throw translate(e, rel);
+        } catch (StackOverflowError e) {
+            throw tooDeep(rel);
         } finally {
             readSecret.set(outer);
         }
@@ -151,23 +174,27 @@ public final class Renderer implements Templates {
         return value;
     }
 
+    /**
+     * Each file's sections are limited ({@link #checkNesting}), but partials can chain files that
+     * are each within it; a stack that runs out is then reported as the template's error.
+     */
+    private static PlanException tooDeep(String rel) {
+        return new PlanException(new Source(null, rel, 0), null,
+                "sections and partials nest too deeply to render; at most " + MAX_SECTION_DEPTH + " sections per file, and fewer through partials");
+    }
+
     @Override
     public byte[] raw(String source) {
         String rel = relative(source);
-        Path p = resolve(rel);
-        if (p == null) throw notFound(rel);
+        byte[] b = files.bytes(rel);
         used.add(rel);
-        try {
-            return Files.readAllBytes(p);
-        } catch (IOException e) {
-            throw new PlanException(new Source(null, rel, 0), null, "cannot read: " + e.getMessage(), e);
-        }
+        return b;
     }
 
     @Override
     public boolean exists(String source) {
         try {
-            return resolve(relative(source)) != null;
+            return files.isFile(relative(source));
         } catch (PlanException e) {
             return false;
         }
@@ -193,21 +220,14 @@ public final class Renderer implements Templates {
         return String.join("/", parts);
     }
 
-    private Path resolve(String rel) {
-        Path p = root.resolve(rel).normalize();
-        return p.startsWith(root) && Files.isRegularFile(p) ? p : null;
-    }
-
-    private PlanException notFound(String rel) {
-        return new PlanException(new Source(null, rel, 0), null, "no such file in " + root);
-    }
-
     private Mustache compile(String rel) {
-        if (resolve(rel) == null) throw notFound(rel);
+        if (!files.isFile(rel)) throw new PlanException(new Source(null, rel, 0), null, "no such file in " + files.root());
         try {
             return factory.compile(rel);
         } catch (RuntimeException e) {
             throw translate(e, rel);
+        } catch (StackOverflowError e) {
+            throw tooDeep(rel);
         }
     }
 
@@ -267,12 +287,17 @@ public final class Renderer implements Templates {
 
     /** A factory reading from the tree, writing values as they are, resolving partials from the root. */
     private static final class Factory extends DefaultMustacheFactory {
-        private final Path root;
+        private final TreeFiles files;
 
-        Factory(Path root, Set<String> used, UnaryOperator<Object> looked) {
-            super(new TreeResolver(root, used));
-            this.root = root;
+        Factory(TreeFiles files, Set<String> used, UnaryOperator<Object> looked) {
+            super(new TreeResolver(files, used));
+            this.files = files;
             setObjectHandler(new StrictHandler(looked));
+        }
+
+        @Override
+        public MustacheVisitor createMustacheVisitor() {
+            return new LinearVisitor(this);
         }
 
         @Override
@@ -288,24 +313,164 @@ public final class Renderer implements Templates {
         public String resolvePartialPath(String dir, String name, String extension) {
             String n = relative(name.trim());
             // "{{> header}}" may leave out the including template's extension, as Mustache users expect.
-            if (!Files.isRegularFile(root.resolve(n)) && !extension.isEmpty() && Files.isRegularFile(root.resolve(n + extension))) {
+            if (!files.isFile(n) && !extension.isEmpty() && files.isFile(n + extension)) {
                 n = n + extension;
             }
             return n;
         }
     }
 
-    private record TreeResolver(Path root, Set<String> used) implements MustacheResolver {
+    private record TreeResolver(TreeFiles files, Set<String> used) implements MustacheResolver {
         @Override
         public Reader getReader(String name) {
-            Path p = root.resolve(name).normalize();
-            if (!p.startsWith(root) || !Files.isRegularFile(p)) return null;
-            used.add(root.relativize(p).toString().replace('\\', '/'));
-            try {
-                return Files.newBufferedReader(p, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            String rel = relative(name);
+            if (!files.isFile(rel)) return null;
+            String text = files.text(rel);
+            checkNesting(rel, text);
+            used.add(rel);
+            return new StringReader(text);
+        }
+    }
+
+    /**
+     * Refuses a template whose sections nest deeper than {@link #MAX_SECTION_DEPTH}, at the line
+     * of the first section too deep, before mustache.java's compiler (which recurses once per
+     * level) overflows its stack. Tags are found with the delimiters in force, as the compiler
+     * finds them; the scan is one pass over the text.
+     */
+    static void checkNesting(String rel, String text) {
+        String open = "{{";
+        String close = "}}";
+        int depth = 0;
+        int line = 1;
+        int from = 0;
+        while (true) {
+            int start = text.indexOf(open, from);
+            if (start < 0) return;
+            int end = text.indexOf(close, start + open.length());
+            if (end < 0) return;
+            line += newlines(text, from, start);
+            String tag = text.substring(start + open.length(), end).trim();
+            char c = tag.isEmpty() ? ' ' : tag.charAt(0);
+            if (c == '#' || c == '^' || c == '$' || c == '<') {
+                if (++depth > MAX_SECTION_DEPTH) {
+                    throw new PlanException(new Source(null, rel, line), null, "sections nest deeper than " + MAX_SECTION_DEPTH
+                            + " levels, the limit for templates");
+                }
+            } else if (c == '/') {
+                depth--;
+            } else if (c == '=' && tag.length() > 1 && tag.endsWith("=")) {
+                String[] d = tag.substring(1, tag.length() - 1).trim().split("\\s+");
+                if (d.length == 2) {
+                    open = d[0];
+                    close = d[1];
+                }
             }
+            line += newlines(text, start, end);
+            from = end;
+        }
+    }
+
+    private static int newlines(String text, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) if (text.charAt(i) == '\n') n++;
+        return n;
+    }
+
+    /**
+     * mustache.java's visitor joins each piece of text to the code before it by concatenating
+     * strings, once per line, so compiling took time quadratic in a template's size (a 1 MB file
+     * took 14 s). This one gathers consecutive text in a buffer and hands it over once, before the
+     * next tag, which keeps compiling linear.
+     */
+    private static final class LinearVisitor extends DefaultMustacheVisitor {
+        private StringBuilder text;
+        private TemplateContext textAt;
+
+        LinearVisitor(DefaultMustacheFactory df) {
+            super(df);
+        }
+
+        @Override
+        public void write(TemplateContext tc, String s) {
+            if (s.isEmpty()) return;
+            if (text == null) {
+                text = new StringBuilder();
+                textAt = tc;
+            }
+            text.append(s);
+        }
+
+        private void flush() {
+            if (text == null) return;
+            super.write(textAt, text.toString());
+            text = null;
+        }
+
+        @Override
+        public Mustache mustache(TemplateContext tc) {
+            flush();
+            return super.mustache(tc);
+        }
+
+        @Override
+        public void iterable(TemplateContext tc, String variable, Mustache mustache) {
+            flush();
+            super.iterable(tc, variable, mustache);
+        }
+
+        @Override
+        public void notIterable(TemplateContext tc, String variable, Mustache mustache) {
+            flush();
+            super.notIterable(tc, variable, mustache);
+        }
+
+        @Override
+        public void name(TemplateContext tc, String variable, Mustache mustache) {
+            flush();
+            super.name(tc, variable, mustache);
+        }
+
+        @Override
+        public void checkName(TemplateContext tc, String variable, Mustache mustache) {
+            flush();
+            super.checkName(tc, variable, mustache);
+        }
+
+        @Override
+        public void partial(TemplateContext tc, String variable, String indent) {
+            flush();
+            super.partial(tc, variable, indent);
+        }
+
+        @Override
+        public void dynamicPartial(TemplateContext tc, String variable, String indent) {
+            flush();
+            super.dynamicPartial(tc, variable, indent);
+        }
+
+        @Override
+        public void value(TemplateContext tc, String variable, boolean encoded) {
+            flush();
+            super.value(tc, variable, encoded);
+        }
+
+        @Override
+        public void pragma(TemplateContext tc, String pragma, String args) {
+            flush();
+            super.pragma(tc, pragma, args);
+        }
+
+        @Override
+        public void eof(TemplateContext tc) {
+            flush();
+            super.eof(tc);
+        }
+
+        @Override
+        public void extend(TemplateContext tc, String variable, Mustache mustache) {
+            flush();
+            super.extend(tc, variable, mustache);
         }
     }
 

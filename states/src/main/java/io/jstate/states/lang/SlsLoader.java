@@ -5,9 +5,6 @@ import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Requisite;
 import io.jstate.states.engine.Source;
 import io.jstate.states.engine.Step;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -45,7 +40,7 @@ final class SlsLoader {
     private final Set<String> loadedFiles = new HashSet<>();
     private final Map<String, Doc> docs = new LinkedHashMap<>();
     private final List<Decl> decls = new ArrayList<>();
-    private final Map<String, Decl> byIdAndKind = new HashMap<>();
+    private final Map<String, Decl> byIdAndFamily = new HashMap<>();
 
     SlsLoader(Renderer renderer) {
         this.renderer = renderer;
@@ -81,11 +76,17 @@ final class SlsLoader {
         for (Decl d : own) add(d);
     }
 
+    /**
+     * One id holds at most one state of each family, as in Salt: {@code file.managed} and
+     * {@code file.absent} under one id would undo each other on every run.
+     */
     private void add(Decl d) {
-        Decl before = byIdAndKind.putIfAbsent(d.id() + "\u0000" + d.kind(), d);
+        Decl before = byIdAndFamily.putIfAbsent(d.id() + "\u0000" + d.family(), d);
         if (before != null) {
-            throw new PlanException(d.kindAt(), d.id(), d.kind() + " is declared twice: here and at " + before.kindAt()
-                    + "; a state id names one state of each kind");
+            String what = before.kind().equals(d.kind()) ? d.kind() + " is declared twice"
+                    : d.kind() + " and " + before.kind() + " are both " + d.family() + " states";
+            throw new PlanException(d.kindAt(), d.id(), what + ": here and at " + before.kindAt()
+                    + "; a state id holds at most one state of each family (give the other one its own id)");
         }
         decls.add(d);
     }
@@ -120,27 +121,26 @@ final class SlsLoader {
 
     private String locate(String sls, Source at) {
         String path = sls.replace('.', '/');
-        for (String candidate : List.of(path + ".sls", path + "/init.sls")) {
-            if (Files.isRegularFile(renderer.root().resolve(candidate))) return candidate;
-        }
+        String file = locate(renderer.files(), sls, at);
+        if (file != null) return file;
         throw new PlanException(at, null, "SLS '" + sls + "' not found: no " + path + ".sls or " + path + "/init.sls in "
-                + renderer.root() + Names.didYouMean(sls, available(renderer.root())));
+                + renderer.root() + Names.didYouMean(sls, renderer.files().slsNames()));
     }
 
-    /** Every SLS name of a tree, for suggestions. */
-    static Set<String> available(Path root) {
-        Set<String> out = new TreeSet<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            files.filter(p -> p.toString().endsWith(".sls") && Files.isRegularFile(p)).forEach(p -> {
-                String rel = root.relativize(p).toString().replace('\\', '/');
-                rel = rel.substring(0, rel.length() - 4);
-                if (rel.endsWith("/init")) rel = rel.substring(0, rel.length() - 5);
-                if (!rel.equals("top")) out.add(rel.replace('/', '.'));
-            });
-        } catch (IOException e) {
-            return out;
+    /**
+     * The file of an SLS name ({@code a/b.sls} or {@code a/b/init.sls}), null when there is none;
+     * a file that is a link out of the tree is an error at {@code at}, where the SLS is named.
+     */
+    static String locate(TreeFiles files, String sls, Source at) {
+        String path = sls.replace('.', '/');
+        for (String candidate : List.of(path + ".sls", path + "/init.sls")) {
+            try {
+                if (files.isFile(candidate)) return candidate;
+            } catch (PlanException e) {
+                throw at == null ? e : new PlanException(at, null, e.getMessage());
+            }
         }
-        return out;
+        return null;
     }
 
     // ---- the shape of a file ----

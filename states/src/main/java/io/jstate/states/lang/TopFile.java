@@ -5,7 +5,6 @@ import io.jstate.states.engine.Source;
 import io.jstate.states.target.Facts;
 import io.jstate.states.target.Target;
 import io.jstate.states.target.TargetException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,7 +40,7 @@ final class TopFile {
     private TopFile() {}
 
     static boolean exists(Renderer renderer) {
-        return Files.isRegularFile(renderer.root().resolve(FILE));
+        return renderer.files().isFile(FILE);
     }
 
     /** The SLS names whose target matches, in top file order, each once. */

@@ -13,12 +13,17 @@ import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionEndEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.Parser;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -32,6 +37,12 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 final class Yaml12 {
     static final String SECRET = "!secret";
+    /** The deepest nesting of lists and mappings a YAML file may have. */
+    static final int MAX_DEPTH = 100;
+    /** The most aliases ({@code *name}) a YAML file may use. */
+    static final int MAX_ALIASES = 100;
+    /** The most values one YAML value may hold once its aliases are expanded. */
+    static final int MAX_VALUES = 1_000_000;
 
     private Yaml12() {}
 
@@ -49,8 +60,13 @@ final class Yaml12 {
     static Node parse(String text) {
         LoaderOptions opts = new LoaderOptions();
         opts.setAllowRecursiveKeys(false);
+        // The limits are enforced by Limits below, at the line where they are passed; SnakeYAML's
+        // own would stop first with a message at no line.
+        opts.setCodePointLimit(Integer.MAX_VALUE);
+        opts.setNestingDepthLimit(Integer.MAX_VALUE);
+        opts.setMaxAliasesForCollections(Integer.MAX_VALUE);
         try {
-            Composer c = new Composer(new ParserImpl(new StreamReader(text), opts), new Resolver12(), opts);
+            Composer c = new Composer(new Limits(new ParserImpl(new StreamReader(text), opts)), new Resolver12(), opts);
             return c.getSingleNode();
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
@@ -70,6 +86,43 @@ final class Yaml12 {
         throw new YamlError(line, message);
     }
 
+    /**
+     * The parser's events, refused past {@link #MAX_DEPTH} levels of nesting (the composer
+     * recurses once per level) or {@link #MAX_ALIASES} aliases, at the line where that happens.
+     */
+    private static final class Limits implements Parser {
+        private final Parser parser;
+        private int depth;
+        private int aliases;
+
+        Limits(Parser parser) {
+            this.parser = parser;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID choice) {
+            return parser.checkEvent(choice);
+        }
+
+        @Override
+        public Event peekEvent() {
+            return parser.peekEvent();
+        }
+
+        @Override
+        public Event getEvent() {
+            Event e = parser.getEvent();
+            if (e instanceof CollectionStartEvent && ++depth > MAX_DEPTH) {
+                fail(e.getStartMark().getLine() + 1, "lists and mappings nest deeper than " + MAX_DEPTH + " levels, the limit for YAML files");
+            } else if (e instanceof CollectionEndEvent) {
+                depth--;
+            } else if (e instanceof AliasEvent && ++aliases > MAX_ALIASES) {
+                fail(e.getStartMark().getLine() + 1, "more than " + MAX_ALIASES + " aliases (*name), the limit for YAML files");
+            }
+            return e;
+        }
+    }
+
     static int line(Node n) {
         return n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
     }
@@ -80,18 +133,20 @@ final class Yaml12 {
      * is null the tag is refused, since only pillar may hold secrets.
      */
     static Object value(Node n, Collection<String> secrets) {
-        return value(n, secrets, new IdentityHashMap<>());
+        return value(n, secrets, new IdentityHashMap<>(), new int[] {MAX_VALUES});
     }
 
-    private static Object value(Node n, Collection<String> secrets, IdentityHashMap<Node, Boolean> path) {
+    private static Object value(Node n, Collection<String> secrets, IdentityHashMap<Node, Boolean> path, int[] budget) {
         if (n == null) return null;
+        // Aliases share nodes, so a few lines can stand for billions of values once expanded.
+        if (--budget[0] < 0) throw new YamlError(line(n), "holds more than " + MAX_VALUES + " values once its aliases are expanded");
         if (n instanceof ScalarNode s) return scalar(s, secrets);
         if (path.put(n, Boolean.TRUE) != null) throw new YamlError(line(n), "an alias refers to a value that contains it");
         try {
             if (n instanceof SequenceNode seq) {
                 if (!seq.getTag().equals(Tag.SEQ)) throw badTag(n, secrets);
                 List<Object> out = new ArrayList<>(seq.getValue().size());
-                for (Node item : seq.getValue()) out.add(value(item, secrets, path));
+                for (Node item : seq.getValue()) out.add(value(item, secrets, path, budget));
                 return out;
             }
             MappingNode map = (MappingNode) n;
@@ -102,7 +157,7 @@ final class Yaml12 {
                 String key = key(t.getKeyNode());
                 Integer first = lines.putIfAbsent(key, line(t.getKeyNode()));
                 if (first != null) throw new YamlError(line(t.getKeyNode()), "duplicate key '" + key + "' (first at line " + first + ")");
-                out.put(key, value(t.getValueNode(), secrets, path));
+                out.put(key, value(t.getValueNode(), secrets, path, budget));
             }
             return out;
         } finally {

@@ -81,7 +81,7 @@ class RendererTest {
     @Test
     void aRenderThatLooksUpASecretValueIsToldEvenWhenTheValueIsNotWritten() throws IOException {
         Map<String, Object> pillar = Map.of("tls", Map.of("key", "-----BEGIN KEY-----\nAAAA\n", "on", "yes"), "port", "443");
-        Renderer r = new Renderer(root, Map.of("pillar", pillar), new Secrets(List.of("-----BEGIN KEY-----\nAAAA\n")));
+        Renderer r = new Renderer(TreeFiles.of(root), Map.of("pillar", pillar), new Secrets(List.of("-----BEGIN KEY-----\nAAAA\n")));
         write("plain.mustache", "listen {{pillar.port}} {{pillar.tls.on}}");
         write("hidden.mustache", "{{#pillar.tls.key}}tls on{{/pillar.tls.key}}");
         write("inner.mustache", "{{#pillar.tls}}{{key}}{{/pillar.tls}}");

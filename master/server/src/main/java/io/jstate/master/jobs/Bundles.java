@@ -12,13 +12,14 @@ import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.Compiled;
 import io.jstate.states.lang.Compiler;
 import io.jstate.states.lang.PillarData;
+import io.jstate.states.lang.TreeFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -32,18 +33,22 @@ final class Bundles {
     private final Path states;
     private final Path pillar;
     private final Map<String, String> nodegroups;
-    private final Compiler compiler = new Compiler(StateRegistry.builtin());
+    private final Set<Path> refused;
+    private final Compiler compiler;
 
-    Bundles(Path states, Path pillar, Map<String, String> nodegroups) {
+    /** @param dataDir the master's data folder: no file of either tree may be in it, even through a link */
+    Bundles(Path states, Path pillar, Map<String, String> nodegroups, Path dataDir) {
         this.states = states;
         this.pillar = pillar;
         this.nodegroups = nodegroups;
+        this.refused = dataDir == null ? Set.of() : Set.of(dataDir);
+        this.compiler = new Compiler(StateRegistry.builtin(), refused);
     }
 
     /** The minion's pillar slice; empty when the master has no pillar tree. */
     PillarData pillar(String minionId, Map<String, Object> grains) {
         if (pillar == null || !Files.isDirectory(pillar)) return PillarData.EMPTY;
-        return Compiler.pillar(pillar, minionId, grains, nodegroups);
+        return Compiler.pillar(new TreeFiles(pillar, refused), minionId, grains, nodegroups);
     }
 
     /**
@@ -61,14 +66,10 @@ final class Bundles {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the pillar of " + minionId + " cannot be written as JSON: " + e.getMessage(), e);
         }
+        // The compiler read each of these files through the tree's confinement; they are read
+        // again the same way, never by a path of their own.
         for (String f : new TreeSet<>(compiled.files())) {
-            Path p = states.resolve(f).normalize();
-            if (!p.startsWith(states) || f.contains("..")) throw new IllegalStateException("state tree file outside the tree: " + f);
-            try {
-                b.addFiles(BundleFile.newBuilder().setPath(f.replace('\\', '/')).setContent(ByteString.copyFrom(Files.readAllBytes(p))));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + p, e);
-            }
+            b.addFiles(BundleFile.newBuilder().setPath(f).setContent(ByteString.copyFrom(compiled.templates().raw(f))));
         }
         return b.build();
     }

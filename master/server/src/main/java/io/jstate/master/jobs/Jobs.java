@@ -48,7 +48,8 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
     static final String SHOW_PLAN = "state.show_plan";
 
     /** What jobs need from the configuration. */
-    public record Settings(Path states, Path pillar, Map<String, String> nodegroups, Duration defaultTimeout) {
+    /** @param dataDir the master's data folder, which no tree file may be in */
+    public record Settings(Path states, Path pillar, Map<String, String> nodegroups, Duration defaultTimeout, Path dataDir) {
         public Settings {
             nodegroups = Map.copyOf(nodegroups);
         }
@@ -75,7 +76,7 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
         this.pki = pki;
         this.timer = timer;
         this.clock = clock;
-        this.bundles = new Bundles(settings.states(), settings.pillar(), settings.nodegroups());
+        this.bundles = new Bundles(settings.states(), settings.pillar(), settings.nodegroups(), settings.dataDir());
     }
 
     public JobStore store() {

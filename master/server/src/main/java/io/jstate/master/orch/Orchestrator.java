@@ -13,9 +13,8 @@ import io.jstate.proto.v1.OrchestrateRequest;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.lang.Orchestration;
 import io.jstate.states.lang.Orchestration.Stage;
+import io.jstate.states.lang.TreeFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,10 +51,15 @@ public final class Orchestrator {
     }
 
     private final JobSubmitter jobs;
-    private final Path states;
+    private final TreeFiles states;
     private final Map<String, Election> elections;
 
     public Orchestrator(JobSubmitter jobs, Path states, Map<String, Election> elections) {
+        this(jobs, states == null ? null : TreeFiles.of(states), elections);
+    }
+
+    /** @param states the state tree, read through its confinement (orchestrations are orch/NAME.yaml in it) */
+    public Orchestrator(JobSubmitter jobs, TreeFiles states, Map<String, Election> elections) {
         this.jobs = jobs;
         this.states = states;
         this.elections = Map.copyOf(elections);
@@ -87,15 +91,10 @@ public final class Orchestrator {
             throw new IllegalArgumentException("'" + name + "' is not an orchestration name (orch/NAME.yaml in the state tree)");
         }
         String rel = "orch/" + (name.endsWith(".yaml") ? name : name + ".yaml");
-        Path file = states == null ? null : states.resolve(rel).normalize();
-        if (file == null || !file.startsWith(states) || !Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no orchestration '" + name + "': no " + rel + " in the state tree " + states);
+        if (states == null || !states.isFile(rel)) {
+            throw new IllegalArgumentException("no orchestration '" + name + "': no " + rel + " in the state tree " + (states == null ? "" : states.root()));
         }
-        try {
-            return Orchestration.parse(rel, Files.readString(file, StandardCharsets.UTF_8), elections.keySet());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
-        }
+        return Orchestration.parse(rel, states.text(rel), elections.keySet());
     }
 
     private static OrchestrateEvent.Builder event(OrchestrateEvent.Type type) {

@@ -137,6 +137,21 @@ class JobsTest {
     }
 
     @Test
+    void aLinkToTheMastersCaKeyFailsTheJobBeforeAnythingIsSent() throws Exception {
+        java.nio.file.Path key = tm.root.resolve("data/pki/ca.key");
+        assertTrue(java.nio.file.Files.isRegularFile(key), "the master keeps its CA key at " + key);
+        java.nio.file.Files.createSymbolicLink(tm.states.resolve("ca.key"), key);
+        TestMaster.files(tm.states, Map.of("app.sls", "key:\n  file.managed:\n    - name: /tmp/ca.key\n    - source: ca.key\n    - template: none\n"));
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        master.jobs().submit(apply("m1"), events::add);
+        JobEvent e = event();
+        assertEquals(JobEvent.Type.JOB_FAILED, e.getType());
+        assertTrue(e.getMessage().startsWith("app.sls:2: state 'key': file.managed template ca.key: is a link to "), e.getMessage());
+        assertFalse(e.getMessage().contains("BEGIN"), e.getMessage());
+        assertNull(s1.next(300), "nothing is sent for a job that cannot start");
+    }
+
+    @Test
     void aTargetMatchingNothingFailsTheJob() throws Exception {
         master.jobs().submit(apply("G@roles:nothing"), events::add);
         JobEvent e = event();
