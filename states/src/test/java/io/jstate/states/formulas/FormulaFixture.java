@@ -31,7 +31,7 @@ final class FormulaFixture {
     private FormulaFixture() {}
 
     static PillarData labPillar(String minion, Map<String, Object> grains) {
-        return Compiler.pillar(LAB_PILLAR, minion, grains, Map.of());
+        return Compiler.pillar(LAB_PILLAR, minion, List.of(), Map.of());
     }
 
     /**
@@ -51,7 +51,7 @@ final class FormulaFixture {
                 }
             }
             Files.copy(LAB_PILLAR.resolve(variant), root.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-            return Compiler.pillar(root, minion, SYSV, Map.of());
+            return Compiler.pillar(root, minion, List.of(), Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
