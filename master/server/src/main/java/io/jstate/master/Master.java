@@ -76,9 +76,9 @@ public final class Master implements AutoCloseable {
         });
         this.events = new EventBus(clock::millis, EventBus.DEFAULT_CAPACITY);
         this.keys = new Keys(data.resolve("keys"), pki, clock, events);
-        this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter(), events);
-        this.store = new JobStore(data.resolve("jobs"));
         this.roles = new Roles(config.roles(), config.nodegroups(), keys);
+        this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter(), events, roles::of);
+        this.store = new JobStore(data.resolve("jobs"));
         this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout()),
                 keys, roles, connections, store, pki, timer, clock, events);
         this.orchestrator = new Orchestrator(jobs, config.states(), Orchestrator.builtinElections());

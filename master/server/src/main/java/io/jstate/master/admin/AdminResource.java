@@ -90,8 +90,7 @@ public class AdminResource {
         Master m = master();
         List<String> ids = target == null || target.isBlank() ? m.keys().accepted() : m.jobs().match(target);
         MinionList.Builder b = MinionList.newBuilder();
-        // The roles shown are the master's, not the roles grain the minion reports.
-        for (String id : ids) b.addMinions(m.connections().describe(id).toBuilder().clearRoles().addAllRoles(m.roles().of(id)));
+        for (String id : ids) b.addMinions(m.connections().describe(id));
         return b.build().toByteArray();
     }
 

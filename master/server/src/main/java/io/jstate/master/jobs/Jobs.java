@@ -142,7 +142,7 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
         if (needsBundle) {
             for (String id : minions) {
                 Minion m = connections.describe(id);
-                peers.put(id, Peer.newBuilder().setId(id).addAllAddresses(m.getAddressesList()).addAllRoles(roles.of(id))
+                peers.put(id, Peer.newBuilder().setId(id).addAllAddresses(m.getAddressesList()).addAllRoles(m.getRolesList())
                         .setConnected(m.getConnected()).setGrainsJson(m.getGrainsJson()).build());
             }
         }
