@@ -30,7 +30,8 @@ final class FormulaFixture {
 
     private FormulaFixture() {}
 
-    static PillarData labPillar(String minion, Map<String, Object> grains) {
+    /** The lab pillar as the master compiles it for {@code minion}, which has no master roles. */
+    static PillarData labPillar(String minion) {
         return Compiler.pillar(LAB_PILLAR, minion, List.of(), Map.of());
     }
 
@@ -73,7 +74,7 @@ final class FormulaFixture {
     }
 
     static Compiled compile(String minion, String... sls) {
-        return compile(minion, SYSV, labPillar(minion, SYSV), sls);
+        return compile(minion, SYSV, labPillar(minion), sls);
     }
 
     static String ids(Plan plan) {
