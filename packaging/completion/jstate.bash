@@ -5,23 +5,24 @@ _jstate() {
     for (( i = 1; i < COMP_CWORD; i++ )); do
         w=${COMP_WORDS[i]}
         case $w in
-            --batch|--choose|--config|--count|--limit|--master|--pki|--tag|--target|--timeout|--users-file|-t) (( i++ )); continue ;;
+            --batch|--choose|--config|--count|--limit|--master|--pki|--role|--tag|--target|--timeout|--users-file|-t) (( i++ )); continue ;;
             -*) continue ;;
         esac
         case "$cmdpath/$w" in
-            /keys|keys/list|keys/accept|keys/reject|keys/delete|/minions|/apply|/run|/orchestrate|/jobs|jobs/list|jobs/show|/events|/completion|/web|web/passwd) cmdpath=${cmdpath:+$cmdpath }$w ;;
+            /keys|keys/list|keys/accept|keys/roles|keys/reject|keys/delete|/minions|/apply|/run|/orchestrate|/jobs|jobs/list|jobs/show|/events|/completion|/web|web/passwd) cmdpath=${cmdpath:+$cmdpath }$w ;;
         esac
     done
     case $prev in
         --pki) COMPREPLY=( $(compgen -d -- "$cur") ); return ;;
         --config) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
-        --batch|--choose|--count|--limit|--master|--tag|--target|--timeout|--users-file|-t) COMPREPLY=(); return ;;
+        --batch|--choose|--count|--limit|--master|--role|--tag|--target|--timeout|--users-file|-t) COMPREPLY=(); return ;;
     esac
     case $cmdpath in
         '') words='keys minions apply run orchestrate jobs events completion web --config --help --master --pki -h' ;;
-        'keys') words='list accept reject delete --config --help --master --pki -h' ;;
+        'keys') words='list accept roles reject delete --config --help --master --pki -h' ;;
         'keys list') words='--config --help --master --pki -h' ;;
-        'keys accept') words='--all --config --help --master --pki -h' ;;
+        'keys accept') words='--all --config --help --master --pki --role -h' ;;
+        'keys roles') words='--config --help --master --pki -h' ;;
         'keys reject') words='--config --help --master --pki -h' ;;
         'keys delete') words='--config --help --master --pki -h' ;;
         'minions') words='--config --help --master --pki --target -h -t' ;;

@@ -54,6 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MasterMinionIT {
     private static final Duration CLI_LIMIT = Duration.ofSeconds(60);
     private static final List<String> CONTROLLERS = List.of("ctl1", "ctl2", "ctl3");
+    /** The pillar top: the database secret goes to minions the master gives the role dbserver. */
+    private static final String PILLAR_TOP = "base:\n  '*':\n    - common\n  'R@dbserver':\n    - dbsecret\n";
     private static final Pattern RUNNING_JOB = Pattern.compile("running job (\\d{20}) ");
 
     @TempDir
@@ -89,6 +91,7 @@ class MasterMinionIT {
                 states: ../states
                 pillar: ../pillar
                 nodegroups: {controllers: 'G@roles:controller'}
+                roles: {controller: 'L@ctl1,ctl2,ctl3'}
                 jobs: {retention_days: 7, default_timeout_seconds: 60}
                 """.formatted(gateway, admin));
         startMasterProcess();
@@ -137,6 +140,7 @@ class MasterMinionIT {
             awaitEvent("jstate/key/request/" + id, d -> d.get("id").asText().equals(id) && !d.get("auto_accept").asBoolean()
                     && d.get("fingerprint").asText().matches("[0-9a-f:]{95}"));
             awaitEvent("jstate/key/accepted/" + id, d -> d.get("was").asText().equals("pending"));
+            // The master's roles (roles: of master.yaml), whatever the minion claims: ctl3 also claims dbserver.
             awaitEvent("jstate/minion/up/" + id, d -> d.get("address").asText().equals("127.0.0.1" + id.charAt(3))
                     && d.get("roles").toString().equals("[\"controller\"]"));
         }
@@ -186,9 +190,45 @@ class MasterMinionIT {
         assertFalse(again.out().contains("Would change") || again.out().contains("WouldChange"), again::toString);
     }
 
-    /** ctl4 asks to enroll, its key is rejected: it never connects and no job reaches it. */
+    /**
+     * ctl3 claims the role dbserver in its grains, ctl2 is given it on the master: only ctl2 receives
+     * the database secret, and a pillar top targeting the grain is refused with its file and line.
+     */
     @Test
     @Order(3)
+    void onlyARoleAssignedOnTheMasterReceivesItsPillar() throws Exception {
+        Procs.Ran assign = cli("keys", "roles", "ctl2", "dbserver");
+        assertEquals(0, assign.exit(), assign::toString);
+        assertTrue(assign.out().startsWith("Set roles on the key of ctl2 (") && assign.out().endsWith("), roles dbserver\n"), assign::toString);
+        assertTrue(row(cli("keys", "list").out(), "ctl2").contains(" dbserver "), "keys list shows the role");
+        Procs.Ran byRole = cli("minions", "-t", "R@dbserver");
+        assertEquals(List.of("ctl2"), byRole.out().lines().filter(l -> l.startsWith("ctl")).map(l -> l.split("\\s+")[0]).toList(), byRole::toString);
+        Procs.Ran byGrain = cli("minions", "-t", "G@roles:dbserver");
+        assertTrue(row(byGrain.out(), "ctl3").contains("controller") && !byGrain.out().contains("ctl2"), byGrain::toString);
+
+        Procs.Ran apply = cli("apply", "-t", "L@ctl2,ctl3", "secret");
+        assertEquals(0, apply.exit(), apply::toString);
+        assertFalse(apply.out().contains("hunter2-db"), apply::toString);
+        assertEquals("password=hunter2-db", Files.readString(out.resolve("ctl2/secret.txt")).strip());
+        assertEquals("password=none", Files.readString(out.resolve("ctl3/secret.txt")).strip(), "the grain claim gets no secret");
+
+        Path top = tmp.resolve("pillar/top.sls");
+        Files.writeString(top, "base:\n  '*':\n    - common\n  'G@roles:dbserver':\n    - dbsecret\n");
+        try {
+            Procs.Ran refused = cli("apply", "-t", "ctl3", "secret");
+            assertEquals(1, refused.exit(), refused::toString);
+            String all = refused.out() + refused.err();
+            assertTrue(all.contains("top.sls:4: pillar target 'G@roles:dbserver' at position 3: 'G@roles:dbserver' matches what the minion says about itself"), refused::toString);
+            assertTrue(all.contains("and write 'R@dbserver'") && !all.contains("Exception") && !all.contains("\tat "), refused::toString);
+        } finally {
+            Files.writeString(top, PILLAR_TOP);
+        }
+        assertEquals("password=none", Files.readString(out.resolve("ctl3/secret.txt")).strip(), "nothing was applied");
+    }
+
+    /** ctl4 asks to enroll, its key is rejected: it never connects and no job reaches it. */
+    @Test
+    @Order(4)
     void aRejectedKeyGetsNothing() throws Exception {
         Procs.Proc ctl4 = procs.start("ctl4", minionCommand("ctl4"));
         ctl4.awaitLine(l -> l.contains("waiting for master"), Duration.ofSeconds(40), "request to enroll");
@@ -223,7 +263,7 @@ class MasterMinionIT {
      * and renders nothing, while the genuine one runs.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void forgedEnvelopesAreRefusedWithTheirReason() throws Exception {
         Path copy = tmp.resolve("minions/forged/data");
         Files.createDirectories(copy.resolve("pki"));
@@ -280,7 +320,7 @@ class MasterMinionIT {
 
     /** The master dies while ctl1 runs a 4 s state; after a restart the spooled result is in the job. */
     @Test
-    @Order(5)
+    @Order(6)
     void aResultSurvivesTheMastersDeathMidJob() throws Exception {
         Procs.Proc ctl1 = minions.get("ctl1");
         long jobsBefore = ctl1.count("running job");
@@ -310,7 +350,7 @@ class MasterMinionIT {
 
     /** Deleting ctl3's key cuts its stream at once and it gets no job; it can enroll again and be accepted anew. */
     @Test
-    @Order(6)
+    @Order(7)
     void deletingAKeyCutsTheLiveStream() throws Exception {
         Procs.Proc ctl3 = minions.get("ctl3");
         long jobsBefore = ctl3.count("running job");
@@ -351,7 +391,7 @@ class MasterMinionIT {
 
     /** ctl2 is killed while it runs a 4 s state: the job reports it lost within its 5 s timeout. */
     @Test
-    @Order(7)
+    @Order(8)
     void aMinionKilledMidJobIsReportedLost() throws Exception {
         Procs.Proc ctl2 = minions.get("ctl2");
         long jobsBefore = ctl2.count("running job");
@@ -430,7 +470,7 @@ class MasterMinionIT {
                     - makedirs: true
                 """);
         Files.writeString(states.resolve("peers.mustache"), """
-                me={{minion.id}} greeting={{pillar.greeting}} roles={{#grains.roles}}{{.}}{{/grains.roles}}
+                me={{minion.id}} greeting={{pillar.greeting}} roles={{#minion.roles}}{{.}}{{/minion.roles}}
                 {{#peers}}
                 peer {{id}} at {{#addresses}}{{.}} {{/addresses}}roles={{#roles}}{{.}}{{/roles}} connected={{connected}}
                 {{/peers}}
@@ -440,10 +480,18 @@ class MasterMinionIT {
                   cmd.run:
                     - name: sleep 4 && echo slept
                 """);
+        Files.writeString(states.resolveSibling("secret.sls"), """
+                secret-file:
+                  file.managed:
+                    - name: {{pillar.root}}/{{minion.id}}/secret.txt
+                    - contents: "password={{pillar.db.password}}"
+                    - makedirs: true
+                """);
         Path pillar = Files.createDirectories(tmp.resolve("pillar"));
-        Files.writeString(pillar.resolve("top.sls"), "base:\n  '*':\n    - common\n");
+        Files.writeString(pillar.resolve("top.sls"), PILLAR_TOP);
         // Minions run as root here: every path they write comes from pillar and lies below the test's folder.
-        Files.writeString(pillar.resolve("common.sls"), "root: " + out + "\ngreeting: hello from pillar\n");
+        Files.writeString(pillar.resolve("common.sls"), "root: " + out + "\ngreeting: hello from pillar\ndb: {password: none}\n");
+        Files.writeString(pillar.resolve("dbsecret.sls"), "db:\n  password: !secret hunter2-db\n");
     }
 
     private void writeMinionConfig(String id, String masterAddress, Path data) throws IOException {
@@ -454,8 +502,8 @@ class MasterMinionIT {
                 master: ["%s"]
                 data_dir: %s
                 bind_address: 127.0.0.1%s
-                grains: {roles: [controller]}
-                """.formatted(id, masterAddress, data, id.substring(3)));
+                grains: {roles: %s}
+                """.formatted(id, masterAddress, data, id.substring(3), id.equals("ctl3") ? "[controller, dbserver]" : "[controller]"));
     }
 
     private Path dataDir(String id) {

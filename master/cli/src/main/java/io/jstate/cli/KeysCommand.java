@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code jstate keys list | accept ID | accept --all | reject ID | delete ID}: the minions' keys. */
+/** {@code jstate keys list | accept ID [--role R] | accept --all | roles ID R | reject ID | delete ID}: the minions' keys. */
 final class KeysCommand {
     private static final String KEYS = "/admin/v1/keys";
     // Pending keys wait for the operator, so they come first.
@@ -29,17 +29,18 @@ final class KeysCommand {
             ctx.out().println("No minion keys.");
             return ExitCodes.OK;
         }
-        Table t = new Table("MINION", "STATE", "REQUESTED", "CHANGED", "FINGERPRINT");
+        Table t = new Table("MINION", "STATE", "ROLES", "REQUESTED", "CHANGED", "FINGERPRINT");
         for (Key k : keys) {
-            t.row(k.getMinionId(), state(k.getState()), Table.time(ctx.clock(), k.getRequestedUnixMs()),
+            t.row(k.getMinionId(), state(k.getState()), roles(k), Table.time(ctx.clock(), k.getRequestedUnixMs()),
                     Table.time(ctx.clock(), k.getChangedUnixMs()), k.getFingerprint());
         }
         ctx.out().print(t);
         return ExitCodes.OK;
     }
 
-    int accept(String id, boolean all) throws CliException, Args.UsageException {
+    int accept(String id, boolean all, String roles) throws CliException, Args.UsageException {
         if (all == (id != null)) throw new Args.UsageException("keys accept", "give either a minion ID or --all");
+        if (all && roles != null) throw new Args.UsageException("keys accept", "--role needs a minion ID, not --all");
         if (all) {
             KeyList changed = main.client().post(KEYS + "/accept-all", KeyList.getDefaultInstance(), KeyList::parseFrom);
             if (changed.getKeysCount() == 0) {
@@ -49,7 +50,23 @@ final class KeysCommand {
             return report("Accepted", changed);
         }
         return report("Accepted", main.client().post(KEYS + "/" + AdminClient.encode(id) + "/accept",
-                KeyList.getDefaultInstance(), KeyList::parseFrom));
+                withRoles(roles == null ? "" : roles), KeyList::parseFrom));
+    }
+
+    int roles(String id, String roles) throws CliException {
+        return report("Set roles on", main.client().post(KEYS + "/" + AdminClient.encode(id) + "/roles", withRoles(roles),
+                KeyList::parseFrom));
+    }
+
+    /** A key naming only roles, from the CLI's comma-separated list. */
+    private static Key withRoles(String roles) {
+        Key.Builder k = Key.newBuilder();
+        for (String r : roles.split(",")) if (!r.isBlank()) k.addRoles(r.trim());
+        return k.build();
+    }
+
+    private static String roles(Key k) {
+        return k.getRolesCount() == 0 ? "-" : String.join(",", k.getRolesList());
     }
 
     int reject(String id) throws CliException {
@@ -64,7 +81,8 @@ final class KeysCommand {
     private int report(String verb, KeyList changed) {
         for (Key k : changed.getKeysList()) {
             ctx.out().println(verb + " the key of " + k.getMinionId()
-                    + (k.getFingerprint().isEmpty() ? "" : " (" + k.getFingerprint() + ")"));
+                    + (k.getFingerprint().isEmpty() ? "" : " (" + k.getFingerprint() + ")")
+                    + (k.getRolesCount() == 0 ? "" : ", roles " + roles(k)));
         }
         if (changed.getKeysCount() == 0) ctx.out().println("No key changed.");
         return ExitCodes.OK;

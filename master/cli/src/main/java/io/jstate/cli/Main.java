@@ -42,19 +42,29 @@ public final class Main {
         Map<String, Boolean> job = Map.of("--target", true, "--batch", true, "--timeout", true, "--json", false);
         Map<String, String> t = Map.of("-t", "--target");
         COMMANDS.put("keys", new Args.Spec(Map.of(), Map.of(), 0, -1, false, "", """
-                Usage: jstate keys list | accept ID | accept --all | reject ID | delete ID
-                Minion keys: list them, accept, reject or delete one. Rejecting or deleting a key cuts a
-                connected minion off at once.
+                Usage: jstate keys list | accept ID [--role ROLES] | accept --all | roles ID ROLES | reject ID | delete ID
+                Minion keys: list them, accept, reject or delete one, set the roles the master assigns it.
+                Rejecting or deleting a key cuts a connected minion off at once.
                 """ + GLOBAL_OPTIONS + examples("jstate keys list", "jstate keys accept web1", "jstate keys accept --all",
-                "jstate keys reject rogue1", "jstate keys delete web1")));
+                "jstate keys accept db1 --role db", "jstate keys roles ctl1 controller,db", "jstate keys reject rogue1",
+                "jstate keys delete web1")));
         COMMANDS.put("keys list", new Args.Spec(Map.of(), Map.of(), 0, 0, false, "", """
                 Usage: jstate keys list
-                List every minion key, pending ones first.
+                List every minion key, pending ones first, with the roles the master assigns it.
                 """ + GLOBAL_OPTIONS + examples("jstate keys list", "jstate keys list --master https://10.0.0.2:4507")));
-        COMMANDS.put("keys accept", new Args.Spec(Map.of("--all", false), Map.of(), 0, 1, false, "ID", """
-                Usage: jstate keys accept ID | --all
+        COMMANDS.put("keys accept", new Args.Spec(Map.of("--all", false, "--role", true), Map.of(), 0, 1, false, "ID", """
+                Usage: jstate keys accept ID [--role ROLES] | --all
                 Accept a minion's pending (or rejected) key, or every pending key with --all.
-                """ + GLOBAL_OPTIONS + examples("jstate keys accept web1", "jstate keys accept --all")));
+                  --role ROLES  also assign these roles (comma-separated) on the master: targets match
+                                them with R@ROLE, the pillar top file too, and templates see minion.roles
+                """ + GLOBAL_OPTIONS + examples("jstate keys accept web1", "jstate keys accept --all",
+                "jstate keys accept db1 --role db,backup")));
+        COMMANDS.put("keys roles", new Args.Spec(Map.of(), Map.of(), 2, 2, false, "ROLES", """
+                Usage: jstate keys roles ID ROLES
+                Set the roles the master assigns a minion's key (comma-separated; '' for none), replacing
+                those it had. Targets match them with R@ROLE, the pillar top file too; templates see
+                minion.roles. Roles of master.yaml's roles: are added to these.
+                """ + GLOBAL_OPTIONS + examples("jstate keys roles ctl1 controller,db", "jstate keys roles web1 ''")));
         COMMANDS.put("keys reject", new Args.Spec(Map.of(), Map.of(), 1, 1, false, "ID", """
                 Usage: jstate keys reject ID
                 Reject a minion's key; a connected minion with it is cut off at once.
@@ -177,7 +187,7 @@ public final class Main {
             Drive a jstate master: minion keys, minions and jobs.
 
             Commands:
-              keys list | accept ID | accept --all | reject ID | delete ID
+              keys list | accept ID [--role ROLES] | accept --all | roles ID ROLES | reject ID | delete ID
               minions [-t TARGET]
               apply [highstate | SLS ...] -t TARGET [--test] [--batch N|N%] [--timeout S] [--json]
               run -t TARGET [--batch N|N%] [--timeout S] [--json] FUNCTION [ARGS...]
@@ -244,7 +254,8 @@ public final class Main {
     private int dispatch() throws CliException, Args.UsageException {
         return switch (args.path) {
             case "keys list" -> new KeysCommand(this, ctx).list();
-            case "keys accept" -> new KeysCommand(this, ctx).accept(first(), args.flag("--all"));
+            case "keys accept" -> new KeysCommand(this, ctx).accept(first(), args.flag("--all"), args.value("--role"));
+            case "keys roles" -> new KeysCommand(this, ctx).roles(first(), args.positionals.get(1));
             case "keys reject" -> new KeysCommand(this, ctx).reject(first());
             case "keys delete" -> new KeysCommand(this, ctx).delete(first());
             case "minions" -> new MinionsCommand(this, ctx).call(args.value("--target"));

@@ -118,7 +118,7 @@ final class Canned {
     static KeyList keys() {
         return KeyList.newBuilder()
                 .addKeys(Key.newBuilder().setMinionId("ctl1").setState(Key.State.ACCEPTED).setFingerprint("aa:bb")
-                        .setRequestedUnixMs(T0 - 60_000).setChangedUnixMs(T0 - 30_000))
+                        .addRoles("controller").addRoles("db").setRequestedUnixMs(T0 - 60_000).setChangedUnixMs(T0 - 30_000))
                 .addKeys(Key.newBuilder().setMinionId("web9").setState(Key.State.PENDING).setFingerprint("cc:dd")
                         .setRequestedUnixMs(T0 - 10_000))
                 .addKeys(Key.newBuilder().setMinionId("evil").setState(Key.State.REJECTED).setFingerprint("ee:ff")

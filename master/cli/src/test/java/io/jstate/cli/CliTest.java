@@ -211,10 +211,10 @@ class CliTest extends CliFixture {
         Result r = run("keys", "list");
         assertEquals(0, r.code(), r.err());
         assertEquals("""
-                MINION  STATE     REQUESTED            CHANGED              FINGERPRINT
-                web9    pending   2026-11-18 11:06:30  -                    cc:dd
-                ctl1    accepted  2026-11-18 11:05:40  2026-11-18 11:06:10  aa:bb
-                evil    rejected  2026-11-18 11:05:10  2026-11-18 11:05:20  ee:ff
+                MINION  STATE     ROLES          REQUESTED            CHANGED              FINGERPRINT
+                web9    pending   -              2026-11-18 11:06:30  -                    cc:dd
+                ctl1    accepted  controller,db  2026-11-18 11:05:40  2026-11-18 11:06:10  aa:bb
+                evil    rejected  -              2026-11-18 11:05:10  2026-11-18 11:05:20  ee:ff
                 """, r.out());
     }
 
@@ -236,6 +236,23 @@ class CliTest extends CliFixture {
         assertEquals("jstate: the master refused POST /admin/v1/keys/nobody/accept (HTTP 404): no key for minion 'nobody'\n", missing.err());
         assertEquals(1, run("keys", "accept").code(), "neither ID nor --all");
         assertEquals(1, run("keys").code(), "a subcommand is required");
+    }
+
+    @Test
+    void keysAcceptWithRolesAndKeysRolesSendTheRolesToAssign() throws Exception {
+        KeyList db1 = KeyList.newBuilder().addKeys(Key.newBuilder().setMinionId("db1").setFingerprint("cc:dd").addRoles("backup").addRoles("db")).build();
+        master.reply("POST", "/admin/v1/keys/db1/accept", db1);
+        master.reply("POST", "/admin/v1/keys/db1/roles", db1);
+        assertEquals(new Result(0, "Accepted the key of db1 (cc:dd), roles backup,db\n", ""), run("keys", "accept", "db1", "--role", "db, backup"));
+        assertEquals(List.of("db", "backup"), Key.parseFrom(master.requests.get(0).body()).getRolesList());
+        assertEquals(new Result(0, "Set roles on the key of db1 (cc:dd), roles backup,db\n", ""), run("keys", "roles", "db1", "backup,db"));
+        assertEquals("/admin/v1/keys/db1/roles", master.requests.get(1).uri());
+        assertEquals(List.of("backup", "db"), Key.parseFrom(master.requests.get(1).body()).getRolesList());
+        run("keys", "roles", "db1", "");
+        assertEquals(List.of(), Key.parseFrom(master.requests.get(2).body()).getRolesList(), "'' clears the roles");
+        assertEquals(1, run("keys", "accept", "--all", "--role", "db").code(), "--role needs one minion");
+        assertEquals(1, run("keys", "roles", "db1").code(), "ROLES is required");
+        assertEquals(3, master.requests.size());
     }
 
     @Test

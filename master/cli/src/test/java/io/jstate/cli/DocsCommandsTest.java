@@ -84,6 +84,7 @@ class DocsCommandsTest {
             case "apply", "run" -> JobOptions.of(args);
             case "keys accept" -> {
                 if (args.flag("--all") == !args.positionals.isEmpty()) throw new Args.UsageException(args.path, "give either a minion ID or --all");
+                if (args.flag("--all") && args.flag("--role")) throw new Args.UsageException(args.path, "--role needs a minion ID, not --all");
             }
             case "orchestrate" -> args.positive("--timeout");
             case "jobs list" -> args.positive("--limit");

@@ -18,6 +18,7 @@ import io.jstate.master.jobs.JobStore;
 import io.jstate.master.jobs.Jobs;
 import io.jstate.master.orch.Orchestrator;
 import io.jstate.master.keys.Keys;
+import io.jstate.master.keys.Roles;
 import io.jstate.master.pki.Pki;
 import io.jstate.states.lang.TreeFiles;
 import java.io.IOException;
@@ -61,6 +62,7 @@ public final class Master implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Clock clock;
     private final EventBus events;
+    private final Roles roles;
     private final Metrics metrics;
     private Server server;
 
@@ -76,10 +78,11 @@ public final class Master implements AutoCloseable {
         });
         this.events = new EventBus(clock::millis, EventBus.DEFAULT_CAPACITY);
         this.keys = new Keys(data.resolve("keys"), pki, clock, events);
-        this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter(), events);
+        this.roles = new Roles(config.roles(), config.nodegroups(), keys);
+        this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter(), events, roles::of);
         this.store = new JobStore(data.resolve("jobs"));
         this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout(), data),
-                keys, connections, store, pki, timer, clock, events);
+                keys, roles, connections, store, pki, timer, clock, events);
         this.orchestrator = new Orchestrator(jobs, new TreeFiles(config.states(), Set.of(data)), Orchestrator.builtinElections());
         this.gateway = new GatewayService(keys, pki, connections, jobs, config.enrollmentToken(), config.enrollPerMinute(), System::nanoTime, events);
         this.metrics = new Metrics(events, new Metrics.Gauges() {
@@ -156,6 +159,11 @@ public final class Master implements AutoCloseable {
 
     public Keys keys() {
         return keys;
+    }
+
+    /** The roles the master assigns (master.yaml and the keys). */
+    public Roles roles() {
+        return roles;
     }
 
     public Connections connections() {

@@ -93,11 +93,12 @@ public final class BundleTree implements AutoCloseable {
         return root;
     }
 
-    /** What to compile: this tree, the master's pillar slice and secrets, and the target's peers. */
+    /** What to compile: this tree, the master's pillar slice and secrets, the roles it assigns, and the target's peers. */
     public CompileRequest request(String minionId, Map<String, Object> grains, List<String> targets) {
         List<String> what = targets.isEmpty() ? List.of("highstate") : targets;
         PillarData pillar = new PillarData(Json.map(bundle.getPillarJson()), bundle.getSecretsList());
-        return new CompileRequest(root, null, grains, minionId, peers(bundle), what, bundle.getNodegroupsMap(), pillar);
+        return new CompileRequest(root, null, grains, minionId, peers(bundle), what, bundle.getNodegroupsMap(), pillar,
+                bundle.getRolesList());
     }
 
     /** Peers as templates see them: {@code {id, addresses, roles, connected, grains}}. */

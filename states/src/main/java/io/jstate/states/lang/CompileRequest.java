@@ -16,14 +16,22 @@ import java.util.Map;
  * @param nodegroups named targets usable as N@name in top files
  * @param pillarData the pillar already compiled (what a minion receives from the master); at most
  *                   one of {@code pillarRoot} and {@code pillarData} is given
+ * @param roles      the roles the master assigns to the minion ({@code R@} targets, {@code minion.roles});
+ *                   empty when masterless
  */
 public record CompileRequest(Path stateRoot, Path pillarRoot, Map<String, Object> grains, String minionId,
                              List<Map<String, Object>> peers, List<String> targets, Map<String, String> nodegroups,
-                             PillarData pillarData) {
+                             PillarData pillarData, List<String> roles) {
 
     public CompileRequest(Path stateRoot, Path pillarRoot, Map<String, Object> grains, String minionId,
                           List<Map<String, Object>> peers, List<String> targets, Map<String, String> nodegroups) {
-        this(stateRoot, pillarRoot, grains, minionId, peers, targets, nodegroups, null);
+        this(stateRoot, pillarRoot, grains, minionId, peers, targets, nodegroups, null, List.of());
+    }
+
+    public CompileRequest(Path stateRoot, Path pillarRoot, Map<String, Object> grains, String minionId,
+                          List<Map<String, Object>> peers, List<String> targets, Map<String, String> nodegroups,
+                          PillarData pillarData) {
+        this(stateRoot, pillarRoot, grains, minionId, peers, targets, nodegroups, pillarData, List.of());
     }
 
     public CompileRequest {
@@ -32,5 +40,6 @@ public record CompileRequest(Path stateRoot, Path pillarRoot, Map<String, Object
         peers = peers == null ? List.of() : List.copyOf(peers);
         targets = List.copyOf(targets);
         nodegroups = nodegroups == null ? Map.of() : Map.copyOf(nodegroups);
+        roles = roles == null ? List.of() : List.copyOf(roles);
     }
 }

@@ -49,10 +49,10 @@ public final class Compiler {
     }
 
     public Compiled compile(CompileRequest request) {
-        Map<String, Object> minion = Map.of("id", request.minionId());
+        Map<String, Object> minion = minion(request.minionId(), request.roles());
 
         PillarData pillar = request.pillarData() != null ? request.pillarData()
-                : request.pillarRoot() != null ? pillar(new TreeFiles(request.pillarRoot(), refused), request.minionId(), request.grains(), request.nodegroups())
+                : request.pillarRoot() != null ? localPillar(request)
                 : PillarData.EMPTY;
 
         Secrets secrets = new Secrets(pillar.secrets());
@@ -87,21 +87,39 @@ public final class Compiler {
     }
 
     /**
-     * One minion's pillar from a pillar tree: its top file, Mustache with the minion's grains, YAML,
-     * deep merge. The master uses this to send each minion its own slice only.
+     * One minion's pillar as the master compiles it from its pillar tree: its top file, Mustache,
+     * YAML, deep merge. Only what the master decides chooses and renders it — the minion's id, the
+     * roles the master assigns and nodegroups of those — so a minion cannot claim another one's
+     * secrets: the grains take no part, and a top file target (or a nodegroup it names) that reads
+     * grains or pillar is refused with its file and line. The master sends each minion its own slice only.
      */
-    public static PillarData pillar(Path pillarRoot, String minionId, Map<String, Object> grains, Map<String, String> nodegroups) {
-        return pillar(TreeFiles.of(pillarRoot), minionId, grains, nodegroups);
+    public static PillarData pillar(Path pillarRoot, String minionId, List<String> roles, Map<String, String> nodegroups) {
+        return pillar(TreeFiles.of(pillarRoot), minionId, roles, nodegroups);
     }
 
-    /** As {@link #pillar(Path, String, Map, Map)}, reading a tree that refuses some folders. */
-    public static PillarData pillar(TreeFiles pillarTree, String minionId, Map<String, Object> grains, Map<String, String> nodegroups) {
+    /** As {@link #pillar(Path, String, List, Map)}, reading a tree that refuses some folders. */
+    public static PillarData pillar(TreeFiles pillarTree, String minionId, List<String> roles, Map<String, String> nodegroups) {
         Map<String, Object> pillarContext = new LinkedHashMap<>();
-        pillarContext.put("grains", grains);
-        pillarContext.put("minion", Map.of("id", minionId));
+        pillarContext.put("minion", minion(minionId, roles));
+        return Pillar.compile(new Renderer(pillarTree, pillarContext), new Facts(minionId, Map.of(), Map.of(), roles), nodegroups, true);
+    }
+
+    /**
+     * A masterless minion's pillar ({@code jstate-minion apply --local}): there the operator writes
+     * the grains as well as the pillar tree, so grains may render it and its top file may target them.
+     */
+    private PillarData localPillar(CompileRequest request) {
+        Map<String, Object> pillarContext = new LinkedHashMap<>();
+        pillarContext.put("grains", request.grains());
+        pillarContext.put("minion", minion(request.minionId(), request.roles()));
         // I@ targets in the pillar's own top file see an empty pillar: it is what is being built.
-        Facts facts = new Facts(minionId, grains, Map.of());
-        return Pillar.compile(new Renderer(pillarTree, pillarContext), facts, nodegroups);
+        Facts facts = new Facts(request.minionId(), request.grains(), Map.of(), request.roles());
+        return Pillar.compile(new Renderer(new TreeFiles(request.pillarRoot(), refused), pillarContext), facts, request.nodegroups(), false);
+    }
+
+    /** The {@code minion} of the render context: its id and the roles the master assigns. */
+    private static Map<String, Object> minion(String id, List<String> roles) {
+        return Map.of("id", id, "roles", roles);
     }
 
     private Compiled compile(CompileRequest request, Map<String, Object> minion, PillarData pillar, Secrets secrets) {
@@ -113,14 +131,14 @@ public final class Compiler {
         Renderer renderer = new Renderer(new TreeFiles(request.stateRoot(), refused), context, secrets);
 
         SlsLoader loader = new SlsLoader(renderer);
-        Facts facts = new Facts(request.minionId(), request.grains(), pillar.data());
+        Facts facts = new Facts(request.minionId(), request.grains(), pillar.data(), request.roles());
         if (request.targets().isEmpty()) throw new PlanException(null, null, "nothing to apply: give SLS names or " + HIGHSTATE);
         for (String target : request.targets()) {
             if (target.equals(HIGHSTATE)) {
                 if (!TopFile.exists(renderer)) {
                     throw new PlanException(null, null, "no " + TopFile.FILE + " in " + renderer.root() + ": highstate needs one");
                 }
-                List<TopFile.Choice> chosen = TopFile.select(renderer, facts, request.nodegroups());
+                List<TopFile.Choice> chosen = TopFile.select(renderer, facts, request.nodegroups(), false);
                 if (chosen.isEmpty()) throw TopFile.noMatch(renderer, request.minionId());
                 for (TopFile.Choice c : chosen) loader.load(c.sls(), null, c.at());
             } else {

@@ -19,7 +19,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * A minion's pillar: the pillar tree's top file chooses SLS files, each rendered with Mustache
- * (grains and minion only, since pillar is what is being built) and deep-merged in top order, a
+ * (the context the caller gives, never pillar, since pillar is what is being built) and deep-merged in top order, a
  * file's includes before the file itself. Values tagged {@code !secret} are collected for
  * redaction.
  */
@@ -33,10 +33,13 @@ final class Pillar {
         this.renderer = renderer;
     }
 
-    static PillarData compile(Renderer renderer, Facts facts, Map<String, String> nodegroups) {
+    /** {@code masterDecided}: refuse top file targets the master does not decide (see {@link TopFile#select}). */
+    static PillarData compile(Renderer renderer, Facts facts, Map<String, String> nodegroups, boolean masterDecided) {
         Pillar p = new Pillar(renderer);
         if (TopFile.exists(renderer)) {
-            for (TopFile.Choice c : TopFile.select(renderer, facts, nodegroups)) p.load(SlsLoader.absolute(c.sls(), null, c.at()), c.at());
+            for (TopFile.Choice c : TopFile.select(renderer, facts, nodegroups, masterDecided)) {
+                p.load(SlsLoader.absolute(c.sls(), null, c.at()), c.at());
+            }
         }
         return new PillarData(p.data, p.secrets);
     }

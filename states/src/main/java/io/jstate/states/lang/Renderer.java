@@ -267,6 +267,11 @@ public final class Renderer implements Templates {
             }
             return cur;
         }
+        // Only the master's pillar is rendered without grains; say why, since state trees have them.
+        if (parts[0].equals("grains")) {
+            throw new PlanException(new Source(null, tc.file(), tc.line()), null, "missing variable '" + name + "': the master"
+                    + " renders pillar without grains, which the minion reports about itself; use minion.id or minion.roles");
+        }
         throw missing(name, tc);
     }
 

@@ -43,8 +43,12 @@ final class TopFile {
         return renderer.files().isFile(FILE);
     }
 
-    /** The SLS names whose target matches, in top file order, each once. */
-    static List<Choice> select(Renderer renderer, Facts facts, Map<String, String> nodegroups) {
+    /**
+     * The SLS names whose target matches, in top file order, each once. With {@code masterDecided}
+     * (the master's pillar top) every target is first checked to read only what the master decides,
+     * matched or not, so a refused target is found whichever minion the file is read for.
+     */
+    static List<Choice> select(Renderer renderer, Facts facts, Map<String, String> nodegroups, boolean masterDecided) {
         Doc doc = Doc.load(renderer, null, FILE);
         List<Choice> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
@@ -83,9 +87,12 @@ final class TopFile {
                 }
                 boolean matches;
                 try {
-                    matches = Target.of(matcher, expr).matches(facts, nodegroups);
+                    Target target = Target.of(matcher, expr);
+                    if (masterDecided) target.requireMasterDecided(nodegroups);
+                    matches = target.matches(facts, nodegroups);
                 } catch (TargetException e) {
-                    throw doc.error(line, null, e.getMessage());
+                    // The state tree's and the pillar tree's top files share a name; say which.
+                    throw doc.error(line, null, (masterDecided ? "pillar " : "") + e.getMessage());
                 }
                 if (!matches) continue;
                 for (int i = 0; i < sls.size(); i++) {

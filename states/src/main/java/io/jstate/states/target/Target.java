@@ -23,17 +23,22 @@ import java.util.regex.PatternSyntaxException;
  *   <li>{@code P@os:Deb.*} — a grain matched by regular expression;
  *   <li>{@code I@galera:bootstrap:true} — a pillar value, like G@;
  *   <li>{@code E@ctl[0-9]+} — a regular expression on the id, anchored at the start as in Salt;
+ *   <li>{@code R@controller} — a role the master assigns (a glob over the minion's master roles);
  *   <li>{@code N@controllers} — a named nodegroup, itself an expression;
  *   <li>{@code and}, {@code or}, {@code not} and parentheses to combine them.
  * </ul>
  *
  * Grain and pillar values compare case-insensitively (Salt does the same); ids are case-sensitive.
  * The class knows nothing of the state compiler, so the master targets jobs with it too.
+ *
+ * <p>Ids, lists, id expressions, roles and nodegroups of those are decided by the master; grains are
+ * what the minion says about itself, and pillar is what a pillar top file decides. {@link
+ * #requireMasterDecided} tells them apart for the pillar top, where only the master may decide.
  */
 public final class Target {
     /** The matchers a top file may name with {@code match:}. */
     public static final List<String> MATCHERS =
-            List.of("compound", "glob", "list", "grain", "grain_pcre", "pillar", "pillar_pcre", "pcre", "nodegroup");
+            List.of("compound", "glob", "list", "grain", "grain_pcre", "pillar", "pillar_pcre", "pcre", "role", "nodegroup");
 
     private final String expression;
     private final Node root;
@@ -64,6 +69,7 @@ public final class Target {
             case "pillar" -> data(expression, 0, expression, false, false);
             case "pillar_pcre" -> data(expression, 0, expression, false, true);
             case "pcre" -> new Regex(compile(expression, 0, expression, false));
+            case "role" -> new Role(expression.trim(), globPattern(expression.trim(), false));
             case "nodegroup" -> new Group(expression.trim());
             default -> throw new TargetException(expression, -1,
                     "unknown matcher '" + matcher + "'; known: " + String.join(", ", MATCHERS));
@@ -80,6 +86,17 @@ public final class Target {
         return expression;
     }
 
+    /**
+     * Refuses an expression (or a nodegroup it names) with a term whose facts do not come from the
+     * master: grains, which the minion reports about itself, and pillar. A pillar top file asks this,
+     * since whatever chooses a minion's pillar chooses which secrets it receives.
+     *
+     * @throws TargetException naming the first such term and what to write instead
+     */
+    public void requireMasterDecided(Map<String, String> nodegroups) {
+        root.requireMasterDecided(expression, new Groups(nodegroups == null ? Map.of() : nodegroups));
+    }
+
     @Override
     public String toString() {
         return expression;
@@ -87,8 +104,18 @@ public final class Target {
 
     // ---- the expression tree ----
 
-    private sealed interface Node permits Glob, IdList, Data, Regex, Group, And, Or, Not {
+    private sealed interface Node permits Glob, IdList, Data, Regex, Role, Group, And, Or, Not {
         boolean eval(Facts f, Groups g);
+
+        /** Throws when this term, or one below it, matches facts the master does not decide. */
+        default void requireMasterDecided(String expression, Groups g) {}
+    }
+
+    private record Role(String glob, Pattern pattern) implements Node {
+        public boolean eval(Facts f, Groups g) {
+            for (String r : f.roles()) if (pattern.matcher(r).matches()) return true;
+            return false;
+        }
     }
 
     private record Glob(String glob, Pattern pattern) implements Node {
@@ -126,11 +153,30 @@ public final class Target {
             }
             return false;
         }
+
+        public void requireMasterDecided(String expr, Groups g) {
+            // Inside a nodegroup the position is in the group's text, not in the expression named.
+            int at = g.path().isEmpty() ? position : -1;
+            String term = (grains ? regex ? "P@" : "G@" : regex ? "J@" : "I@") + text;
+            String where = g.path().isEmpty() ? "'" + term + "'" : "nodegroup '" + String.join("' -> '", g.path()) + "' uses '" + term + "', which";
+            if (!grains) {
+                throw new TargetException(expr, at, where + " matches pillar, which is what a pillar top file decides;"
+                        + " target by id, L@, E@, R@ (roles assigned on the master) or N@ of those");
+            }
+            String role = text.startsWith("roles:") && !regex ? text.substring("roles:".length()) : "ROLE";
+            throw new TargetException(expr, at, where + " matches what the minion says about itself (its grains);"
+                    + " assign the role on the master (roles: in master.yaml or jstate keys accept ID --role " + role
+                    + ") and write 'R@" + role + "'");
+        }
     }
 
     private record Group(String name) implements Node {
         public boolean eval(Facts f, Groups g) {
             return g.expand(name).eval(f, g.entering(name));
+        }
+
+        public void requireMasterDecided(String expr, Groups g) {
+            g.expand(name).requireMasterDecided(expr, g.entering(name));
         }
     }
 
@@ -138,17 +184,31 @@ public final class Target {
         public boolean eval(Facts f, Groups g) {
             return left.eval(f, g) && right.eval(f, g);
         }
+
+        public void requireMasterDecided(String expr, Groups g) {
+            left.requireMasterDecided(expr, g);
+            right.requireMasterDecided(expr, g);
+        }
     }
 
     private record Or(Node left, Node right) implements Node {
         public boolean eval(Facts f, Groups g) {
             return left.eval(f, g) || right.eval(f, g);
         }
+
+        public void requireMasterDecided(String expr, Groups g) {
+            left.requireMasterDecided(expr, g);
+            right.requireMasterDecided(expr, g);
+        }
     }
 
     private record Not(Node inner) implements Node {
         public boolean eval(Facts f, Groups g) {
             return !inner.eval(f, g);
+        }
+
+        public void requireMasterDecided(String expr, Groups g) {
+            inner.requireMasterDecided(expr, g);
         }
     }
 
@@ -336,8 +396,9 @@ public final class Target {
                     case 'L' -> list(rest);
                     case 'E' -> new Regex(compile(rest, at, expression, false));
                     case 'N' -> new Group(rest);
-                    case 'S', 'R' -> throw error(t.position, "the " + w.charAt(0) + "@ matcher is not supported");
-                    default -> throw error(t.position, "unknown matcher '" + w.substring(0, 2) + "'; known: G@, P@, I@, J@, L@, E@, N@");
+                    case 'R' -> new Role(rest, globPattern(rest, false));
+                    case 'S' -> throw error(t.position, "the S@ matcher is not supported");
+                    default -> throw error(t.position, "unknown matcher '" + w.substring(0, 2) + "'; known: G@, P@, I@, J@, L@, E@, R@, N@");
                 };
             }
             if (w.contains(":")) return data(w, t.position, expression, true, false);

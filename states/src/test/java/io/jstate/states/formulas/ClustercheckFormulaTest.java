@@ -55,7 +55,7 @@ class ClustercheckFormulaTest {
 
     @Test
     void withSystemdASocketUnitAcceptsTheChecks() {
-        Compiled c = compile("ctl1", FormulaFixture.SYSTEMD, labPillar("ctl1", FormulaFixture.SYSTEMD), "clustercheck");
+        Compiled c = compile("ctl1", FormulaFixture.SYSTEMD, labPillar("ctl1"), "clustercheck");
         Plan plan = c.plan();
         assertEquals("clustercheck-socket-unit clustercheck-service-unit clustercheck-daemon-reload clustercheck-packages "
                 + "clustercheck-credentials clustercheck-script clustercheck-defaults clustercheck-maintenance-dir "

@@ -30,8 +30,9 @@ final class FormulaFixture {
 
     private FormulaFixture() {}
 
-    static PillarData labPillar(String minion, Map<String, Object> grains) {
-        return Compiler.pillar(LAB_PILLAR, minion, grains, Map.of());
+    /** The lab pillar as the master compiles it for {@code minion}, which has no master roles. */
+    static PillarData labPillar(String minion) {
+        return Compiler.pillar(LAB_PILLAR, minion, List.of(), Map.of());
     }
 
     /**
@@ -51,7 +52,7 @@ final class FormulaFixture {
                 }
             }
             Files.copy(LAB_PILLAR.resolve(variant), root.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-            return Compiler.pillar(root, minion, SYSV, Map.of());
+            return Compiler.pillar(root, minion, List.of(), Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -73,7 +74,7 @@ final class FormulaFixture {
     }
 
     static Compiled compile(String minion, String... sls) {
-        return compile(minion, SYSV, labPillar(minion, SYSV), sls);
+        return compile(minion, SYSV, labPillar(minion), sls);
     }
 
     static String ids(Plan plan) {

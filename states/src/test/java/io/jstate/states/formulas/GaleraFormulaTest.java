@@ -136,7 +136,7 @@ class GaleraFormulaTest {
 
     @Test
     void serviceOnSystemdRestartsThroughSystemctl() {
-        Compiled c = compile("ctl1", FormulaFixture.SYSTEMD, labPillar("ctl1", FormulaFixture.SYSTEMD), "galera.service", "galera.bootstrap");
+        Compiled c = compile("ctl1", FormulaFixture.SYSTEMD, labPillar("ctl1"), "galera.service", "galera.bootstrap");
         assertEquals("if [ \"systemd\" = systemd ]; then systemctl restart mariadb; else /etc/init.d/mariadb restart; fi",
                 ((CmdRun.Spec) step(c.plan(), "galera-restart-for-config").spec()).name());
         assertEquals("if [ \"systemd\" = systemd ]; then galera_new_cluster; else /etc/init.d/mariadb bootstrap; fi",

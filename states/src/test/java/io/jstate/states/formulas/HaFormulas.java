@@ -36,7 +36,7 @@ final class HaFormulas {
     private HaFormulas() {}
 
     static PillarData labPillar(String minion) {
-        return Compiler.pillar(PILLAR_ROOT, minion, GRAINS, Map.of());
+        return Compiler.pillar(PILLAR_ROOT, minion, List.of(), Map.of());
     }
 
     static Compiled compile(String minion, String... sls) {

@@ -550,6 +550,66 @@ class CompilerTest {
     }
 
     @Test
+    void masterPillarIsChosenByIdAndMasterRolesNeverByGrains() throws IOException {
+        write("pillar/top.sls", """
+                base:
+                  '*':
+                    - common
+                  'R@dbserver':
+                    - dbsecret
+                """);
+        write("pillar/common.sls", "me: '{{minion.id}} {{#minion.roles}}{{.}} {{/minion.roles}}'\n");
+        write("pillar/dbsecret.sls", "db:\n  password: !secret hunter2\n");
+        PillarData claimed = Compiler.pillar(pillar(), "web1", List.of(), Map.of());
+        assertEquals(Map.of("me", "web1 "), claimed.data());
+        assertEquals(List.of(), claimed.secrets());
+        PillarData assigned = Compiler.pillar(pillar(), "db1", List.of("dbserver"), Map.of());
+        assertEquals(Map.of("me", "db1 dbserver ", "db", Map.of("password", "hunter2")), assigned.data());
+        assertEquals(List.of("hunter2"), assigned.secrets());
+    }
+
+    @Test
+    void masterPillarTopRefusesWhatTheMinionReportsWithFileAndLine() throws IOException {
+        write("pillar/dbsecret.sls", "db:\n  password: !secret hunter2\n");
+        write("pillar/top.sls", """
+                base:
+                  'web*':
+                    - dbsecret
+                  'G@roles:dbserver':
+                    - dbsecret
+                """);
+        PlanException g = assertThrows(PlanException.class, () -> Compiler.pillar(pillar(), "web1", List.of(), Map.of()));
+        assertEquals("top.sls:4: pillar target 'G@roles:dbserver' at position 3: 'G@roles:dbserver' matches what the minion says about"
+                + " itself (its grains); assign the role on the master (roles: in master.yaml or jstate keys accept ID --role"
+                + " dbserver) and write 'R@dbserver'", g.getMessage());
+        write("pillar/top.sls", "base:\n  'roles:dbserver':\n    - match: grain\n    - dbsecret\n");
+        contains(assertThrows(PlanException.class, () -> Compiler.pillar(pillar(), "db1", List.of(), Map.of())).getMessage(),
+                "top.sls:2:", "its grains");
+        write("pillar/top.sls", "base:\n  'N@dbs':\n    - dbsecret\n");
+        contains(assertThrows(PlanException.class, () -> Compiler.pillar(pillar(), "db1", List.of(), Map.of("dbs", "db* and P@os:Deb.*")))
+                .getMessage(), "top.sls:2:", "nodegroup 'dbs' uses 'P@os:Deb.*'");
+        write("pillar/top.sls", "base:\n  'I@db:password:*':\n    - dbsecret\n");
+        contains(assertThrows(PlanException.class, () -> Compiler.pillar(pillar(), "db1", List.of(), Map.of())).getMessage(),
+                "top.sls:2:", "matches pillar");
+    }
+
+    @Test
+    void masterPillarIsRenderedWithoutGrains() throws IOException {
+        write("pillar/top.sls", "base:\n  '*':\n    - common\n");
+        write("pillar/common.sls", "a: 1\nos: {{grains.os}}\n");
+        PlanException e = assertThrows(PlanException.class, () -> Compiler.pillar(pillar(), "web1", List.of(), Map.of()));
+        contains(e.getMessage(), "common.sls:2", "missing variable 'grains.os'", "without grains", "minion.roles");
+    }
+
+    @Test
+    void masterlessPillarTopMayTargetGrainsTheOperatorWrites() throws IOException {
+        write("pillar/top.sls", "base:\n  'G@roles:dbserver':\n    - dbsecret\n");
+        write("pillar/dbsecret.sls", "db:\n  password: !secret hunter2\n");
+        write("states/app.sls", "a:\n  test.nop: []\n");
+        assertEquals(Map.of("db", Map.of("password", "hunter2")), compile(Map.of("roles", List.of("dbserver")), "db1", "app").pillar());
+    }
+
+    @Test
     void secretTagIsRefusedOutsidePillar() throws IOException {
         write("states/app.sls", "a:\n  test.nop:\n    - mode: !secret x\n");
         contains(fails("app").getMessage(), "app.sls:3", "only allowed in pillar");

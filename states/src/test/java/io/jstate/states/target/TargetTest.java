@@ -121,4 +121,44 @@ class TargetTest {
         assertEquals(position, e.position() < 0 ? -1 : e.position() + 1, e.getMessage());
         if (position > 0) assertTrue(e.getMessage().contains("at position " + position), e.getMessage());
     }
+
+    @Test
+    void rolesMatchWhatTheMasterAssignsNotTheRolesGrain() {
+        Facts db1 = new Facts("db1", Map.of("roles", List.of("controller")), Map.of(), List.of("db", "backup"));
+        assertTrue(m("R@db", db1));
+        assertTrue(m("R@back*", db1));
+        assertTrue(m("R@db and not R@controller", db1));
+        assertFalse(m("R@controller", db1), "the minion's own roles grain is not a master role");
+        assertFalse(m("R@db", CTL1), "a minion without master roles has none");
+        assertTrue(Target.of("role", "backup").matches(db1, GROUPS));
+    }
+
+    @Test
+    void masterDecidedTermsPassTheCheck() {
+        Map<String, String> groups = Map.of("ctls", "ctl* or L@db1,db2", "dbs", "R@db and N@ctls");
+        for (String ok : List.of("*", "ctl*", "L@a,b", "E@ctl[0-9]+", "R@db", "N@dbs", "not R@db and (web* or N@ctls)")) {
+            Target.parse(ok).requireMasterDecided(groups);
+        }
+        Target.of("list", "a,b").requireMasterDecided(groups);
+        Target.of("role", "db").requireMasterDecided(groups);
+    }
+
+    @Test
+    void minionReportedAndPillarTermsAreRefusedWithTheAlternative() {
+        TargetException g = assertThrows(TargetException.class, () -> Target.parse("web* or G@roles:dbserver").requireMasterDecided(Map.of()));
+        assertEquals("target 'web* or G@roles:dbserver' at position 11: 'G@roles:dbserver' matches what the minion says about itself"
+                + " (its grains); assign the role on the master (roles: in master.yaml or jstate keys accept ID --role dbserver)"
+                + " and write 'R@dbserver'", g.getMessage());
+        for (String bad : List.of("roles:db", "P@os:Deb.*", "I@galera:bootstrap:true", "J@a:b.*", "not G@os:Debian")) {
+            assertThrows(TargetException.class, () -> Target.parse(bad).requireMasterDecided(Map.of()), bad);
+        }
+        TargetException i = assertThrows(TargetException.class, () -> Target.parse("I@node:galera:data").requireMasterDecided(Map.of()));
+        assertTrue(i.getMessage().contains("matches pillar, which is what a pillar top file decides"), i.getMessage());
+        TargetException n = assertThrows(TargetException.class, () -> Target.parse("N@all_ctl").requireMasterDecided(GROUPS));
+        assertEquals("target 'N@all_ctl': nodegroup 'all_ctl' -> 'dbs' uses 'G@roles:db', which matches what the minion says"
+                + " about itself (its grains); assign the role on the master (roles: in master.yaml or jstate keys accept ID"
+                + " --role db) and write 'R@db'", n.getMessage());
+        assertThrows(TargetException.class, () -> Target.of("grain", "roles:db").requireMasterDecided(Map.of()));
+        assertThrows(TargetException.class, () -> Target.of("pillar_pcre", "a:b").requireMasterDecided(Map.of()));
+    }
 }

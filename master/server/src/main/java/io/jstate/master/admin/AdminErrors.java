@@ -32,6 +32,11 @@ public class AdminErrors {
     }
 
     @ServerExceptionMapper
+    public Response badRole(Keys.BadRoleException e) {
+        return error(400, e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response badTarget(TargetException e) {
         return error(400, e.getMessage());
     }

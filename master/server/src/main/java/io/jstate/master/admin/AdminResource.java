@@ -52,10 +52,18 @@ public class AdminResource {
         return keyList(master().keys().list());
     }
 
+    /** An empty body accepts the key; a {@link Key} body with roles also assigns them. */
     @POST
     @Path("/keys/{id}/accept")
-    public byte[] accept(@PathParam("id") String id) {
-        return keyList(master().keys().accept(id));
+    public byte[] accept(@PathParam("id") String id, byte[] body) throws InvalidProtocolBufferException {
+        return keyList(master().keys().accept(id, Key.parseFrom(body == null ? new byte[0] : body).getRolesList()));
+    }
+
+    /** The key's roles become the {@link Key} body's roles (none clears them). */
+    @POST
+    @Path("/keys/{id}/roles")
+    public byte[] roles(@PathParam("id") String id, byte[] body) throws InvalidProtocolBufferException {
+        return keyList(master().keys().setRoles(id, Key.parseFrom(body == null ? new byte[0] : body).getRolesList()));
     }
 
     @POST

@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.jstate.master.keys.Keys;
+import io.jstate.states.target.Target;
+import io.jstate.states.target.TargetException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -26,6 +29,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param states             the state tree
  * @param pillar             the pillar tree, or null for none
  * @param nodegroups         named targets
+ * @param roles              roles the master assigns: role name to a target over ids ({@code R@role} matches
+ *                           them, as it does roles set on a key with {@code jstate keys roles})
  * @param enrollmentToken    the pre-shared token that accepts a key at once; empty for none
  * @param enrollPerMinute    Enroll calls allowed per remote address and minute
  * @param retention          how long finished jobs are kept
@@ -34,17 +39,18 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin, List<String> tlsNames, Path states,
                            Path pillar, Map<String, String> nodegroups, String enrollmentToken, int enrollPerMinute,
-                           Duration retention, Duration defaultJobTimeout, Web web) {
+                           Duration retention, Duration defaultJobTimeout, Web web, Map<String, String> roles) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/jstate/master.yaml");
     static final Set<String> KEYS = Set.of("data_dir", "gateway", "admin", "tls_names", "states", "pillar", "nodegroups",
-            "enrollment", "jobs", "web");
+            "roles", "enrollment", "jobs", "web");
     static final Set<String> WEB_KEYS = Set.of("listen", "users_file", "metrics_token_file", "session_idle_minutes",
             "session_lifetime_hours");
 
     public MasterConfig {
         tlsNames = List.copyOf(tlsNames);
         nodegroups = Map.copyOf(nodegroups);
+        roles = Map.copyOf(roles);
         enrollmentToken = enrollmentToken == null ? "" : enrollmentToken;
         if (enrollPerMinute <= 0) throw new IllegalArgumentException("enrollment.rate_per_minute must be positive");
     }
@@ -120,6 +126,8 @@ public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin
         Path pillar = pillarText == null ? null : path(base, pillarText);
         Map<String, String> nodegroups = new LinkedHashMap<>();
         map(name, top, "nodegroups").forEach((k, v) -> nodegroups.put(String.valueOf(k), String.valueOf(v)));
+        Map<String, String> roles = new LinkedHashMap<>();
+        map(name, top, "roles").forEach((k, v) -> roles.put(String.valueOf(k), roleTarget(name, String.valueOf(k), v, nodegroups)));
         Map<?, ?> enrollment = map(name, top, "enrollment");
         String token = string(enrollment, "token", "");
         int perMinute = integer(name + ": enrollment.rate_per_minute", enrollment.get("rate_per_minute"), 60);
@@ -127,7 +135,24 @@ public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin
         int retentionDays = integer(name + ": jobs.retention_days", jobs.get("retention_days"), 7);
         int timeout = integer(name + ": jobs.default_timeout_seconds", jobs.get("default_timeout_seconds"), 600);
         return new MasterConfig(file, dataDir, gateway, admin, tlsNames, states, pillar, nodegroups, token, perMinute,
-                Duration.ofDays(retentionDays), Duration.ofSeconds(timeout), web(name, base, map(name, top, "web")));
+                Duration.ofDays(retentionDays), Duration.ofSeconds(timeout), web(name, base, map(name, top, "web")), roles);
+    }
+
+    /**
+     * A role's target, checked now: a role decides which pillar a minion receives, so it may only
+     * read what the master decides (ids, L@, E@, R@ of a key's roles, nodegroups of those).
+     */
+    private static String roleTarget(String file, String role, Object value, Map<String, String> nodegroups) {
+        if (!Keys.ROLE.matcher(role).matches()) {
+            throw new ConfigException(file + ": roles: bad role name '" + role + "'; " + Keys.ROLE_RULE);
+        }
+        String expr = value instanceof List<?> l ? "L@" + String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(value);
+        try {
+            Target.parse(expr).requireMasterDecided(nodegroups);
+        } catch (TargetException e) {
+            throw new ConfigException(file + ": roles." + role + ": " + e.getMessage());
+        }
+        return expr;
     }
 
     private static Web web(String name, Path base, Map<?, ?> web) {

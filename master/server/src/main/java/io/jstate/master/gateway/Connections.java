@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +44,7 @@ public final class Connections {
     private final Duration heartbeat;
     private final Duration deadAfter;
     private final EventBus events;
+    private final Function<String, List<String>> roles;
     private final Map<String, Session> live = new ConcurrentHashMap<>();
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     private ScheduledFuture<?> ticker;
@@ -50,8 +52,10 @@ public final class Connections {
     /** A minion's last known facts. */
     public record Known(Minion minion, Map<String, Object> grains) {}
 
-    public Connections(Path dir, Clock clock, Duration heartbeat, Duration deadAfter, EventBus events) {
+    /** {@code roles}: the roles the master assigns a minion, shown and sent as its roles (never its roles grain). */
+    public Connections(Path dir, Clock clock, Duration heartbeat, Duration deadAfter, EventBus events, Function<String, List<String>> roles) {
         this.events = events;
+        this.roles = roles;
         this.dir = dir;
         this.clock = clock;
         this.heartbeat = heartbeat;
@@ -112,7 +116,7 @@ public final class Connections {
         Map<String, Object> data = new java.util.LinkedHashMap<>();
         data.put("id", s.minionId());
         data.put("address", s.remoteAddress() == null ? "" : s.remoteAddress());
-        data.put("roles", roles(s.grains()));
+        data.put("roles", roles.apply(s.minionId()));
         if (old != null && old != s) data.put("replaced", true);
         events.publish("jstate/minion/up/" + s.minionId(), data);
     }
@@ -197,9 +201,10 @@ public final class Connections {
         Session s = live.get(minionId);
         Known k = known.get(minionId);
         Minion.Builder b = k == null ? Minion.newBuilder().setId(minionId).setGrainsJson("{}") : k.minion().toBuilder();
+        b.clearRoles().addAllRoles(roles.apply(minionId));
         if (s != null) {
             b.setConnected(true).setLastSeenUnixMs(s.lastSeen()).clearAddresses().addAllAddresses(addresses(s.remoteAddress(), s.grains()))
-                    .clearRoles().addAllRoles(roles(s.grains())).setGrainsJson(s.grainsJson());
+                    .setGrainsJson(s.grainsJson());
         } else {
             b.setConnected(false);
         }
@@ -208,8 +213,7 @@ public final class Connections {
 
     private void remember(Session s) {
         Minion m = Minion.newBuilder().setId(s.minionId()).setLastSeenUnixMs(s.lastSeen())
-                .addAllAddresses(addresses(s.remoteAddress(), s.grains())).addAllRoles(roles(s.grains()))
-                .setGrainsJson(s.grainsJson()).build();
+                .addAllAddresses(addresses(s.remoteAddress(), s.grains())).setGrainsJson(s.grainsJson()).build();
         known.put(s.minionId(), new Known(m, s.grains()));
         try {
             AtomicFiles.write(dir.resolve(s.minionId() + ".pb"), m.toByteArray(), 0600);
@@ -229,13 +233,6 @@ public final class Connections {
             }
         }
         return new ArrayList<>(out);
-    }
-
-    static List<String> roles(Map<String, Object> grains) {
-        Object r = grains.get("roles");
-        if (r instanceof List<?> l) return l.stream().map(String::valueOf).toList();
-        if (r != null) return List.of(String.valueOf(r));
-        return List.of();
     }
 
     static Map<String, Object> parseGrains(String json) {

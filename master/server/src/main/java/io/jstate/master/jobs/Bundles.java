@@ -45,10 +45,13 @@ final class Bundles {
         this.compiler = new Compiler(StateRegistry.builtin(), refused);
     }
 
-    /** The minion's pillar slice; empty when the master has no pillar tree. */
-    PillarData pillar(String minionId, Map<String, Object> grains) {
+    /**
+     * The minion's pillar slice, chosen by its id and the roles the master assigns it, never by its
+     * grains; empty when the master has no pillar tree.
+     */
+    PillarData pillar(String minionId, List<String> roles) {
         if (pillar == null || !Files.isDirectory(pillar)) return PillarData.EMPTY;
-        return Compiler.pillar(new TreeFiles(pillar, refused), minionId, grains, nodegroups);
+        return Compiler.pillar(new TreeFiles(pillar, refused), minionId, roles, nodegroups);
     }
 
     /**
@@ -56,11 +59,14 @@ final class Bundles {
      *
      * @throws PlanException when the tree does not compile for this minion (file, line and id named)
      */
-    Bundle bundle(String minionId, Map<String, Object> grains, List<String> targets, List<Peer> peers, Map<String, Object> overlay) {
-        PillarData slice = pillar(minionId, grains);
+    Bundle bundle(String minionId, Map<String, Object> grains, List<String> roles, List<String> targets, List<Peer> peers,
+                  Map<String, Object> overlay) {
+        PillarData slice = pillar(minionId, roles);
         if (!overlay.isEmpty()) slice = new PillarData(merge(slice.data(), overlay), slice.secrets());
-        Compiled compiled = compiler.compile(new CompileRequest(states, null, grains, minionId, peerMaps(peers), targets, nodegroups, slice));
-        Bundle.Builder b = Bundle.newBuilder().addAllSecrets(slice.secrets()).addAllPeers(peers).putAllNodegroups(nodegroups);
+        Compiled compiled = compiler.compile(new CompileRequest(states, null, grains, minionId, peerMaps(peers), targets, nodegroups,
+                slice, roles));
+        Bundle.Builder b = Bundle.newBuilder().addAllSecrets(slice.secrets()).addAllPeers(peers).putAllNodegroups(nodegroups)
+                .addAllRoles(roles);
         try {
             b.setPillarJson(JSON.writeValueAsString(slice.data()));
         } catch (JsonProcessingException e) {

@@ -5,6 +5,7 @@ import io.jstate.master.events.Events;
 import io.jstate.master.gateway.Connections;
 import io.jstate.master.gateway.MinionEvents;
 import io.jstate.master.keys.Keys;
+import io.jstate.master.keys.Roles;
 import io.jstate.master.pki.Pki;
 import io.jstate.proto.v1.ApplyJob;
 import io.jstate.proto.v1.Bundle;
@@ -63,12 +64,14 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
     private final ScheduledExecutorService timer;
     private final Clock clock;
     private final Bundles bundles;
+    private final Roles roles;
     private final EventBus events;
     private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
 
-    public Jobs(Settings settings, Keys keys, Connections connections, JobStore store, Pki pki, ScheduledExecutorService timer, Clock clock,
-                EventBus events) {
+    public Jobs(Settings settings, Keys keys, Roles roles, Connections connections, JobStore store, Pki pki, ScheduledExecutorService timer,
+                Clock clock, EventBus events) {
         this.events = events;
+        this.roles = roles;
         this.settings = settings;
         this.keys = keys;
         this.connections = connections;
@@ -151,7 +154,7 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
                 List<Peer> others = new ArrayList<>(peers.values());
                 others.removeIf(p -> p.getId().equals(id));
                 try {
-                    bundle = bundles.bundle(id, connections.grains(id), targets, others, overlay);
+                    bundle = bundles.bundle(id, connections.grains(id), roles.of(id), targets, others, overlay);
                 } catch (PlanException e) {
                     throw new JobException(e.getMessage() + " (compiling for minion " + id + ")");
                 }
@@ -174,14 +177,18 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
         return match(Target.parse(target));
     }
 
-    /** The accepted minions a target chooses, by their current (or last known) grains and their pillar. */
+    /**
+     * The accepted minions a target chooses, by their current (or last known) grains, their pillar
+     * and the roles the master assigns them.
+     */
     public List<String> match(Target target) {
         boolean pillar = usesPillar(target.expression());
         List<String> out = new ArrayList<>();
         for (String id : keys.accepted()) {
             Map<String, Object> grains = connections.grains(id);
-            Map<String, Object> p = pillar ? bundles.pillar(id, grains).data() : Map.of();
-            if (target.matches(new Facts(id, grains, p), settings.nodegroups())) out.add(id);
+            List<String> own = roles.of(id);
+            Map<String, Object> p = pillar ? bundles.pillar(id, own).data() : Map.of();
+            if (target.matches(new Facts(id, grains, p, own), settings.nodegroups())) out.add(id);
         }
         return out;
     }

@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
 public final class Keys {
     /** Ids double as file names: letters, digits, dot, dash and underscore, starting with a letter or digit. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
+    /** Role names, as master.yaml's {@code roles:} and {@code jstate keys roles} write them. */
+    public static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    public static final String ROLE_RULE = "a role is letters, digits, '.', '-' and '_', starting with a letter or digit";
 
     private final Path dir;
     private final Pki pki;
@@ -156,6 +159,48 @@ public final class Keys {
         Key k = index.get(id);
         if (k == null) throw new NoSuchKeyException(id);
         if (k.getState() == Key.State.ACCEPTED) return List.of();
+        return accept(k);
+    }
+
+    /**
+     * Accepts a key, as {@link #accept(String)}, and assigns it {@code roles} (kept when empty); a key
+     * already accepted only has its roles set.
+     */
+    public synchronized List<Key> accept(String id, List<String> roles) {
+        if (roles.isEmpty()) return accept(id);
+        List<String> checked = checkRoles(roles);
+        Key k = index.get(id);
+        if (k == null) throw new NoSuchKeyException(id);
+        if (k.getState() != Key.State.ACCEPTED) accept(k);
+        return setRoles(id, checked);
+    }
+
+    /** Replaces the roles the master assigns to a key (in any state); returns the changed key. */
+    public synchronized List<Key> setRoles(String id, List<String> roles) {
+        List<String> checked = checkRoles(roles);
+        Key k = index.get(id);
+        if (k == null) throw new NoSuchKeyException(id);
+        Key changed = k.toBuilder().clearRoles().addAllRoles(checked).setChangedUnixMs(clock.millis()).build();
+        save(changed);
+        events.publish("jstate/key/roles/" + id, Map.of("id", id, "roles", checked));
+        return List.of(changed);
+    }
+
+    /** The roles set on a key; none for an unknown id. */
+    public List<String> roles(String id) {
+        Key k = index.get(id);
+        return k == null ? List.of() : k.getRolesList();
+    }
+
+    private static List<String> checkRoles(List<String> roles) {
+        for (String r : roles) {
+            if (!ROLE.matcher(r).matches()) throw new BadRoleException("bad role name '" + r + "': " + ROLE_RULE);
+        }
+        return new java.util.TreeSet<>(roles).stream().toList();
+    }
+
+    private List<Key> accept(Key k) {
+        String id = k.getMinionId();
         byte[] csrDer = read(k.getState(), id, ".csr");
         Csr csr = Csr.check(csrDer, id);
         X509Certificate cert = pki.issueMinion(id, csr.publicKey());
@@ -211,6 +256,13 @@ public final class Keys {
         if (k == null || k.getState() != Key.State.ACCEPTED) return Optional.empty();
         String pem = new String(read(Key.State.ACCEPTED, id, ".crt"), java.nio.charset.StandardCharsets.US_ASCII);
         return Optional.of(Pem.decode("CERTIFICATE", pem));
+    }
+
+    /** A role name the operator gave that is not one. */
+    public static final class BadRoleException extends IllegalArgumentException {
+        public BadRoleException(String message) {
+            super(message);
+        }
     }
 
     /** A key id that is not in the store. */

@@ -45,6 +45,7 @@ import java.net.http.HttpResponse;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -100,8 +101,13 @@ class AdminApiTest {
             assertEquals("adm1", keys.getKeys(0).getMinionId());
             assertEquals(Key.State.PENDING, keys.getKeys(0).getState());
 
-            KeyList accepted = KeyList.parseFrom(send(http, req("/admin/v1/keys/adm1/accept").POST(HttpRequest.BodyPublishers.noBody()), 200));
+            byte[] asDb = Key.newBuilder().addRoles("db").build().toByteArray();
+            KeyList accepted = KeyList.parseFrom(send(http, req("/admin/v1/keys/adm1/accept").POST(HttpRequest.BodyPublishers.ofByteArray(asDb)), 200));
             assertEquals(Key.State.ACCEPTED, accepted.getKeys(0).getState());
+            assertEquals(List.of("db"), accepted.getKeys(0).getRolesList());
+            byte[] bad = Key.newBuilder().addRoles("db; rm").build().toByteArray();
+            AdminError badRole = AdminError.parseFrom(send(http, req("/admin/v1/keys/adm1/roles").POST(HttpRequest.BodyPublishers.ofByteArray(bad)), 400));
+            assertTrue(badRole.getMessage().startsWith("bad role name 'db; rm'"), badRole.getMessage());
             assertEquals(EnrollReply.Status.ACCEPTED, minion.enroll(anonymous, "").getStatus());
             AdminError missing = AdminError.parseFrom(send(http, req("/admin/v1/keys/nobody/accept").POST(HttpRequest.BodyPublishers.noBody()), 404));
             assertTrue(missing.getMessage().contains("nobody"), missing.getMessage());
@@ -129,6 +135,12 @@ class AdminApiTest {
             assertTrue(minions.getMinions(0).getConnected());
             assertEquals(0, MinionList.parseFrom(get(http, "/admin/v1/minions?target=G@roles:web", 200)).getMinionsCount());
             assertEquals(400, http.send(req("/admin/v1/minions?target=G@(").build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+            MinionList byRole = MinionList.parseFrom(get(http, "/admin/v1/minions?target=R@db", 200));
+            assertEquals(List.of("db"), byRole.getMinions(0).getRolesList(), "the master's roles, not the roles grain");
+            byte[] none = Key.getDefaultInstance().toByteArray();
+            assertEquals(0, KeyList.parseFrom(send(http, req("/admin/v1/keys/adm1/roles").POST(HttpRequest.BodyPublishers.ofByteArray(none)), 200))
+                    .getKeys(0).getRolesCount());
+            assertEquals(0, MinionList.parseFrom(get(http, "/admin/v1/minions?target=R@db", 200)).getMinionsCount());
 
             // The job stream: the first event must arrive while the minion has not answered yet.
             JobRequest ping = JobRequest.newBuilder().setTarget("adm1").setFunction(FunctionRequest.newBuilder().setName("test.ping")).build();

@@ -51,6 +51,26 @@ class MasterConfigTest {
     }
 
     @Test
+    void rolesAreTargetsOverWhatTheMasterDecides() throws IOException {
+        MasterConfig c = load("""
+                nodegroups: {ctls: 'ctl*', grained: 'G@roles:controller'}
+                roles: {controller: 'N@ctls', db: [db1, db2], backup: 'R@db and not db2'}
+                """);
+        assertEquals(Map.of("controller", "N@ctls", "db", "L@db1,db2", "backup", "R@db and not db2"), c.roles());
+        assertEquals(Map.of(), load("").roles());
+        MasterConfig.ConfigException g = assertThrows(MasterConfig.ConfigException.class, () -> load("roles: {db: 'G@roles:db'}\n"));
+        assertEquals(dir.resolve("master.yaml") + ": roles.db: target 'G@roles:db' at position 3: 'G@roles:db' matches what the"
+                + " minion says about itself (its grains); assign the role on the master (roles: in master.yaml or jstate keys"
+                + " accept ID --role db) and write 'R@db'", g.getMessage());
+        assertTrue(assertThrows(MasterConfig.ConfigException.class, () -> load("""
+                nodegroups: {grained: 'G@roles:controller'}
+                roles: {controller: 'N@grained'}
+                """)).getMessage().contains("roles.controller: target 'N@grained': nodegroup 'grained' uses 'G@roles:controller'"));
+        assertTrue(assertThrows(MasterConfig.ConfigException.class, () -> load("roles: {'a b': 'x*'}\n")).getMessage()
+                .contains("bad role name 'a b'"));
+    }
+
+    @Test
     void anEmptyFileMeansTheDefaults() throws IOException {
         MasterConfig c = load("");
         assertEquals(Path.of("/var/lib/jstate/master"), c.dataDir());

@@ -15,6 +15,7 @@ import io.jstate.proto.Fingerprints;
 import io.jstate.proto.v1.EnrollReply;
 import io.jstate.proto.v1.Key;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,9 +122,10 @@ class GatewayServiceTest {
     void deletingAKeyCutsTheLiveStreamAtOnce() throws Exception {
         FakeMinion m = new FakeMinion("web1");
         m.enroll(ch, "s3cret-token");
+        master.keys().setRoles("web1", List.of("frontend"));
         FakeMinion.Stream s = m.connect(ch, "{\"roles\": [\"web\"]}");
         awaitConnected("web1");
-        assertEquals("[web]", master.connections().describe("web1").getRolesList().toString());
+        assertEquals(List.of("frontend"), master.connections().describe("web1").getRolesList(), "the master's roles, not the roles grain");
 
         master.keys().delete("web1");
         Status st = s.closed.get(5, TimeUnit.SECONDS);

@@ -35,7 +35,7 @@ class BundlesTest {
     }
 
     private Bundle bundle(Path states, Path pillar, Path data) {
-        return new Bundles(states, pillar, Map.of(), data).bundle("m1", Map.of("id", "m1"), List.of("app"), List.of(), Map.of());
+        return new Bundles(states, pillar, Map.of(), data).bundle("m1", Map.of("id", "m1"), List.of(), List.of("app"), List.of(), Map.of());
     }
 
     @Test

@@ -73,8 +73,10 @@ class JobsTest {
 
     @Test
     void eachMinionGetsItsOwnSignedEnvelopeAndResultsAreStoredThenAcked() throws Exception {
-        FakeMinion.Stream s1 = connected(m1, "{\"roles\": [\"web\"]}");
-        FakeMinion.Stream s2 = connected(m2, "{\"roles\": [\"db\"]}");
+        // m1 claims the role db in its grains; the master gives it to m2.
+        FakeMinion.Stream s1 = connected(m1, "{\"roles\": [\"db\"]}");
+        FakeMinion.Stream s2 = connected(m2, "{\"roles\": [\"web\"]}");
+        master.keys().setRoles("m2", List.of("db"));
         String jid = master.jobs().submit(apply("*"), events::add);
 
         JobEvent started = event();
@@ -93,9 +95,12 @@ class JobsTest {
         assertEquals(List.of("m1-secret"), bundle.getSecretsList());
         assertEquals(1, bundle.getPeersCount());
         assertEquals("m2", bundle.getPeers(0).getId());
-        assertEquals(List.of("db"), bundle.getPeers(0).getRolesList());
+        assertEquals(List.of("db"), bundle.getPeers(0).getRolesList(), "peers carry the roles the master assigns");
+        assertEquals(List.of(), bundle.getRolesList(), "the grain claim is no role");
         assertTrue(bundle.getPeers(0).getConnected());
         Job j2 = verified(s2, m2);
+        assertEquals(List.of("db"), j2.getApply().getBundle().getRolesList());
+        assertEquals(List.of(), j2.getApply().getBundle().getPeers(0).getRolesList());
         assertNotEquals(j1.getNonce(), j2.getNonce());
 
         StateResult st = StateResult.newBuilder().setId("motd").setKind("file.managed").setUnchanged(Unchanged.newBuilder()).build();

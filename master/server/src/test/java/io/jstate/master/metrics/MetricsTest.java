@@ -88,8 +88,9 @@ class MetricsTest {
         assertFalse(bad.tag().contains("-bad"), bad.tag());
         assertFalse(bad.data().containsKey("id"), "an id that is not one is not echoed as one");
 
+        master.keys().setRoles("m1", List.of("frontend"));
         FakeMinion.Stream s1 = m1.connect(ch, "{\"roles\": [\"web\"]}");
-        assertEvent("jstate/minion/up/m1", d -> d.get("roles").equals(List.of("web")));
+        assertEvent("jstate/minion/up/m1", d -> d.get("roles").equals(List.of("frontend")));
 
         BlockingQueue<JobEvent> job = new LinkedBlockingQueue<>();
         String jid = master.jobs().submit(JobRequest.newBuilder().setTarget("m1").setTimeoutMs(60_000)
