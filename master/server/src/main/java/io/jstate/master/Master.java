@@ -119,7 +119,7 @@ public final class Master implements AutoCloseable {
 
     /** Adds the gateway service, behind its authentication, to {@code builder}. */
     public <T extends ServerBuilder<T>> T serve(T builder, PeerAuth.PeerCertificate peer) {
-        return builder.addService(ServerInterceptors.intercept(gateway, new PeerAuth(keys, peer))).maxInboundMessageSize(MAX_INBOUND);
+        return builder.addService(ServerInterceptors.intercept(gateway.definition(), new PeerAuth(keys, peer))).maxInboundMessageSize(MAX_INBOUND);
     }
 
     /** Starts the gateway on the configured address with TLS: server certificate, client certificates optional. */

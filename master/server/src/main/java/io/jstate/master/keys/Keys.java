@@ -5,6 +5,7 @@ import io.jstate.states.host.AtomicFiles;
 import io.jstate.master.pki.Csr;
 import io.jstate.master.pki.Pem;
 import io.jstate.master.pki.Pki;
+import io.jstate.proto.MinionIds;
 import io.jstate.proto.v1.Key;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Minion keys in {@code DATA_DIR/keys/pending|accepted|rejected}: for each minion its CSR
@@ -30,9 +30,6 @@ import java.util.regex.Pattern;
  * the gateway can check a stream's key without touching the disk.
  */
 public final class Keys {
-    /** Ids double as file names: letters, digits, dot, dash and underscore, starting with a letter or digit. */
-    public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
-
     private final Path dir;
     private final Pki pki;
     private final Clock clock;
@@ -76,8 +73,9 @@ public final class Keys {
         revocationListeners.add(listener);
     }
 
+    /** Ids double as file names; {@link MinionIds} holds the one rule. */
     public static boolean validId(String id) {
-        return id != null && ID.matcher(id).matches();
+        return MinionIds.valid(id);
     }
 
     /**
@@ -248,7 +246,7 @@ public final class Keys {
     }
 
     private void write(Key.State s, String id, String ext, byte[] bytes) {
-        if (!validId(id)) throw new IllegalArgumentException("bad minion id '" + id + "'");
+        MinionIds.check(id);
         AtomicFiles.write(folder(s).resolve(id + ext), bytes, 0600);
     }
 }
