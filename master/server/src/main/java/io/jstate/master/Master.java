@@ -19,6 +19,7 @@ import io.jstate.master.jobs.Jobs;
 import io.jstate.master.orch.Orchestrator;
 import io.jstate.master.keys.Keys;
 import io.jstate.master.pki.Pki;
+import io.jstate.master.store.Quarantine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -60,6 +61,7 @@ public final class Master implements AutoCloseable {
     private final Clock clock;
     private final EventBus events;
     private final Metrics metrics;
+    private final Quarantine quarantine;
     private Server server;
 
     private Master(MasterConfig config, Clock clock, Timings timings) {
@@ -73,9 +75,10 @@ public final class Master implements AutoCloseable {
             return t;
         });
         this.events = new EventBus(clock::millis, EventBus.DEFAULT_CAPACITY);
-        this.keys = new Keys(data.resolve("keys"), pki, clock, events);
-        this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter(), events);
-        this.store = new JobStore(data.resolve("jobs"));
+        this.quarantine = new Quarantine(data, clock);
+        this.keys = new Keys(data.resolve("keys"), pki, clock, events, quarantine);
+        this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter(), events, quarantine);
+        this.store = new JobStore(data.resolve("jobs"), quarantine);
         this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout()),
                 keys, connections, store, pki, timer, clock, events);
         this.orchestrator = new Orchestrator(jobs, config.states(), Orchestrator.builtinElections());
@@ -142,6 +145,11 @@ public final class Master implements AutoCloseable {
     /** The port the gateway listens on (the real one when the configuration asked for 0). */
     public int gatewayPort() {
         return server == null ? -1 : ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+    }
+
+    /** The store files this master moved aside as unreadable, for the operator to look at. */
+    public Quarantine quarantine() {
+        return quarantine;
     }
 
     public MasterConfig config() {
