@@ -14,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,30 +24,18 @@ import org.junit.jupiter.api.Test;
 class StoreRecoveryTest {
     private TestMaster tm;
     private Path data;
-    private final List<LogRecord> log = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            log.add(r);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private LogCapture log;
 
     @BeforeEach
     void setUp() {
         tm = new TestMaster("");
         data = tm.root.resolve("data");
-        Logger.getLogger("").addHandler(capture);
+        log = LogCapture.install();
     }
 
     @AfterEach
     void tearDown() {
-        Logger.getLogger("").removeHandler(capture);
+        log.close();
         tm.close();
     }
 
@@ -96,10 +82,10 @@ class StoreRecoveryTest {
             assertFalse(Files.exists(e.file()), e.file() + " is moved away");
             assertTrue(e.movedTo().startsWith(data.resolve("quarantine")) && Files.exists(e.movedTo()), String.valueOf(e.movedTo()));
         }
-        String logged = log.stream().map(LogRecord::getMessage).collect(Collectors.joining("\n"));
+        String logged = log.records.stream().map(LogRecord::getMessage).collect(Collectors.joining("\n"));
         assertTrue(logged.contains(web1Pb + ": is not a key record"), logged);
         assertTrue(logged.contains("moved aside to " + data.resolve("quarantine/keys/accepted")), logged);
-        assertTrue(log.stream().allMatch(r -> r.getThrown() == null), "no stack trace in the log");
+        assertEquals(null, log.firstStackTrace(), "no stack trace in the log");
         assertEquals(List.of(), m.jobs().store().list(0), "the damaged job is not listed");
 
         // The minions enroll again; after another start the files moved earlier are still listed.

@@ -2,6 +2,7 @@ package io.jstate.master.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -15,6 +16,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.ClientCalls;
 import io.jstate.master.FakeMinion;
+import io.jstate.master.LogCapture;
 import io.jstate.master.Master;
 import io.jstate.master.TestMaster;
 import io.jstate.master.config.MasterConfig;
@@ -35,11 +37,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,24 +56,12 @@ class EnrollHardeningTest {
     private TestMaster tm;
     private Master master;
     private ManagedChannel anonymous;
-    private final List<LogRecord> log = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            log.add(r);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private LogCapture log;
 
     @BeforeEach
     void up() throws Exception {
         tm = new TestMaster("enrollment: {token: tok, rate_per_minute: 100000}\n");
-        Logger.getLogger("").addHandler(capture);
+        log = LogCapture.install();
         master = Master.open(MasterConfig.load(tm.config), Clock.systemUTC(), Master.Timings.DEFAULT);
         master.startGateway();
         anonymous = channel(null);
@@ -85,7 +71,7 @@ class EnrollHardeningTest {
     void down() {
         anonymous.shutdownNow();
         master.close();
-        Logger.getLogger("").removeHandler(capture);
+        log.close();
         tm.close();
     }
 
@@ -184,10 +170,7 @@ class EnrollHardeningTest {
     }
 
     private void assertNoStackTrace() {
-        for (LogRecord r : log) {
-            assertTrue(r.getThrown() == null, () -> "a stack trace in the master's log: " + r.getLevel() + " " + r.getLoggerName() + ": "
-                    + r.getMessage() + " / " + r.getThrown());
-        }
+        assertNull(log.firstStackTrace(), "a stack trace in the master's log");
     }
 
     private List<String> storeFiles() {
