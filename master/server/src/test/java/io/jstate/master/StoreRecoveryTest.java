@@ -47,6 +47,8 @@ class StoreRecoveryTest {
         FakeMinion web2 = new FakeMinion("web2");
         m.keys().enroll(Csr.check(web1.csr, "web1"), web1.csr, true);
         m.keys().enroll(Csr.check(web2.csr, "web2"), web2.csr, true);
+        FakeMinion web4 = new FakeMinion("web4");
+        m.keys().enroll(Csr.check(web4.csr, "web4"), web4.csr, true);
         String jid = Jids.make(System.currentTimeMillis());
         tm.stop();
         Path jobs = data.resolve("jobs");
@@ -60,6 +62,9 @@ class StoreRecoveryTest {
         Path impostor = data.resolve("keys/pending/web3.pb");
         Files.copy(web2Pb, impostor);
         Files.copy(data.resolve("keys/accepted/web2.csr"), data.resolve("keys/pending/web3.csr"));
+        // A copy of web4's accepted key among the pending ones: the accepted one stands.
+        Files.copy(data.resolve("keys/accepted/web4.pb"), data.resolve("keys/pending/web4.pb"));
+        Files.copy(data.resolve("keys/accepted/web4.csr"), data.resolve("keys/pending/web4.csr"));
         Files.write(web1Pb, new byte[] {(byte) 0xff, (byte) 0xff, 0x01, 0x02});
         Files.write(web2Pb, new byte[0]);
         Files.createDirectories(data.resolve("minions"));
@@ -67,12 +72,15 @@ class StoreRecoveryTest {
         Files.write(data.resolve("minions/db2.pb"), Minion.newBuilder().setId("db9").build().toByteArray());
 
         m = tm.start();
-        assertEquals(List.of(), m.keys().list(), "no phantom key, and no key read from a damaged record");
+        assertEquals(List.of("web4:ACCEPTED"), m.keys().list().stream().map(k -> k.getMinionId() + ":" + k.getState()).toList(),
+                "no phantom key, and no key read from a damaged record");
         Map<String, String> moved = m.quarantine().entries().stream()
                 .collect(Collectors.toMap(e -> data.relativize(e.file()).toString(), Quarantine.Entry::reason));
         assertEquals(List.of("jobs/" + jid, "keys/accepted/web1.crt", "keys/accepted/web1.csr", "keys/accepted/web1.pb",
                 "keys/accepted/web2.crt", "keys/accepted/web2.csr", "keys/accepted/web2.pb", "keys/pending/web3.csr",
-                "keys/pending/web3.pb", "minions/db1.pb", "minions/db2.pb"), moved.keySet().stream().sorted().toList());
+                "keys/pending/web3.pb", "keys/pending/web4.csr", "keys/pending/web4.pb", "minions/db1.pb", "minions/db2.pb"),
+                moved.keySet().stream().sorted().toList());
+        assertEquals("is a second key of 'web4', besides the accepted one", moved.get("keys/pending/web4.pb"));
         assertTrue(moved.get("keys/accepted/web1.pb").startsWith("is not a key record"), moved.toString());
         assertEquals("is empty or holds no minion id", moved.get("keys/accepted/web2.pb"));
         assertEquals("holds the key of 'web2', not of 'web3'", moved.get("keys/pending/web3.pb"));
@@ -97,8 +105,8 @@ class StoreRecoveryTest {
         }
         tm.stop();
         m = tm.start();
-        assertEquals(List.of("web1"), m.keys().list().stream().map(Key::getMinionId).toList());
-        assertEquals(11, m.quarantine().entries().size());
+        assertEquals(List.of("web1", "web4"), m.keys().list().stream().map(Key::getMinionId).sorted().toList());
+        assertEquals(13, m.quarantine().entries().size());
         assertTrue(m.quarantine().entries().stream().allMatch(e -> e.reason().equals("moved aside at an earlier start")));
     }
 }

@@ -44,7 +44,8 @@ public final class Keys {
         this.clock = clock;
         this.events = events;
         try {
-            for (Key.State s : List.of(Key.State.PENDING, Key.State.ACCEPTED, Key.State.REJECTED)) {
+            // Should a key be in two folders, the decision stands that is safer to keep: rejected, then accepted.
+            for (Key.State s : List.of(Key.State.REJECTED, Key.State.ACCEPTED, Key.State.PENDING)) {
                 Path d = folder(s);
                 Files.createDirectories(d);
                 try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, "*.pb")) {
