@@ -148,6 +148,16 @@ class BootstrapInitTest {
     }
 
     @Test
+    void aKeyThatIsNotItsCertificatesRefusesTheStart() throws Exception {
+        Bootstrap.init(config, QUIET);
+        // The admin key where the server key belongs: each is a valid key, just not the pair's.
+        Files.copy(pki.resolve("admin.key"), pki.resolve("server.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Pki.PkiException e = assertThrows(Pki.PkiException.class, () -> Bootstrap.prepare(config, QUIET));
+        assertTrue(e.getMessage().startsWith(pki.resolve("server.key") + " is not the private key of " + pki.resolve("server.crt")
+                + "; restore it from a backup"), e.getMessage());
+    }
+
+    @Test
     void initOnAnExistingPkiChangesNothingInIt() throws Exception {
         Pki made = Bootstrap.init(config, QUIET);
         Map<String, byte[]> before = contents();

@@ -16,6 +16,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -91,10 +92,27 @@ public final class Pki {
             throw new IllegalArgumentException(dir.resolve("signing.pub") + " is not the public key of " + dir.resolve("signing.key"));
         }
         this.admin = Pem.readCertificate(adminCert());
-        // The TLS files are read by the listeners later; a damaged one is reported here, by name, instead.
-        Pem.readCertificate(serverCert());
-        Pem.readPrivateKey(serverKey(), "EC");
-        Pem.readPrivateKey(adminKey(), "EC");
+        // The TLS files are read by the listeners later; a damaged or mismatched one is reported here, by name, instead.
+        pair(dir.resolve("ca.key"), caKey, caCert(), ca);
+        pair(serverKey(), Pem.readPrivateKey(serverKey(), "EC"), serverCert(), Pem.readCertificate(serverCert()));
+        pair(adminKey(), Pem.readPrivateKey(adminKey(), "EC"), adminCert(), admin);
+    }
+
+    /** Checks that {@code key} is the private key of {@code cert}, by signing a probe and verifying it. */
+    private static void pair(Path keyFile, PrivateKey key, Path certFile, X509Certificate cert) {
+        byte[] probe = "jstate key pair probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initSign(key);
+            s.update(probe);
+            byte[] signature = s.sign();
+            s.initVerify(cert.getPublicKey());
+            s.update(probe);
+            if (s.verify(signature)) return;
+        } catch (GeneralSecurityException e) {
+            // Reported below: a key that cannot sign for the certificate is not its key.
+        }
+        throw new IllegalArgumentException(keyFile + " is not the private key of " + certFile);
     }
 
     /**
