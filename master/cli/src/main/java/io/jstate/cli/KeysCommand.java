@@ -3,6 +3,7 @@ package io.jstate.cli;
 import io.jstate.minion.cli.ExitCodes;
 import io.jstate.proto.v1.Key;
 import io.jstate.proto.v1.KeyList;
+import io.jstate.proto.v1.Quarantined;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -24,17 +25,27 @@ final class KeysCommand {
     }
 
     int list() throws CliException {
-        List<Key> keys = main.client().get(KEYS, KeyList::parseFrom).getKeysList().stream().sorted(ORDER).toList();
+        KeyList list = main.client().get(KEYS, KeyList::parseFrom);
+        List<Key> keys = list.getKeysList().stream().sorted(ORDER).toList();
         if (keys.isEmpty()) {
             ctx.out().println("No minion keys.");
-            return ExitCodes.OK;
+        } else {
+            Table t = new Table("MINION", "STATE", "ROLES", "REQUESTED", "CHANGED", "FINGERPRINT");
+            for (Key k : keys) {
+                t.row(k.getMinionId(), state(k.getState()), roles(k), Table.time(ctx.clock(), k.getRequestedUnixMs()),
+                        Table.time(ctx.clock(), k.getChangedUnixMs()), k.getFingerprint());
+            }
+            ctx.out().print(t);
         }
-        Table t = new Table("MINION", "STATE", "ROLES", "REQUESTED", "CHANGED", "FINGERPRINT");
-        for (Key k : keys) {
-            t.row(k.getMinionId(), state(k.getState()), roles(k), Table.time(ctx.clock(), k.getRequestedUnixMs()),
-                    Table.time(ctx.clock(), k.getChangedUnixMs()), k.getFingerprint());
+        if (list.getQuarantinedCount() > 0) {
+            ctx.out().println();
+            ctx.out().println("Needs attention: the master could not read these store files and moved them aside; restore or delete them:");
+            for (Quarantined q : list.getQuarantinedList()) {
+                String where = q.getMovedTo().isEmpty() ? q.getFile() : q.getMovedTo();
+                ctx.out().println("  " + where + ": " + (q.getFile().isEmpty() || q.getMovedTo().isEmpty() ? "" : "was " + q.getFile() + ", ")
+                        + q.getReason());
+            }
         }
-        ctx.out().print(t);
         return ExitCodes.OK;
     }
 

@@ -1,6 +1,7 @@
 package io.jstate.cli;
 
 import io.jstate.minion.cli.ExitCodes;
+import io.jstate.proto.MinionIds;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -254,10 +255,10 @@ public final class Main {
     private int dispatch() throws CliException, Args.UsageException {
         return switch (args.path) {
             case "keys list" -> new KeysCommand(this, ctx).list();
-            case "keys accept" -> new KeysCommand(this, ctx).accept(first(), args.flag("--all"), args.value("--role"));
-            case "keys roles" -> new KeysCommand(this, ctx).roles(first(), args.positionals.get(1));
-            case "keys reject" -> new KeysCommand(this, ctx).reject(first());
-            case "keys delete" -> new KeysCommand(this, ctx).delete(first());
+            case "keys accept" -> new KeysCommand(this, ctx).accept(minionId(), args.flag("--all"), args.value("--role"));
+            case "keys roles" -> new KeysCommand(this, ctx).roles(minionId(), args.positionals.get(1));
+            case "keys reject" -> new KeysCommand(this, ctx).reject(minionId());
+            case "keys delete" -> new KeysCommand(this, ctx).delete(minionId());
             case "minions" -> new MinionsCommand(this, ctx).call(args.value("--target"));
             case "apply" -> new ApplyCommand(this, ctx).call(JobOptions.of(args), args.positionals, args.flag("--test"));
             case "run" -> new RunCommand(this, ctx).call(JobOptions.of(args), args.positionals.get(0),
@@ -292,6 +293,16 @@ public final class Main {
 
     private String first() {
         return args.positionals.isEmpty() ? null : args.positionals.get(0);
+    }
+
+    /** The first argument as a minion id, checked by the rule the master applies; null when absent. */
+    private String minionId() throws Args.UsageException {
+        String id = first();
+        try {
+            return id == null ? null : MinionIds.check(id);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(args.path, e.getMessage());
+        }
     }
 
     private int limit() throws Args.UsageException {

@@ -219,6 +219,25 @@ class CliTest extends CliFixture {
     }
 
     @Test
+    void keysListShowsStoreFilesTheMasterMovedAside() {
+        master.reply("GET", "/admin/v1/keys", KeyList.newBuilder()
+                .addQuarantined(io.jstate.proto.v1.Quarantined.newBuilder().setFile("/d/keys/accepted/web1.pb")
+                        .setMovedTo("/d/quarantine/keys/accepted/web1.pb.20261207T001500Z").setReason("is not a key record"))
+                .addQuarantined(io.jstate.proto.v1.Quarantined.newBuilder().setMovedTo("/d/quarantine/minions/db1.pb.20261201T000000Z")
+                        .setReason("moved aside at an earlier start"))
+                .build());
+        Result r = run("keys", "list");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("""
+                No minion keys.
+
+                Needs attention: the master could not read these store files and moved them aside; restore or delete them:
+                  /d/quarantine/keys/accepted/web1.pb.20261207T001500Z: was /d/keys/accepted/web1.pb, is not a key record
+                  /d/quarantine/minions/db1.pb.20261201T000000Z: moved aside at an earlier start
+                """, r.out());
+    }
+
+    @Test
     void keysAcceptRejectDelete() throws Exception {
         KeyList web9 = KeyList.newBuilder().addKeys(Key.newBuilder().setMinionId("web9").setState(Key.State.ACCEPTED).setFingerprint("cc:dd")).build();
         master.reply("POST", "/admin/v1/keys/web9/accept", web9);
@@ -235,6 +254,10 @@ class CliTest extends CliFixture {
         assertEquals(1, missing.code());
         assertEquals("jstate: the master refused POST /admin/v1/keys/nobody/accept (HTTP 404): no key for minion 'nobody'\n", missing.err());
         assertEquals(1, run("keys", "accept").code(), "neither ID nor --all");
+        // The id rule is the master's: a bad id is refused before anything is sent.
+        Result badId = run("keys", "delete", "m".repeat(io.jstate.proto.MinionIds.MAX_LENGTH + 1));
+        assertEquals(1, badId.code());
+        assertTrue(badId.err().contains("is not allowed: " + io.jstate.proto.MinionIds.RULE), badId.err());
         assertEquals(1, run("keys").code(), "a subcommand is required");
     }
 

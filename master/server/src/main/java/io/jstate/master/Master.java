@@ -20,6 +20,7 @@ import io.jstate.master.orch.Orchestrator;
 import io.jstate.master.keys.Keys;
 import io.jstate.master.keys.Roles;
 import io.jstate.master.pki.Pki;
+import io.jstate.master.store.Quarantine;
 import io.jstate.states.lang.TreeFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,6 +65,7 @@ public final class Master implements AutoCloseable {
     private final EventBus events;
     private final Roles roles;
     private final Metrics metrics;
+    private final Quarantine quarantine;
     private Server server;
 
     private Master(MasterConfig config, Clock clock, Timings timings) {
@@ -77,10 +79,11 @@ public final class Master implements AutoCloseable {
             return t;
         });
         this.events = new EventBus(clock::millis, EventBus.DEFAULT_CAPACITY);
-        this.keys = new Keys(data.resolve("keys"), pki, clock, events);
+        this.quarantine = new Quarantine(data, clock);
+        this.keys = new Keys(data.resolve("keys"), pki, clock, events, quarantine);
         this.roles = new Roles(config.roles(), config.nodegroups(), keys);
-        this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter(), events, roles::of);
-        this.store = new JobStore(data.resolve("jobs"));
+        this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter(), events, quarantine, roles::of);
+        this.store = new JobStore(data.resolve("jobs"), quarantine);
         this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout(), data),
                 keys, roles, connections, store, pki, timer, clock, events);
         this.orchestrator = new Orchestrator(jobs, new TreeFiles(config.states(), Set.of(data)), Orchestrator.builtinElections());
@@ -124,7 +127,7 @@ public final class Master implements AutoCloseable {
 
     /** Adds the gateway service, behind its authentication, to {@code builder}. */
     public <T extends ServerBuilder<T>> T serve(T builder, PeerAuth.PeerCertificate peer) {
-        return builder.addService(ServerInterceptors.intercept(gateway, new PeerAuth(keys, peer))).maxInboundMessageSize(MAX_INBOUND);
+        return builder.addService(ServerInterceptors.intercept(gateway.definition(), new PeerAuth(keys, peer))).maxInboundMessageSize(MAX_INBOUND);
     }
 
     /** Starts the gateway on the configured address with TLS: server certificate, client certificates optional. */
@@ -147,6 +150,11 @@ public final class Master implements AutoCloseable {
     /** The port the gateway listens on (the real one when the configuration asked for 0). */
     public int gatewayPort() {
         return server == null ? -1 : ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+    }
+
+    /** The store files this master moved aside as unreadable, for the operator to look at. */
+    public Quarantine quarantine() {
+        return quarantine;
     }
 
     public MasterConfig config() {

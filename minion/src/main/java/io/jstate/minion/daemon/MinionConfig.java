@@ -1,5 +1,6 @@
 package io.jstate.minion.daemon;
 
+import io.jstate.proto.MinionIds;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -41,9 +42,7 @@ public record MinionConfig(String id, List<String> masters, String caFingerprint
 
     public MinionConfig {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("id must not be empty");
-        if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,252}")) {
-            throw new IllegalArgumentException("id '" + id + "' may hold only letters, digits, '.', '_' and '-'");
-        }
+        MinionIds.check(id);
         masters = List.copyOf(masters);
         if (masters.isEmpty()) throw new IllegalArgumentException("master is required: the address of at least one master, e.g. 'master: [\"salt.example:4506\"]'");
         grains = grains == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(grains));

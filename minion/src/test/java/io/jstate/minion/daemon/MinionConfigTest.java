@@ -59,4 +59,13 @@ class MinionConfigTest {
         e = assertThrows(IllegalArgumentException.class, () -> MinionConfig.load(Files.writeString(tmp.resolve("c.yaml"), "id: a/b\nmaster: m\n")));
         assertTrue(e.getMessage().contains("id 'a/b'"), e.getMessage());
     }
+
+    @Test
+    void theIdFollowsTheMastersRule() throws Exception {
+        String longest = "m".repeat(io.jstate.proto.MinionIds.MAX_LENGTH);
+        assertEquals(longest, MinionConfig.load(Files.writeString(tmp.resolve("d.yaml"), "id: " + longest + "\nmaster: m\n")).id());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> MinionConfig.load(Files.writeString(tmp.resolve("e.yaml"), "id: " + longest + "m\nmaster: m\n")));
+        assertTrue(e.getMessage().contains("is not allowed: " + io.jstate.proto.MinionIds.RULE), e.getMessage());
+    }
 }

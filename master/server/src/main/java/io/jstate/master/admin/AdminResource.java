@@ -6,6 +6,7 @@ import io.jstate.master.Master;
 import io.jstate.master.MasterBean;
 import io.jstate.master.events.EventBus;
 import io.jstate.master.jobs.Jids;
+import io.jstate.master.store.Quarantine;
 import io.jstate.proto.v1.Event;
 import io.jstate.proto.v1.JobEvent;
 import io.jstate.proto.v1.JobList;
@@ -15,6 +16,7 @@ import io.jstate.proto.v1.KeyList;
 import io.jstate.proto.v1.MinionList;
 import io.jstate.proto.v1.OrchestrateEvent;
 import io.jstate.proto.v1.OrchestrateRequest;
+import io.jstate.proto.v1.Quarantined;
 import io.jstate.states.target.Target;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
@@ -49,7 +51,12 @@ public class AdminResource {
     @GET
     @Path("/keys")
     public byte[] keys() {
-        return keyList(master().keys().list());
+        KeyList.Builder b = KeyList.newBuilder().addAllKeys(master().keys().list());
+        for (Quarantine.Entry e : master().quarantine().entries()) {
+            b.addQuarantined(Quarantined.newBuilder().setFile(e.file() == null ? "" : e.file().toString())
+                    .setMovedTo(e.movedTo() == null ? "" : e.movedTo().toString()).setReason(e.reason()));
+        }
+        return b.build().toByteArray();
     }
 
     /** An empty body accepts the key; a {@link Key} body with roles also assigns them. */

@@ -1,7 +1,7 @@
 package io.jstate.master.config;
 
+import io.jstate.states.lang.ConfigKeys;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import io.jstate.master.keys.Keys;
 import io.jstate.states.target.Target;
 import io.jstate.states.target.TargetException;
@@ -42,10 +41,10 @@ public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin
                            Duration retention, Duration defaultJobTimeout, Web web, Map<String, String> roles) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/jstate/master.yaml");
-    static final Set<String> KEYS = Set.of("data_dir", "gateway", "admin", "tls_names", "states", "pillar", "nodegroups",
-            "roles", "enrollment", "jobs", "web");
-    static final Set<String> WEB_KEYS = Set.of("listen", "users_file", "metrics_token_file", "session_idle_minutes",
-            "session_lifetime_hours");
+    /** Every key master.yaml may hold; any other is refused at start. */
+    static final ConfigKeys KEYS = ConfigKeys.of("data_dir", "gateway.listen", "admin.listen", "tls_names", "states", "pillar",
+            "nodegroups.*", "roles.*", "enrollment.token", "enrollment.rate_per_minute", "jobs.retention_days", "jobs.default_timeout_seconds",
+            "web.listen", "web.users_file", "web.metrics_token_file", "web.session_idle_minutes", "web.session_lifetime_hours");
 
     public MasterConfig {
         tlsNames = List.copyOf(tlsNames);
@@ -93,26 +92,30 @@ public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin
     }
 
     public static MasterConfig load(Path file) {
+        String text;
         Object doc;
-        try (Reader r = Files.newBufferedReader(file)) {
-            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+        try {
+            text = Files.readString(file);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        try {
+            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
         } catch (RuntimeException e) {
             throw new ConfigException(file + ": not valid YAML: " + e.getMessage());
         }
         if (doc == null) doc = Map.of();
         if (!(doc instanceof Map<?, ?> top)) throw new ConfigException(file + ": expected a mapping at the top");
+        try {
+            KEYS.check(String.valueOf(file), text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         return from(file, top);
     }
 
     static MasterConfig from(Path file, Map<?, ?> top) {
         String name = String.valueOf(file);
-        for (Object k : top.keySet()) {
-            if (!KEYS.contains(String.valueOf(k))) {
-                throw new ConfigException(name + ": unknown key '" + k + "'; known: " + String.join(", ", KEYS.stream().sorted().toList()));
-            }
-        }
         Path base = file == null ? Path.of("").toAbsolutePath() : file.toAbsolutePath().getParent();
         Path dataDir = path(base, string(top, "data_dir", "/var/lib/jstate/master"));
         Listen gateway = Listen.parse(name + ": gateway.listen", string(map(name, top, "gateway"), "listen", "0.0.0.0:4506"));
@@ -156,11 +159,6 @@ public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin
     }
 
     private static Web web(String name, Path base, Map<?, ?> web) {
-        for (Object k : web.keySet()) {
-            if (!WEB_KEYS.contains(String.valueOf(k))) {
-                throw new ConfigException(name + ": unknown key 'web." + k + "'; known: " + String.join(", ", WEB_KEYS.stream().sorted().toList()));
-            }
-        }
         Listen listen = Listen.parse(name + ": web.listen", string(web, "listen", "127.0.0.1:4508"));
         Path users = path(base, string(web, "users_file", "web-users"));
         String token = string(web, "metrics_token_file", null);

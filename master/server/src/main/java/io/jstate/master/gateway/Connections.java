@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.jstate.master.events.EventBus;
+import io.jstate.master.store.Quarantine;
+import io.jstate.proto.MinionIds;
 import io.jstate.proto.v1.Heartbeat;
 import io.jstate.proto.v1.MasterMessage;
 import io.jstate.proto.v1.Minion;
@@ -53,7 +55,8 @@ public final class Connections {
     public record Known(Minion minion, Map<String, Object> grains) {}
 
     /** {@code roles}: the roles the master assigns a minion, shown and sent as its roles (never its roles grain). */
-    public Connections(Path dir, Clock clock, Duration heartbeat, Duration deadAfter, EventBus events, Function<String, List<String>> roles) {
+    public Connections(Path dir, Clock clock, Duration heartbeat, Duration deadAfter, EventBus events, Quarantine quarantine,
+                       Function<String, List<String>> roles) {
         this.events = events;
         this.roles = roles;
         this.dir = dir;
@@ -64,12 +67,22 @@ public final class Connections {
             Files.createDirectories(dir);
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.pb")) {
                 for (Path p : ds) {
-                    Minion m = Minion.parseFrom(Files.readAllBytes(p)).toBuilder().setConnected(false).build();
-                    known.put(m.getId(), new Known(m, parseGrains(m.getGrainsJson())));
+                    String id = p.getFileName().toString().substring(0, p.getFileName().toString().length() - ".pb".length());
+                    try {
+                        Minion m = Minion.parseFrom(Files.readAllBytes(p)).toBuilder().setConnected(false).build();
+                        if (!m.getId().equals(id) || !MinionIds.valid(id)) {
+                            quarantine.moveAside(p, m.getId().isEmpty() ? "is empty or holds no minion id"
+                                    : "holds the record of '" + MinionIds.shown(m.getId()) + "', not of '" + MinionIds.shown(id) + "'");
+                            continue;
+                        }
+                        known.put(id, new Known(m, parseGrains(m.getGrainsJson())));
+                    } catch (IOException | IllegalArgumentException e) {
+                        quarantine.moveAside(p, "is not a minion record (" + e.getMessage() + ")");
+                    }
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + dir, e);
+            throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,7 @@ import io.jstate.master.events.EventBus;
 import io.jstate.master.keys.Keys;
 import io.jstate.master.pki.Csr;
 import io.jstate.master.pki.Pki;
+import io.jstate.proto.MinionIds;
 import io.jstate.proto.v1.EnrollReply;
 import io.jstate.proto.v1.EnrollRequest;
 import io.jstate.proto.v1.Key;
@@ -47,6 +48,11 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
         this.limiter = new EnrollLimiter(enrollPerMinute, nanos);
     }
 
+    /** The service as the gateway serves it: a request that does not parse is refused without a stack trace. */
+    public io.grpc.ServerServiceDefinition definition() {
+        return MalformedMessages.lenient(this);
+    }
+
     @Override
     public void enroll(EnrollRequest req, StreamObserver<EnrollReply> out) {
         String remote = PeerAuth.REMOTE.get();
@@ -56,9 +62,11 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
             out.onError(Status.RESOURCE_EXHAUSTED.withDescription("too many enrollment requests; try again later").asRuntimeException());
             return;
         }
-        if (!Keys.validId(id)) {
+        try {
+            MinionIds.check(id);
+        } catch (IllegalArgumentException e) {
             refused(id, remote, "bad_id");
-            fail(out, "minion id '" + abbreviate(id) + "' is not allowed: letters, digits, '.', '-', '_', starting with a letter or digit");
+            fail(out, e.getMessage());
             return;
         }
         if (req.getCsrDer().size() > MAX_CSR || req.getGrainsJson().length() > MAX_GRAINS || req.getToken().length() > MAX_TOKEN) {
@@ -74,7 +82,15 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
             fail(out, e.getMessage());
             return;
         }
-        Keys.Enrollment e = keys.enroll(csr, req.getCsrDer().toByteArray(), tokenMatches(req.getToken()));
+        Keys.Enrollment e;
+        try {
+            e = keys.enroll(csr, req.getCsrDer().toByteArray(), tokenMatches(req.getToken()));
+        } catch (RuntimeException ex) {
+            // The caller is not authenticated: the log says what failed, without a stack trace anyone could provoke.
+            LOG.warning(() -> "cannot store the enrollment request of " + id + ": " + ex);
+            out.onError(Status.INTERNAL.withDescription("the master cannot store the request; its log says why").asRuntimeException());
+            return;
+        }
         if (e.refused() != null) refused(id, remote, e.refused());
         if (e.state() == Key.State.PENDING) LOG.info(() -> "minion " + id + " asks to enroll from " + remote + ", key " + csr.fingerprint());
         EnrollReply.Builder reply = EnrollReply.newBuilder().setMessage(e.message())
@@ -95,7 +111,7 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
      */
     private void refused(String id, String remote, String reason) {
         String address = remote == null ? "" : remote;
-        boolean named = Keys.validId(id);
+        boolean named = MinionIds.valid(id);
         java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
         if (named) data.put("id", id);
         data.put("address", address);
@@ -111,10 +127,6 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
 
     private static void fail(StreamObserver<EnrollReply> out, String message) {
         out.onError(Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException());
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
     }
 
     @Override

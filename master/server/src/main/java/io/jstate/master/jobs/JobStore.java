@@ -1,5 +1,6 @@
 package io.jstate.master.jobs;
 
+import io.jstate.master.store.Quarantine;
 import io.jstate.states.host.AtomicFiles;
 import io.jstate.proto.v1.JobRecord;
 import io.jstate.proto.v1.JobResult;
@@ -37,9 +38,11 @@ public final class JobStore {
     private static final Logger LOG = Logger.getLogger(JobStore.class.getName());
 
     private final Path dir;
+    private final Quarantine quarantine;
 
-    public JobStore(Path dir) {
+    public JobStore(Path dir, Quarantine quarantine) {
         this.dir = dir;
+        this.quarantine = quarantine;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -103,14 +106,25 @@ public final class JobStore {
     /** The job's own record, without results. */
     public Optional<JobRecord> header(String jid) {
         if (!Jids.valid(jid)) return Optional.empty();
+        JobRecord h;
         try {
-            return Optional.of(JobRecord.parseFrom(Files.readAllBytes(folder(jid).resolve("job.pb"))));
+            h = JobRecord.parseFrom(Files.readAllBytes(folder(jid).resolve("job.pb")));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "unreadable job " + jid, e);
+            unreadable(folder(jid), "job.pb is not a job record (" + e.getMessage() + ")");
             return Optional.empty();
         }
+        if (!h.getJid().equals(jid)) {
+            unreadable(folder(jid), h.getJid().isEmpty() ? "job.pb is empty or holds no jid" : "job.pb holds job " + h.getJid() + ", not " + jid);
+            return Optional.empty();
+        }
+        return Optional.of(h);
+    }
+
+    /** Moves a job, or one result of it, that cannot be read out of the store, once. */
+    private synchronized void unreadable(Path p, String reason) {
+        if (Files.exists(p)) quarantine.moveAside(p, reason);
     }
 
     /**
@@ -124,12 +138,17 @@ public final class JobStore {
         Path d = folder(jid);
         Set<String> returned = new LinkedHashSet<>();
         for (Path p : files(d.resolve("results"))) {
+            String minion = p.getFileName().toString().replaceFirst("\\.pb$", "");
             try {
                 JobResult r = JobResult.parseFrom(Files.readAllBytes(p));
-                b.addResults(r);
-                returned.add(r.getMinionId());
+                if (r.getMinionId().equals(minion) && r.getJid().equals(jid)) {
+                    b.addResults(r);
+                    returned.add(minion);
+                } else {
+                    unreadable(p, "is not the result of " + minion + " in job " + jid);
+                }
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "unreadable result " + p, e);
+                unreadable(p, "is not a job result (" + e.getMessage() + ")");
             }
         }
         try {

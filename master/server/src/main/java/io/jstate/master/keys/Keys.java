@@ -5,6 +5,8 @@ import io.jstate.states.host.AtomicFiles;
 import io.jstate.master.pki.Csr;
 import io.jstate.master.pki.Pem;
 import io.jstate.master.pki.Pki;
+import io.jstate.master.store.Quarantine;
+import io.jstate.proto.MinionIds;
 import io.jstate.proto.v1.Key;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,8 +32,6 @@ import java.util.regex.Pattern;
  * the gateway can check a stream's key without touching the disk.
  */
 public final class Keys {
-    /** Ids double as file names: letters, digits, dot, dash and underscore, starting with a letter or digit. */
-    public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
     /** Role names, as master.yaml's {@code roles:} and {@code jstate keys roles} write them. */
     public static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     public static final String ROLE_RULE = "a role is letters, digits, '.', '-' and '_', starting with a letter or digit";
@@ -43,25 +43,54 @@ public final class Keys {
     private final Map<String, Key> index = new ConcurrentHashMap<>();
     private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
 
-    public Keys(Path dir, Pki pki, Clock clock, EventBus events) {
+    public Keys(Path dir, Pki pki, Clock clock, EventBus events, Quarantine quarantine) {
         this.dir = dir;
         this.pki = pki;
         this.clock = clock;
         this.events = events;
         try {
-            for (Key.State s : List.of(Key.State.PENDING, Key.State.ACCEPTED, Key.State.REJECTED)) {
+            // Should a key be in two folders, the decision stands that is safer to keep: rejected, then accepted.
+            for (Key.State s : List.of(Key.State.REJECTED, Key.State.ACCEPTED, Key.State.PENDING)) {
                 Path d = folder(s);
                 Files.createDirectories(d);
                 try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, "*.pb")) {
                     for (Path p : ds) {
-                        Key k = Key.parseFrom(Files.readAllBytes(p)).toBuilder().setState(s).build();
-                        index.put(k.getMinionId(), k);
+                        String id = p.getFileName().toString().substring(0, p.getFileName().toString().length() - ".pb".length());
+                        String problem = problem(s, id, p);
+                        if (problem == null) {
+                            index.put(id, Key.parseFrom(Files.readAllBytes(p)).toBuilder().setState(s).build());
+                        } else {
+                            // The record, its CSR and certificate go together, so that none is read without the others.
+                            for (String ext : List.of(".pb", ".csr", ".crt")) {
+                                Path f = d.resolve(id + ext);
+                                if (Files.exists(f)) quarantine.moveAside(f, ext.equals(".pb") ? problem : "belongs to " + p.getFileName() + ", which " + problem);
+                            }
+                        }
                     }
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the key store in " + dir, e);
+            throw new UncheckedIOException("cannot read the key store in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Why the key record {@code p} of {@code id} in the folder of {@code state} cannot be used, or null when it can. */
+    private String problem(Key.State state, String id, Path p) {
+        Key k;
+        try {
+            k = Key.parseFrom(Files.readAllBytes(p));
+        } catch (IOException e) {
+            return "is not a key record (" + e.getMessage() + ")";
+        }
+        if (!MinionIds.valid(id)) return "is not named after a minion id (" + MinionIds.RULE + ")";
+        if (k.getMinionId().isEmpty()) return "is empty or holds no minion id";
+        if (!k.getMinionId().equals(id)) return "holds the key of '" + MinionIds.shown(k.getMinionId()) + "', not of '" + id + "'";
+        if (k.getFingerprint().isEmpty()) return "holds no key fingerprint";
+        if (!Files.isRegularFile(folder(state).resolve(id + ".csr"))) return "has no CSR (" + id + ".csr)";
+        if (state == Key.State.ACCEPTED && !Files.isRegularFile(folder(state).resolve(id + ".crt"))) return "has no certificate (" + id + ".crt)";
+        Key other = index.get(id);
+        if (other != null) return "is a second key of '" + id + "', besides the " + other.getState().name().toLowerCase(java.util.Locale.ROOT) + " one";
+        return null;
     }
 
     /**
@@ -79,8 +108,9 @@ public final class Keys {
         revocationListeners.add(listener);
     }
 
+    /** Ids double as file names; {@link MinionIds} holds the one rule. */
     public static boolean validId(String id) {
-        return id != null && ID.matcher(id).matches();
+        return MinionIds.valid(id);
     }
 
     /**
@@ -300,7 +330,7 @@ public final class Keys {
     }
 
     private void write(Key.State s, String id, String ext, byte[] bytes) {
-        if (!validId(id)) throw new IllegalArgumentException("bad minion id '" + id + "'");
+        MinionIds.check(id);
         AtomicFiles.write(folder(s).resolve(id + ext), bytes, 0600);
     }
 }

@@ -1,6 +1,7 @@
 package io.jstate.master.pki;
 
 import io.jstate.proto.Fingerprints;
+import io.jstate.proto.MinionIds;
 import java.io.IOException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
@@ -24,21 +25,27 @@ public record Csr(String minionId, PublicKey publicKey, String fingerprint) {
             throw new IllegalArgumentException("the CSR is not a PKCS#10 request");
         }
         PublicKey key;
+        boolean verified;
         try {
             key = req.getPublicKey();
-            if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
-                throw new IllegalArgumentException("the CSR's signature does not verify");
-            }
-        } catch (OperatorCreationException | PKCSException | java.security.GeneralSecurityException e) {
+            verified = req.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
+        } catch (OperatorCreationException | PKCSException | java.security.GeneralSecurityException | RuntimeException e) {
+            // Bouncy Castle reports some malformed keys and signatures as runtime exceptions; all are the sender's fault.
             throw new IllegalArgumentException("the CSR's signature cannot be checked: " + e.getMessage());
         }
+        if (!verified) throw new IllegalArgumentException("the CSR's signature does not verify");
         if (!(key instanceof ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
             throw new IllegalArgumentException("the CSR's key must be ECDSA P-256");
         }
-        RDN[] cns = req.getSubject().getRDNs(BCStyle.CN);
-        if (cns.length != 1) throw new IllegalArgumentException("the CSR's subject must have exactly one CN");
-        String cn = IETFUtils.valueToString(cns[0].getFirst().getValue());
-        if (!cn.equals(minionId)) throw new IllegalArgumentException("the CSR's CN '" + cn + "' is not the minion id '" + minionId + "'");
+        String cn;
+        try {
+            RDN[] cns = req.getSubject().getRDNs(BCStyle.CN);
+            cn = cns.length == 1 ? IETFUtils.valueToString(cns[0].getFirst().getValue()) : null;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the CSR's subject cannot be read: " + e.getMessage());
+        }
+        if (cn == null) throw new IllegalArgumentException("the CSR's subject must have exactly one CN");
+        if (!cn.equals(minionId)) throw new IllegalArgumentException("the CSR's CN '" + MinionIds.shown(cn) + "' is not the minion id '" + minionId + "'");
         return new Csr(minionId, key, Fingerprints.sha256(key.getEncoded()));
     }
 }

@@ -3,7 +3,6 @@ package io.jstate.master.pki;
 import io.jstate.states.host.AtomicFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.function.Function;
 
 /** PEM files as OpenSSL, Netty and Vert.x read them: certificates, PKCS#8 private keys, SPKI public keys. */
 public final class Pem {
@@ -45,23 +45,44 @@ public final class Pem {
     }
 
     public static X509Certificate readCertificate(Path file) {
-        return certificate(decode("CERTIFICATE", read(file)));
+        return parse(file, text -> certificate(decode("CERTIFICATE", text)));
     }
 
     /** A PKCS#8 private key; {@code algorithm} is the JCA key algorithm ("EC", "Ed25519"). */
     public static PrivateKey readPrivateKey(Path file, String algorithm) {
-        try {
-            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(decode("PRIVATE KEY", read(file))));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(file + ": not a PKCS#8 " + algorithm + " key: " + e.getMessage(), e);
-        }
+        return parse(file, text -> {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(decode("PRIVATE KEY", text)));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("not a PKCS#8 " + algorithm + " key: " + e.getMessage(), e);
+            }
+        });
     }
 
     public static PublicKey readPublicKey(Path file, String algorithm) {
+        return parse(file, text -> {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(decode("PUBLIC KEY", text)));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("not an " + algorithm + " public key: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Reads {@code file} and parses it; any error names the file, as the reader must know which one to fix. */
+    private static <T> T parse(Path file, Function<String, T> parser) {
+        String text;
         try {
-            return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(decode("PUBLIC KEY", read(file))));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(file + ": not an " + algorithm + " public key: " + e.getMessage(), e);
+            text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new IllegalArgumentException(file + ": cannot read: " + why, e);
+        }
+        try {
+            return parser.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
     }
 
@@ -92,13 +113,5 @@ public final class Pem {
 
     private static void writePublic(Path file, String text) {
         AtomicFiles.write(file, text.getBytes(StandardCharsets.US_ASCII), 0644);
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

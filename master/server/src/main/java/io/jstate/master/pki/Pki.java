@@ -8,12 +8,15 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -23,10 +26,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -59,6 +64,9 @@ public final class Pki {
     static final Duration LEAF_LIFETIME = Duration.ofDays(3650);
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Every file of a PKI; the master starts only when all are there. */
+    static final List<String> FILES = List.of("ca.crt", "ca.key", "server.crt", "server.key", "admin.crt", "admin.key",
+            "signing.key", "signing.pub");
 
     private final Path dir;
     private final X509Certificate ca;
@@ -76,35 +84,107 @@ public final class Pki {
         this.signingKey = Pem.readPrivateKey(dir.resolve("signing.key"), "Ed25519");
         this.signingPublic = Pem.readPublicKey(dir.resolve("signing.pub"), "Ed25519");
         this.signingSeed = ((EdECPrivateKey) signingKey).getBytes()
-                .orElseThrow(() -> new IllegalStateException(dir.resolve("signing.key") + ": the Ed25519 key has no private bytes"));
+                .orElseThrow(() -> new IllegalArgumentException(dir.resolve("signing.key") + ": the Ed25519 key has no private bytes"));
         this.signingPublicRaw = new byte[Ed25519.PUBLIC_KEY_SIZE];
         Ed25519.generatePublicKey(signingSeed, 0, signingPublicRaw, 0);
         if (!Arrays.equals(signingPublicRaw, 0, Ed25519.PUBLIC_KEY_SIZE, signingPublic.getEncoded(),
                 signingPublic.getEncoded().length - Ed25519.PUBLIC_KEY_SIZE, signingPublic.getEncoded().length)) {
-            throw new IllegalStateException(dir.resolve("signing.pub") + " is not the public key of " + dir.resolve("signing.key"));
+            throw new IllegalArgumentException(dir.resolve("signing.pub") + " is not the public key of " + dir.resolve("signing.key"));
         }
         this.admin = Pem.readCertificate(adminCert());
+        // The TLS files are read by the listeners later; a damaged or mismatched one is reported here, by name, instead.
+        pair(dir.resolve("ca.key"), caKey, caCert(), ca);
+        pair(serverKey(), Pem.readPrivateKey(serverKey(), "EC"), serverCert(), Pem.readCertificate(serverCert()));
+        pair(adminKey(), Pem.readPrivateKey(adminKey(), "EC"), adminCert(), admin);
     }
 
-    /** Whether the PKI of this data dir is complete. */
-    public static boolean exists(Path dir) {
-        for (String f : List.of("ca.crt", "ca.key", "server.crt", "server.key", "admin.crt", "admin.key", "signing.key", "signing.pub")) {
-            if (!Files.isRegularFile(dir.resolve(f))) return false;
+    /** Checks that {@code key} is the private key of {@code cert}, by signing a probe and verifying it. */
+    private static void pair(Path keyFile, PrivateKey key, Path certFile, X509Certificate cert) {
+        byte[] probe = "jstate key pair probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initSign(key);
+            s.update(probe);
+            byte[] signature = s.sign();
+            s.initVerify(cert.getPublicKey());
+            s.update(probe);
+            if (s.verify(signature)) return;
+        } catch (GeneralSecurityException e) {
+            // Reported below: a key that cannot sign for the certificate is not its key.
         }
-        return true;
-    }
-
-    public static Pki load(Path dir) {
-        return new Pki(dir);
+        throw new IllegalArgumentException(keyFile + " is not the private key of " + certFile);
     }
 
     /**
-     * Makes the whole PKI in {@code dir}. The server certificate names {@code dnsNames} and
-     * {@code addresses}; the admin key and every other private key are written owner-only.
+     * Whether {@code dir} holds no PKI at all: absent, or an empty folder. Only then is a PKI made;
+     * a folder with some of the files is a PKI that lost some, and making a new one would lock out
+     * every minion that pinned the old CA and signing key.
      */
-    public static Pki create(Path dir, Collection<String> dnsNames, Collection<InetAddress> addresses) {
+    public static boolean absent(Path dir) {
+        if (!Files.exists(dir)) return true;
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new PkiException(dir + ": cannot list the PKI folder: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Loads the PKI of {@code dir}. Every file must be there, non-empty and readable; the message of
+     * the exception names the first that is not and says how to restore it.
+     */
+    public static Pki load(Path dir) {
+        for (String f : FILES) {
+            Path file = dir.resolve(f);
+            String problem;
+            try {
+                problem = !Files.isRegularFile(file) ? "is missing" : Files.size(file) == 0 ? "is empty" : null;
+            } catch (IOException e) {
+                problem = "cannot be read: " + e.getMessage();
+            }
+            if (problem != null) throw new PkiException(file + " " + problem + restore(dir));
+        }
         try {
+            return new Pki(dir);
+        } catch (IllegalArgumentException e) {
+            throw new PkiException(e.getMessage() + restore(dir));
+        }
+    }
+
+    private static String restore(Path dir) {
+        return "; restore it from a backup of " + dir + ". The master does not make a new PKI over an existing one: a new CA"
+                + " and signing key lock out every minion that pinned the old ones. To start over anyway, move the whole folder"
+                + " " + dir + " away and start again, then re-pin and re-enroll every minion.";
+    }
+
+    /** A PKI that cannot be used as it is on disk; the message names the file and what to do. */
+    public static final class PkiException extends RuntimeException {
+        PkiException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Makes the whole PKI in {@code target}, which must be absent or empty. The server certificate names
+     * {@code dnsNames} and {@code addresses}; the admin key and every other private key are written
+     * owner-only. The files are made in a folder beside it that is renamed to it once complete,
+     * so a master stopped half-way leaves no PKI rather than part of one (a leftover is made again).
+     */
+    public static Pki create(Path target, Collection<String> dnsNames, Collection<InetAddress> addresses) {
+        Path dir = target.resolveSibling("." + target.getFileName() + ".new");
+        try {
+            if (!absent(target)) throw new PkiException(target + " is not empty; the master makes a PKI only in an empty folder");
+            if (Files.exists(dir)) {
+                try (Stream<Path> s = Files.walk(dir)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+                }
+            }
             Files.createDirectories(dir);
+            try {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system; the key files themselves are still written owner-only.
+            }
             KeyPair caPair = ecKeyPair();
             X500Name caName = cn(CA_NAME);
             Instant now = Instant.now();
@@ -136,13 +216,14 @@ public final class Pki {
             // The chain carries the CA so that a minion pinning the CA's fingerprint can check it in the handshake.
             Pem.writeCertificate(dir.resolve("server.crt"), server, ca);
             Pem.writeCertificate(dir.resolve("admin.crt"), admin);
-            // The CA certificate is written last: its presence marks a finished PKI for exists().
             Pem.writeCertificate(dir.resolve("ca.crt"), ca);
-            return new Pki(dir);
+            Files.deleteIfExists(target);
+            Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+            return new Pki(target);
         } catch (GeneralSecurityException | CertIOException e) {
-            throw new IllegalStateException("cannot create the master PKI in " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create the master PKI in " + target + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot create the master PKI in " + target + ": " + e.getMessage(), e);
         }
     }
 
@@ -173,18 +254,14 @@ public final class Pki {
             KeyPair pair = ecKeyPair();
             X509Certificate server = leaf(ca, caKey, cn(SERVER_NAME), pair.getPublic(), KeyPurposeId.id_kp_serverAuth,
                     new GeneralNames(names.toArray(GeneralName[]::new)));
-            // Written beside the old pair and moved over it, so that a reader sees the old pair or the new one.
-            Path key = dir.resolve("server.key.new");
-            Path crt = dir.resolve("server.crt.new");
-            Pem.writePrivateKey(key, pair.getPrivate());
-            Pem.writeCertificate(crt, server, ca);
-            Files.move(key, serverKey(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            Files.move(crt, serverCert(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            // Each file is replaced atomically (AtomicFiles: temporary file, fsync, rename); the CA's files are only read.
+            Pem.writePrivateKey(serverKey(), pair.getPrivate());
+            Pem.writeCertificate(serverCert(), server, ca);
             return missing;
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot issue a server certificate in " + dir + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot issue a server certificate in " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -97,8 +97,12 @@ class AdminApiTest {
         ManagedChannel mutual = null;
         try {
             assertEquals(EnrollReply.Status.PENDING, minion.enroll(anonymous, "").getStatus());
+            java.nio.file.Path broken = java.nio.file.Files.writeString(m.config().dataDir().resolve("minions/broken.pb"), "x");
+            m.quarantine().moveAside(broken, "is not a minion record");
             KeyList keys = KeyList.parseFrom(get(http, "/admin/v1/keys", 200));
             assertEquals("adm1", keys.getKeys(0).getMinionId());
+            assertEquals(broken.toAbsolutePath().normalize().toString(), keys.getQuarantined(0).getFile());
+            assertEquals("is not a minion record", keys.getQuarantined(0).getReason());
             assertEquals(Key.State.PENDING, keys.getKeys(0).getState());
 
             byte[] asDb = Key.newBuilder().addRoles("db").build().toByteArray();

@@ -1,5 +1,6 @@
 package io.jstate.master.config;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -109,5 +110,18 @@ class MasterConfigTest {
         assertTrue(e.getMessage().contains("gateway.listen"), e.getMessage());
         e = assertThrows(MasterConfig.ConfigException.class, () -> load("jobs: {retention_days: soon}\n"));
         assertTrue(e.getMessage().contains("jobs.retention_days"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownKeyAtAnyDepthIsRefusedWithItsLineAndTheNearestKnownOne() {
+        var e = assertThrows(MasterConfig.ConfigException.class, () -> load("data_dir: d\nenrollment:\n  token: t\n  rate_per_minut: 5\n"));
+        assertTrue(e.getMessage().endsWith("master.yaml:4: unknown key 'enrollment.rate_per_minut' (did you mean rate_per_minute?);"
+                + " known under enrollment: rate_per_minute, token"), e.getMessage());
+        e = assertThrows(MasterConfig.ConfigException.class, () -> load("gateway: {lisen: \"0.0.0.0:4506\"}\n"));
+        assertTrue(e.getMessage().contains("master.yaml:1: unknown key 'gateway.lisen' (did you mean listen?)"), e.getMessage());
+        e = assertThrows(MasterConfig.ConfigException.class, () -> load("jobs:\n  retention_day: 3\n"));
+        assertTrue(e.getMessage().contains(":2: unknown key 'jobs.retention_day' (did you mean retention_days?)"), e.getMessage());
+        // Node group names are the operator's own.
+        assertEquals("web*", assertDoesNotThrow(() -> load("nodegroups: {webservers: \"web*\"}\n")).nodegroups().get("webservers"));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jstate.master.store.Quarantine;
 import io.jstate.proto.v1.ApplyRequest;
 import io.jstate.proto.v1.JobRecord;
 import io.jstate.proto.v1.JobRequest;
@@ -13,6 +14,7 @@ import io.jstate.proto.v1.StateResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,7 @@ class JobStoreTest {
     void aJobSurvivesARestartWithResultsPartialEventsAndLostMinions() {
         long now = System.currentTimeMillis();
         String jid = Jids.make(now);
-        JobStore store = new JobStore(dir);
+        JobStore store = new JobStore(dir, new Quarantine(dir, Clock.systemUTC()));
         store.create(header(jid, now, "a", "b", "c"));
         store.appendPartial(jid, "a", StateResult.newBuilder().setId("s1").build());
         store.appendPartial(jid, "b", StateResult.newBuilder().setId("s1").build());
@@ -41,7 +43,7 @@ class JobStoreTest {
         store.saveResult(JobResult.newBuilder().setJid(jid).setMinionId("a").setReport(RunReport.newBuilder()).build());
         store.addLost(jid, "c");
 
-        JobStore reopened = new JobStore(dir);
+        JobStore reopened = new JobStore(dir, new Quarantine(dir, Clock.systemUTC()));
         JobRecord r = reopened.load(jid).orElseThrow();
         assertEquals(List.of("a", "b", "c"), r.getMinionsList());
         assertEquals(0, r.getFinishedUnixMs(), "not finished yet");
@@ -52,7 +54,7 @@ class JobStoreTest {
 
         reopened.saveResult(JobResult.newBuilder().setJid(jid).setMinionId("c").setReport(RunReport.newBuilder()).build());
         reopened.finish(jid, now + 5);
-        r = new JobStore(dir).load(jid).orElseThrow();
+        r = new JobStore(dir, new Quarantine(dir, Clock.systemUTC())).load(jid).orElseThrow();
         assertEquals(List.of(), r.getLostList(), "a result that came late takes the minion off the lost list");
         assertEquals(now + 5, r.getFinishedUnixMs());
         assertEquals(2, r.getResultsCount());
@@ -60,7 +62,7 @@ class JobStoreTest {
 
     @Test
     void listIsNewestFirstWithoutResults() {
-        JobStore store = new JobStore(dir);
+        JobStore store = new JobStore(dir, new Quarantine(dir, Clock.systemUTC()));
         long now = System.currentTimeMillis();
         String older = Jids.make(now - 60_000);
         String newer = Jids.make(now);
@@ -75,7 +77,7 @@ class JobStoreTest {
 
     @Test
     void pruneDeletesJobsOlderThanTheRetention() throws IOException {
-        JobStore store = new JobStore(dir);
+        JobStore store = new JobStore(dir, new Quarantine(dir, Clock.systemUTC()));
         long now = System.currentTimeMillis();
         String old = Jids.make(now - 8 * DAY);
         String recent = Jids.make(now - 6 * DAY);

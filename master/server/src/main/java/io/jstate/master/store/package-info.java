@@ -1,0 +1,2 @@
+/** What the master's stores share: moving aside a file they cannot read. */
+package io.jstate.master.store;
