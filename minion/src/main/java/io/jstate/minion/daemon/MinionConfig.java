@@ -1,5 +1,6 @@
 package io.jstate.minion.daemon;
 
+import io.jstate.states.lang.ConfigKeys;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -59,6 +59,7 @@ public record MinionConfig(String id, List<String> masters, String caFingerprint
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }
+        ConfigKeys.requireKnown(file.toString(), text, KEYS);
         Object doc;
         try {
             doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
@@ -75,11 +76,6 @@ public record MinionConfig(String id, List<String> masters, String caFingerprint
     }
 
     static MinionConfig parse(Map<?, ?> map, Path base) {
-        Set<String> unknown = new TreeSet<>();
-        for (Object k : map.keySet()) if (!KEYS.contains(String.valueOf(k))) unknown.add(String.valueOf(k));
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown setting(s) " + unknown + "; known: " + new TreeSet<>(KEYS));
-        }
         String id = string(map, "id");
         if (id == null) id = hostname();
         List<String> masters = new ArrayList<>();
