@@ -76,7 +76,8 @@ public final class Master implements AutoCloseable {
         this.keys = new Keys(data.resolve("keys"), pki, clock, events);
         this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter(), events);
         this.store = new JobStore(data.resolve("jobs"));
-        this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout()),
+        this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout(),
+                config.lostAfter()),
                 keys, connections, store, pki, timer, clock, events);
         this.orchestrator = new Orchestrator(jobs, config.states(), Orchestrator.builtinElections());
         this.gateway = new GatewayService(keys, pki, connections, jobs, config.enrollmentToken(), config.enrollPerMinute(), System::nanoTime, events);

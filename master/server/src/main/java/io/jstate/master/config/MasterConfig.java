@@ -30,11 +30,12 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param enrollPerMinute    Enroll calls allowed per remote address and minute
  * @param retention          how long finished jobs are kept
  * @param defaultJobTimeout  how long a job waits for each minion when the request names no timeout
+ * @param lostAfter          how long a minion running a job may be disconnected before the job reports it lost
  * @param web                the read-only web dashboard
  */
 public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin, List<String> tlsNames, Path states,
                            Path pillar, Map<String, String> nodegroups, String enrollmentToken, int enrollPerMinute,
-                           Duration retention, Duration defaultJobTimeout, Web web) {
+                           Duration retention, Duration defaultJobTimeout, Web web, Duration lostAfter) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/jstate/master.yaml");
     static final Set<String> KEYS = Set.of("data_dir", "gateway", "admin", "tls_names", "states", "pillar", "nodegroups",
@@ -126,8 +127,10 @@ public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin
         Map<?, ?> jobs = map(name, top, "jobs");
         int retentionDays = integer(name + ": jobs.retention_days", jobs.get("retention_days"), 7);
         int timeout = integer(name + ": jobs.default_timeout_seconds", jobs.get("default_timeout_seconds"), 600);
+        int lostAfter = integer(name + ": jobs.lost_after_seconds", jobs.get("lost_after_seconds"), 5);
+        if (lostAfter <= 0) throw new ConfigException(name + ": jobs.lost_after_seconds must be at least 1, got " + lostAfter);
         return new MasterConfig(file, dataDir, gateway, admin, tlsNames, states, pillar, nodegroups, token, perMinute,
-                Duration.ofDays(retentionDays), Duration.ofSeconds(timeout), web(name, base, map(name, top, "web")));
+                Duration.ofDays(retentionDays), Duration.ofSeconds(timeout), web(name, base, map(name, top, "web")), Duration.ofSeconds(lostAfter));
     }
 
     private static Web web(String name, Path base, Map<?, ?> web) {
