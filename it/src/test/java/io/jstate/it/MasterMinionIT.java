@@ -353,28 +353,80 @@ class MasterMinionIT {
     @Test
     @Order(7)
     void aMinionKilledMidJobIsReportedLost() throws Exception {
-        Procs.Proc ctl2 = minions.get("ctl2");
-        long jobsBefore = ctl2.count("running job");
-        Procs.Proc apply = procs.start("apply-minion-killed", cli_command("apply", "slow", "-t", "ctl2", "--timeout", "5"));
-        String jid = awaitNewJob(ctl2, jobsBefore);
-        ctl2.kill9();
-        long killed = System.nanoTime();
-        assertTrue(apply.process().waitFor(20, TimeUnit.SECONDS), "the CLI hangs after the minion died:\n" + apply.output());
-        long tookMs = (System.nanoTime() - killed) / 1_000_000;
-        assertEquals(2, apply.process().exitValue(), apply::output);
-        assertTrue(apply.output().contains("Minions: 1 targeted, 0 returned, 1 lost"), apply::output);
-        assertTrue(apply.output().contains("lost: ctl2"), apply::output);
+        KilledMidJob k = killMidJob("ctl2", "apply-minion-killed", "--timeout", "5");
+        long tookMs = awaitLost(k, "ctl2");
         assertTrue(tookMs < 8000, "the CLI took " + tookMs + " ms after the kill for a 5 s timeout");
 
-        Procs.Ran show = cli("jobs", "show", jid);
+        Procs.Ran show = cli("jobs", "show", k.jid());
         assertEquals(2, show.exit(), show::toString);
         assertTrue(show.out().contains("lost: ctl2"), show::toString);
         awaitEvent("jstate/minion/down/ctl2", d -> true);
-        awaitEvent("jstate/job/" + jid + "/lost/ctl2", d -> !d.get("reason").asText().isEmpty());
-        awaitEvent("jstate/job/" + jid + "/done", d -> d.get("outcome").asText().equals("failed") && d.get("lost").asInt() == 1);
+        awaitEvent("jstate/job/" + k.jid() + "/lost/ctl2", d -> !d.get("reason").asText().isEmpty());
+        awaitEvent("jstate/job/" + k.jid() + "/done", d -> d.get("outcome").asText().equals("failed") && d.get("lost").asInt() == 1);
+    }
+
+    /**
+     * ctl2 (started again) is killed while it runs a 4 s state and is back 2 s later with nothing of
+     * the job: the CLI, on the 60 s default timeout, names it lost within 10 s of the kill and says why.
+     */
+    @Test
+    @Order(8)
+    void aMinionKilledMidJobAndBackWithoutTheJobIsLostAtOnce() throws Exception {
+        restart("ctl2", "ctl2-again");
+        KilledMidJob k = killMidJob("ctl2", "apply-minion-restarted");
+        Thread.sleep(2000);
+        minions.put("ctl2", procs.start("ctl2-back", minionCommand("ctl2")));
+        long tookMs = awaitLost(k, "ctl2");
+        assertTrue(k.apply().output().contains("lost: ctl2 (it reconnected without the job"), k.apply()::output);
+        assertTrue(tookMs < 10_000, "the CLI took " + tookMs + " ms after the kill");
+        awaitEvent("jstate/job/" + k.jid() + "/lost/ctl2", d -> d.get("reason").asText().startsWith("it reconnected without the job"));
+        awaitConnections("ctl2", 1, Duration.ofSeconds(30));
+    }
+
+    /** ctl2 is killed mid-job and stays down: lost once its stream has been gone for the 5 s grace, not at the 60 s timeout. */
+    @Test
+    @Order(9)
+    void aMinionKilledMidJobAndNotBackIsLostAfterTheGrace() throws Exception {
+        KilledMidJob k = killMidJob("ctl2", "apply-minion-gone");
+        long tookMs = awaitLost(k, "ctl2");
+        assertTrue(k.apply().output().contains("lost: ctl2 (its connection to the master ended and it did not come back within 5 s)"),
+                k.apply()::output);
+        assertTrue(tookMs >= 4_000 && tookMs < 10_000, "the CLI took " + tookMs + " ms after the kill");
+        awaitEvent("jstate/job/" + k.jid() + "/lost/ctl2", d -> d.get("reason").asText().contains("did not come back within 5 s"));
+    }
+
+    /** A {@code jstate apply slow} whose minion was killed with SIGKILL while it ran the job. */
+    private record KilledMidJob(Procs.Proc apply, String jid, long killedNanos) {}
+
+    private KilledMidJob killMidJob(String id, String cliName, String... options) throws Exception {
+        Procs.Proc minion = minions.get(id);
+        long jobsBefore = minion.count("running job");
+        List<String> args = new ArrayList<>(List.of("apply", "slow", "-t", id));
+        args.addAll(List.of(options));
+        Procs.Proc apply = procs.start(cliName, cli_command(args.toArray(String[]::new)));
+        String jid = awaitNewJob(minion, jobsBefore);
+        minion.kill9();
+        return new KilledMidJob(apply, jid, System.nanoTime());
+    }
+
+    /** Waits for the CLI of that job to end naming the minion lost (exit 2); returns how many ms after the kill it ended. */
+    private static long awaitLost(KilledMidJob k, String id) throws InterruptedException {
+        Procs.Proc apply = k.apply();
+        assertTrue(apply.process().waitFor(20, TimeUnit.SECONDS), "the CLI hangs after the minion died:\n" + apply.output());
+        long tookMs = (System.nanoTime() - k.killedNanos()) / 1_000_000;
+        assertEquals(2, apply.process().exitValue(), apply::output);
+        assertTrue(apply.output().contains("Minions: 1 targeted, 0 returned, 1 lost"), apply::output);
+        assertTrue(apply.output().contains("lost: " + id), apply::output);
+        return tookMs;
     }
 
     // ---- helpers ----
+
+    /** Starts a minion's daemon again (its old process is dead) and waits until it is connected. */
+    private void restart(String id, String name) throws Exception {
+        minions.put(id, procs.start(name, minionCommand(id)));
+        awaitConnections(id, 1, Duration.ofSeconds(30));
+    }
 
     private void startMasterProcess() throws Exception {
         masterStarts++;

@@ -120,7 +120,7 @@ final class RunningJob {
         if (f == null || f.session() == session) return;
         streamGoneSince.remove(id);
         if (onMinion.contains(jid)) return;
-        drop(id, "it reconnected without the job: not running it, no result kept for it (it restarted, or never got the job)");
+        drop(id, "it reconnected without the job: it neither runs it nor keeps a result of it, so it restarted or never got it");
         fill();
     }
 

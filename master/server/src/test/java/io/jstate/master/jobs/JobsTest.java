@@ -189,12 +189,7 @@ class JobsTest {
 
     @Test
     void aMinionThatReconnectsWithoutTheJobIsLostAtOnce() throws Exception {
-        FakeMinion.Stream s1 = connected(m1, "{}");
-        String jid = master.jobs().submit(apply("m1"), events::add);
-        assertEquals(JobEvent.Type.JOB_STARTED, event().getType());
-        assertNotNull(s1.next(5000));
-        s1.end();
-        for (int i = 0; i < 200 && master.connections().connected("m1"); i++) Thread.sleep(10);
+        String jid = streamEndsMidJob();
         // Restarted: it runs nothing and has nothing spooled, though another job's result waits on its disk.
         long t0 = System.nanoTime();
         m1.connect(ch, Hello.newBuilder().setGrainsJson("{}").setReportsJobs(true).addSpooledJids("20260101000000000000").build());
@@ -209,12 +204,7 @@ class JobsTest {
 
     @Test
     void aMinionThatReconnectsStillRunningTheJobIsNotLost() throws Exception {
-        FakeMinion.Stream s1 = connected(m1, "{}");
-        String jid = master.jobs().submit(apply("m1"), events::add);
-        assertEquals(JobEvent.Type.JOB_STARTED, event().getType());
-        assertNotNull(s1.next(5000));
-        s1.end();
-        for (int i = 0; i < 200 && master.connections().connected("m1"); i++) Thread.sleep(10);
+        String jid = streamEndsMidJob();
         Thread.sleep(500);
         FakeMinion.Stream again = m1.connect(ch, Hello.newBuilder().setGrainsJson("{}").setReportsJobs(true).addRunningJids(jid).build());
         // Well past the 1 s grace: still running on the minion, so not lost.
@@ -225,6 +215,17 @@ class JobsTest {
         JobEvent end = event();
         assertEquals(JobEvent.Type.JOB_DONE, end.getType());
         assertEquals(0, end.getSummary().getLost());
+    }
+
+    /** Starts a job on m1 and ends m1's stream once the envelope is there; returns the jid. */
+    private String streamEndsMidJob() throws Exception {
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        String jid = master.jobs().submit(apply("m1"), events::add);
+        assertEquals(JobEvent.Type.JOB_STARTED, event().getType());
+        assertNotNull(s1.next(5000));
+        s1.end();
+        for (int i = 0; i < 200 && master.connections().connected("m1"); i++) Thread.sleep(10);
+        return jid;
     }
 
     @Test
