@@ -176,11 +176,9 @@ final class RunningJob {
     }
 
     private synchronized void timedOut(String id) {
-        if (inFlight.remove(id) == null) return;
-        streamGoneSince.remove(id);
-        String why = jobs.connections().connected(id) ? "did not return within " + seconds(timeout)
-                : "disconnected and did not return within " + seconds(timeout);
-        lose(id, why);
+        if (!inFlight.containsKey(id)) return;
+        drop(id, jobs.connections().connected(id) ? "did not return within " + seconds(timeout)
+                : "disconnected and did not return within " + seconds(timeout));
         fill();
     }
 
