@@ -68,6 +68,7 @@ class MasterMinionIT {
     private final Map<String, Procs.Proc> minions = new LinkedHashMap<>();
     /** {@code jstate events --json} for the current master process (a new one after a restart). */
     private Procs.Proc events;
+    private int gatewayPort;
 
     @BeforeAll
     void startMaster() throws Exception {
@@ -78,6 +79,7 @@ class MasterMinionIT {
         out = Files.createDirectories(tmp.resolve("out"));
         writeTrees();
         int gateway = freePort();
+        gatewayPort = gateway;
         int admin = freePort();
         masterYaml = tmp.resolve("master/master.yaml");
         Files.createDirectories(masterYaml.getParent());
@@ -393,6 +395,31 @@ class MasterMinionIT {
                 k.apply()::output);
         assertTrue(tookMs >= 4_000 && tookMs < 10_000, "the CLI took " + tookMs + " ms after the kill");
         awaitEvent("jstate/job/" + k.jid() + "/lost/ctl2", d -> d.get("reason").asText().contains("did not come back within 5 s"));
+    }
+
+    /**
+     * ctl1's connection is cut mid-job (through a relay; both processes live) and it is back within
+     * the grace, still running the job: it is not lost, and its result is the job's.
+     */
+    @Test
+    @Order(10)
+    void aMinionWhoseConnectionDropsBrieflyMidJobIsNotLost() throws Exception {
+        try (CuttableProxy proxy = new CuttableProxy(gatewayPort)) {
+            minions.get("ctl1").kill9();
+            writeMinionConfig("ctl1", "127.0.0.1:" + proxy.port(), dataDir("ctl1"));
+            restart("ctl1", "ctl1-via-relay");
+            Procs.Proc ctl1 = minions.get("ctl1");
+            Procs.Proc apply = procs.start("apply-connection-cut", cli_command("apply", "slow", "-t", "ctl1"));
+            String jid = awaitNewJob(ctl1, 0);
+            proxy.cut(300);
+            ctl1.awaitLine(l -> l.contains("connection to master") && l.contains("ended"), Duration.ofSeconds(10), "the cut");
+            assertTrue(apply.process().waitFor(30, TimeUnit.SECONDS), "the CLI hangs:\n" + apply.output());
+            assertEquals(0, apply.process().exitValue(), apply::output);
+            assertTrue(apply.output().contains("Minions: 1 targeted, 1 returned, 0 lost, 0 failed"), apply::output);
+            assertTrue(apply.output().contains("slept"), apply::output);
+            assertEquals(2, ctl1.count("connected to master"), ctl1::output);
+            awaitEvent("jstate/job/" + jid + "/done", d -> d.get("outcome").asText().equals("succeeded") && d.get("lost").asInt() == 0);
+        }
     }
 
     /** A {@code jstate apply slow} whose minion was killed with SIGKILL while it ran the job. */
