@@ -70,6 +70,7 @@ class MasterMinionIT {
     private final Map<String, Procs.Proc> minions = new LinkedHashMap<>();
     /** {@code jstate events --json} for the current master process (a new one after a restart). */
     private Procs.Proc events;
+    private int gatewayPort;
 
     @BeforeAll
     void startMaster() throws Exception {
@@ -80,6 +81,7 @@ class MasterMinionIT {
         out = Files.createDirectories(tmp.resolve("out"));
         writeTrees();
         int gateway = freePort();
+        gatewayPort = gateway;
         int admin = freePort();
         masterYaml = tmp.resolve("master/master.yaml");
         Files.createDirectories(masterYaml.getParent());
@@ -393,28 +395,105 @@ class MasterMinionIT {
     @Test
     @Order(8)
     void aMinionKilledMidJobIsReportedLost() throws Exception {
-        Procs.Proc ctl2 = minions.get("ctl2");
-        long jobsBefore = ctl2.count("running job");
-        Procs.Proc apply = procs.start("apply-minion-killed", cli_command("apply", "slow", "-t", "ctl2", "--timeout", "5"));
-        String jid = awaitNewJob(ctl2, jobsBefore);
-        ctl2.kill9();
-        long killed = System.nanoTime();
-        assertTrue(apply.process().waitFor(20, TimeUnit.SECONDS), "the CLI hangs after the minion died:\n" + apply.output());
-        long tookMs = (System.nanoTime() - killed) / 1_000_000;
-        assertEquals(2, apply.process().exitValue(), apply::output);
-        assertTrue(apply.output().contains("Minions: 1 targeted, 0 returned, 1 lost"), apply::output);
-        assertTrue(apply.output().contains("lost: ctl2"), apply::output);
+        KilledMidJob k = killMidJob("ctl2", "apply-minion-killed", "--timeout", "5");
+        long tookMs = awaitLost(k, "ctl2");
         assertTrue(tookMs < 8000, "the CLI took " + tookMs + " ms after the kill for a 5 s timeout");
 
-        Procs.Ran show = cli("jobs", "show", jid);
+        Procs.Ran show = cli("jobs", "show", k.jid());
         assertEquals(2, show.exit(), show::toString);
         assertTrue(show.out().contains("lost: ctl2"), show::toString);
         awaitEvent("jstate/minion/down/ctl2", d -> true);
-        awaitEvent("jstate/job/" + jid + "/lost/ctl2", d -> !d.get("reason").asText().isEmpty());
-        awaitEvent("jstate/job/" + jid + "/done", d -> d.get("outcome").asText().equals("failed") && d.get("lost").asInt() == 1);
+        awaitEvent("jstate/job/" + k.jid() + "/lost/ctl2", d -> !d.get("reason").asText().isEmpty());
+        awaitEvent("jstate/job/" + k.jid() + "/done", d -> d.get("outcome").asText().equals("failed") && d.get("lost").asInt() == 1);
+    }
+
+    /**
+     * ctl2 (started again) is killed while it runs a 4 s state and is back 2 s later with nothing of
+     * the job: the CLI, on the 60 s default timeout, names it lost within 10 s of the kill and says why.
+     */
+    @Test
+    @Order(8)
+    void aMinionKilledMidJobAndBackWithoutTheJobIsLostAtOnce() throws Exception {
+        restart("ctl2", "ctl2-again");
+        KilledMidJob k = killMidJob("ctl2", "apply-minion-restarted");
+        Thread.sleep(2000);
+        minions.put("ctl2", procs.start("ctl2-back", minionCommand("ctl2")));
+        long tookMs = awaitLost(k, "ctl2");
+        assertTrue(k.apply().output().contains("lost: ctl2 (it reconnected without the job"), k.apply()::output);
+        assertTrue(tookMs < 10_000, "the CLI took " + tookMs + " ms after the kill");
+        awaitEvent("jstate/job/" + k.jid() + "/lost/ctl2", d -> d.get("reason").asText().startsWith("it reconnected without the job"));
+        awaitConnections("ctl2", 1, Duration.ofSeconds(30));
+    }
+
+    /** ctl2 is killed mid-job and stays down: lost once its stream has been gone for the 5 s grace, not at the 60 s timeout. */
+    @Test
+    @Order(9)
+    void aMinionKilledMidJobAndNotBackIsLostAfterTheGrace() throws Exception {
+        KilledMidJob k = killMidJob("ctl2", "apply-minion-gone");
+        long tookMs = awaitLost(k, "ctl2");
+        assertTrue(k.apply().output().contains("lost: ctl2 (its connection to the master ended and it did not come back within 5 s)"),
+                k.apply()::output);
+        assertTrue(tookMs >= 4_000 && tookMs < 10_000, "the CLI took " + tookMs + " ms after the kill");
+        awaitEvent("jstate/job/" + k.jid() + "/lost/ctl2", d -> d.get("reason").asText().contains("did not come back within 5 s"));
+    }
+
+    /**
+     * ctl1's connection is cut mid-job (through a relay; both processes live) and it is back within
+     * the grace, still running the job: it is not lost, and its result is the job's.
+     */
+    @Test
+    @Order(10)
+    void aMinionWhoseConnectionDropsBrieflyMidJobIsNotLost() throws Exception {
+        try (CuttableProxy proxy = new CuttableProxy(gatewayPort)) {
+            minions.get("ctl1").kill9();
+            writeMinionConfig("ctl1", "127.0.0.1:" + proxy.port(), dataDir("ctl1"));
+            restart("ctl1", "ctl1-via-relay");
+            Procs.Proc ctl1 = minions.get("ctl1");
+            Procs.Proc apply = procs.start("apply-connection-cut", cli_command("apply", "slow", "-t", "ctl1"));
+            String jid = awaitNewJob(ctl1, 0);
+            proxy.cut(300);
+            ctl1.awaitLine(l -> l.contains("connection to master") && l.contains("ended"), Duration.ofSeconds(10), "the cut");
+            assertTrue(apply.process().waitFor(30, TimeUnit.SECONDS), "the CLI hangs:\n" + apply.output());
+            assertEquals(0, apply.process().exitValue(), apply::output);
+            assertTrue(apply.output().contains("Minions: 1 targeted, 1 returned, 0 lost, 0 failed"), apply::output);
+            assertTrue(apply.output().contains("slept"), apply::output);
+            assertEquals(2, ctl1.count("connected to master"), ctl1::output);
+            awaitEvent("jstate/job/" + jid + "/done", d -> d.get("outcome").asText().equals("succeeded") && d.get("lost").asInt() == 0);
+        }
+    }
+
+    /** A {@code jstate apply slow} whose minion was killed with SIGKILL while it ran the job. */
+    private record KilledMidJob(Procs.Proc apply, String jid, long killedNanos) {}
+
+    private KilledMidJob killMidJob(String id, String cliName, String... options) throws Exception {
+        Procs.Proc minion = minions.get(id);
+        long jobsBefore = minion.count("running job");
+        List<String> args = new ArrayList<>(List.of("apply", "slow", "-t", id));
+        args.addAll(List.of(options));
+        Procs.Proc apply = procs.start(cliName, cli_command(args.toArray(String[]::new)));
+        String jid = awaitNewJob(minion, jobsBefore);
+        minion.kill9();
+        return new KilledMidJob(apply, jid, System.nanoTime());
+    }
+
+    /** Waits for the CLI of that job to end naming the minion lost (exit 2); returns how many ms after the kill it ended. */
+    private static long awaitLost(KilledMidJob k, String id) throws InterruptedException {
+        Procs.Proc apply = k.apply();
+        assertTrue(apply.process().waitFor(20, TimeUnit.SECONDS), "the CLI hangs after the minion died:\n" + apply.output());
+        long tookMs = (System.nanoTime() - k.killedNanos()) / 1_000_000;
+        assertEquals(2, apply.process().exitValue(), apply::output);
+        assertTrue(apply.output().contains("Minions: 1 targeted, 0 returned, 1 lost"), apply::output);
+        assertTrue(apply.output().contains("lost: " + id), apply::output);
+        return tookMs;
     }
 
     // ---- helpers ----
+
+    /** Starts a minion's daemon again (its old process is dead) and waits until it is connected. */
+    private void restart(String id, String name) throws Exception {
+        minions.put(id, procs.start(name, minionCommand(id)));
+        awaitConnections(id, 1, Duration.ofSeconds(30));
+    }
 
     private void startMasterProcess() throws Exception {
         masterStarts++;

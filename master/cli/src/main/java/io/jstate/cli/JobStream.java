@@ -5,6 +5,7 @@ import io.jstate.proto.v1.JobRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class JobStream {
     static final String JOBS = "/admin/v1/jobs";
+    static final Duration PROGRESS = Duration.ofSeconds(30);
+    static final String PROGRESS_ENV = "JSTATE_PROGRESS_SECONDS";
 
     /** One item from the reader thread: an event, the end of the stream, or the error that ended it. */
     private record Item(JobEvent event, IOException error) {
@@ -45,15 +48,22 @@ final class JobStream {
         Thread hook = ctx.process() ? interruptHint(view) : null;
 
         String broken = null;
+        long every = progressInterval(ctx).toNanos();
+        long nextProgress = start + every;
         try {
             while (true) {
-                long left = deadline - System.nanoTime();
-                Item item = left > 0 ? items.poll(left, TimeUnit.NANOSECONDS) : null;
-                if (item == null) {
-                    long waited = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+                long now = System.nanoTime();
+                if (now - deadline >= 0) {
+                    long waited = Duration.ofNanos(now - start).toSeconds();
                     broken = "gave up waiting after " + waited + " s";
                     break;
                 }
+                if (now - nextProgress >= 0) {
+                    progress(view, Duration.ofNanos(now - start));
+                    nextProgress = now + every;
+                }
+                Item item = items.poll(Math.min(deadline, nextProgress) - now, TimeUnit.NANOSECONDS);
+                if (item == null) continue;
                 if (item == Item.END) {
                     broken = "the master closed the stream";
                     break;
@@ -97,6 +107,33 @@ final class JobStream {
             ctx.err().flush();
         }
         return view.exitCode(complete);
+    }
+
+    /**
+     * Tells the operator, on stderr (never in the JSON on stdout), which minions the job still waits
+     * for and where each is, so a long wait is never a silent one.
+     */
+    private void progress(JobView view, Duration waited) {
+        List<String> lines = view.waitingFor();
+        if (lines.isEmpty()) return;
+        StringBuilder sb = new StringBuilder("jstate: job ").append(view.jid()).append(" still waiting after ").append(waited.toSeconds())
+                .append(" s for ").append(lines.size()).append(lines.size() == 1 ? " minion:\n" : " minions:\n");
+        for (String l : lines) sb.append("  ").append(l).append('\n');
+        ctx.err().print(sb);
+        ctx.err().flush();
+    }
+
+    /** Every 30 s, or every {@code JSTATE_PROGRESS_SECONDS} (at least 1) when that is set. */
+    static Duration progressInterval(Context ctx) {
+        String s = ctx.env().get(PROGRESS_ENV);
+        if (s != null) {
+            try {
+                return Duration.ofSeconds(Math.max(1, Long.parseLong(s.strip())));
+            } catch (NumberFormatException e) {
+                // Not a number: the default, as for any unset setting.
+            }
+        }
+        return PROGRESS;
     }
 
     /** How many batches a job runs in: "" is one, "N" N minions at a time, "N%" that share of them. */

@@ -54,6 +54,12 @@ final class JobView {
     private final Map<String, JobResult> results = new LinkedHashMap<>();
     private final Map<String, String> lost = new LinkedHashMap<>();
     private final Map<String, Set<String>> shown = new HashMap<>();
+    /** Where each minion is, for the "still waiting" lines: accepted when and at which queue position, its last finished state. */
+    private final Map<String, Long> acceptedAt = new HashMap<>();
+    private final Map<String, Integer> queuePosition = new HashMap<>();
+    private final Map<String, String> lastState = new HashMap<>();
+    private final Map<String, Long> lastStateAt = new HashMap<>();
+    private final java.time.Clock clock;
     private String failure;
     private boolean done;
     private int width;
@@ -66,6 +72,7 @@ final class JobView {
         this.json = json;
         this.target = target;
         this.human = new HumanOutput(ctx.color(), ctx.clock().getZone());
+        this.clock = ctx.clock();
     }
 
     String jid() {
@@ -90,6 +97,10 @@ final class JobView {
             case STATE -> state(e.getMinionId(), e.getState());
             case MINION_DONE -> done(e.getMinionId().isEmpty() ? e.getResult().getMinionId() : e.getMinionId(), e.getResult());
             case MINION_LOST -> lost(e.getMinionId(), e.getMessage());
+            case MINION_ACCEPTED -> {
+                acceptedAt.put(e.getMinionId(), clock.millis());
+                queuePosition.put(e.getMinionId(), e.getQueuePosition());
+            }
             case JOB_DONE -> done = true;
             case JOB_FAILED -> failure = e.getMessage();
             default -> { }
@@ -114,6 +125,8 @@ final class JobView {
 
     void state(String minion, StateResult r) {
         known(minion);
+        lastState.put(minion, r.getId());
+        lastStateAt.put(minion, clock.millis());
         if (!shown.computeIfAbsent(minion, k -> new HashSet<>()).add(key(r)) || json) return;
         if (notableOnly && !Results.isChange(r) && !Results.isFailure(r)) return;
         print(minion, human.state(r));
@@ -150,8 +163,37 @@ final class JobView {
         if (results.containsKey(minion)) return;
         lost.put(minion, message);
         if (json) return;
-        print(minion, "did not return: " + message + "\n");
+        print(minion, "lost: " + message + "\n");
         out.flush();
+    }
+
+    /**
+     * The minions the job still waits for, one line each saying where it is: not started, queued,
+     * or which state it finished last and how long ago (minions stream a state when it finishes, so
+     * the one running now is the one after it). Empty when none is pending.
+     */
+    List<String> waitingFor() {
+        long now = clock.millis();
+        List<String> lines = new ArrayList<>();
+        for (String id : pending()) {
+            Long accepted = acceptedAt.get(id);
+            String where;
+            if (lastState.containsKey(id)) {
+                where = "after state '" + lastState.get(id) + "', which finished " + seconds(now - lastStateAt.get(id)) + " ago";
+            } else if (accepted == null) {
+                where = "has not started the job yet";
+            } else if (queuePosition.getOrDefault(id, 0) > 0) {
+                where = "queued behind " + queuePosition.get(id) + " other job(s) on the minion since " + seconds(now - accepted) + " ago";
+            } else {
+                where = "running for " + seconds(now - accepted) + ", no state finished yet";
+            }
+            lines.add(id + ": " + where);
+        }
+        return lines;
+    }
+
+    private static String seconds(long ms) {
+        return Math.max(0, ms / 1000) + " s";
     }
 
     void failed(String message) {

@@ -106,7 +106,7 @@ class CliTest extends CliFixture {
         assertTrue(out.contains("ctl1 |       Result: Failed"), out);
         assertTrue(out.contains("ctl1 |      Comment: exit status 1: unit not found"), out);
         assertTrue(out.contains("ctl3 | refused the job (EXPIRED): the job expired"), out);
-        assertTrue(out.contains("ctl4 | did not return: did not return within 600 s"), out);
+        assertTrue(out.contains("ctl4 | lost: did not return within 600 s"), out);
         assertTrue(out.contains("Summary for ctl1"), out);
         assertTrue(out.contains("Failed: 1"), out);
         assertFalse(out.contains("Summary for ctl3"), out);
@@ -114,6 +114,50 @@ class CliTest extends CliFixture {
                 + "  failed: ctl1 (1 of 1 states failed)\n"
                 + "  failed: ctl3 (refused the job: EXPIRED)\n"
                 + "  lost: ctl4 (did not return within 600 s)\n"), out);
+    }
+
+    /** A job stream that stays silent for a while after the minions started, as a long state does. */
+    private void slowStream(long silentMs) {
+        master.on("POST", "/admin/v1/jobs", (ex, b) -> {
+            ex.getResponseHeaders().set("Content-Type", AdminClient.PROTOBUF);
+            ex.sendResponseHeaders(200, 0);
+            OutputStream o = ex.getResponseBody();
+            for (JobEvent e : List.of(Canned.started("ctl1", "ctl2", "ctl3"),
+                    JobEvent.newBuilder().setType(JobEvent.Type.MINION_ACCEPTED).setJid(Canned.JID).setMinionId("ctl1").build(),
+                    JobEvent.newBuilder().setType(JobEvent.Type.MINION_ACCEPTED).setJid(Canned.JID).setMinionId("ctl2").build(),
+                    Canned.state("ctl2", Canned.unchanged("nginx", "pkg.installed")),
+                    Canned.done("ctl3", Canned.unchanged("nginx", "pkg.installed")))) {
+                e.writeDelimitedTo(o);
+                o.flush();
+            }
+            Thread.sleep(silentMs);
+            for (JobEvent e : List.of(Canned.done("ctl1", Canned.unchanged("nginx", "pkg.installed")),
+                    Canned.done("ctl2", Canned.unchanged("nginx", "pkg.installed")), Canned.jobDone(3, 3, 0, 0))) {
+                e.writeDelimitedTo(o);
+                o.flush();
+            }
+            o.close();
+        });
+    }
+
+    @Test
+    void aLongWaitSaysOnStderrWhichMinionsItWaitsForAndWhere() {
+        slowStream(2500);
+        Map<String, String> env = Map.of("JSTATE_MASTER", master.url(), "JSTATE_PKI", pkiDir.toString(), "JSTATE_PROGRESS_SECONDS", "1");
+        Result r = run(env, Duration.ofSeconds(5), "apply", "-t", "ctl*");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("jstate: job " + Canned.JID + " still waiting after 1 s for 2 minions:\n"
+                + "  ctl1: running for 0 s, no state finished yet\n"
+                + "  ctl2: after state 'nginx', which finished 0 s ago\n"), r.err());
+        long lines = r.err().lines().filter(l -> l.contains("still waiting")).count();
+        assertTrue(lines >= 1 && lines <= 3, "about once a second over 2.5 s: " + r.err());
+        assertFalse(r.out().contains("still waiting"), r.out());
+
+        slowStream(1500);
+        Result json = run(env, Duration.ofSeconds(5), "apply", "-t", "ctl*", "--json");
+        assertEquals(0, json.code(), json.err());
+        assertTrue(json.err().contains("still waiting after 1 s for 2 minions"), json.err());
+        assertFalse(json.out().contains("still waiting"), json.out());
     }
 
     @Test
@@ -330,7 +374,7 @@ class CliTest extends CliFixture {
         assertTrue(out.startsWith("Job " + Canned.JID + ": highstate (test) on 'G@roles:controller', started 2026-11-18 11:06:40,"
                 + " finished 2026-11-18 11:06:40\n"), out);
         assertTrue(out.contains("ctl1 |           ID: nginx"), out);
-        assertTrue(out.contains("ctl2 | did not return"), out);
+        assertTrue(out.contains("ctl2 | lost: "), out);
         assertTrue(out.contains("Summary for ctl1"), out);
         assertTrue(out.endsWith("Minions: 2 targeted, 1 returned, 1 lost, 0 failed\n  lost: ctl2 (did not return)\n"), out);
     }

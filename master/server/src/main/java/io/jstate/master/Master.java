@@ -84,7 +84,8 @@ public final class Master implements AutoCloseable {
         this.roles = new Roles(config.roles(), config.nodegroups(), keys);
         this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter(), events, quarantine, roles::of);
         this.store = new JobStore(data.resolve("jobs"), quarantine);
-        this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout(), data),
+        this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout(), data,
+                config.lostAfter()),
                 keys, roles, connections, store, pki, timer, clock, events);
         this.orchestrator = new Orchestrator(jobs, new TreeFiles(config.states(), Set.of(data)), Orchestrator.builtinElections());
         this.gateway = new GatewayService(keys, pki, connections, jobs, config.enrollmentToken(), config.enrollPerMinute(), System::nanoTime, events);

@@ -56,11 +56,16 @@ public final class FakeMinion {
 
     /** Opens the stream (handing the certificate in the test header) and says Hello. */
     public Stream connect(Channel ch, String grainsJson) {
+        return connect(ch, Hello.newBuilder().setGrainsJson(grainsJson).setVersion("test").build());
+    }
+
+    /** Opens the stream and says this Hello (as a minion that lists its jobs does). */
+    public Stream connect(Channel ch, Hello hello) {
         Metadata h = new Metadata();
         if (cert != null) h.put(TestMaster.CERT_HEADER, Pki.der(cert));
         Stream s = new Stream();
         s.up = MinionGatewayGrpc.newStub(ch).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h)).connect(s);
-        s.send(MinionMessage.newBuilder().setHello(Hello.newBuilder().setGrainsJson(grainsJson).setVersion("test")).build());
+        s.send(MinionMessage.newBuilder().setHello(hello).build());
         return s;
     }
 

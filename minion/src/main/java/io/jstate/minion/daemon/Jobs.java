@@ -10,7 +10,9 @@ import io.jstate.proto.v1.StateEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -38,6 +40,8 @@ final class Jobs implements AutoCloseable {
     private final Thread worker;
     /** The running job plus the waiting ones. */
     private int inFlight;
+    /** The jid of the job running now, or null. */
+    private String running;
     private boolean closed;
 
     /**
@@ -102,6 +106,7 @@ final class Jobs implements AutoCloseable {
                 }
                 if (closed) return;
                 job = queue.removeFirst();
+                running = job.getJid();
             }
             try {
                 log.accept("running job " + job.getJid() + (job.hasApply() ? " (apply)" : " (" + job.getFunction().getName() + ")"));
@@ -113,6 +118,7 @@ final class Jobs implements AutoCloseable {
             } finally {
                 synchronized (this) {
                     inFlight--;
+                    running = null;
                     notifyAll();
                 }
             }
@@ -127,6 +133,19 @@ final class Jobs implements AutoCloseable {
     private JobResult refusal(String jid, Refusal refusal) {
         long now = clock.millis();
         return JobResult.newBuilder().setJid(jid).setMinionId(minionId).setStartedUnixMs(now).setFinishedUnixMs(now).setRefused(refusal).build();
+    }
+
+    /**
+     * The jids of the job running now and of those waiting, for the Hello of a new stream: the master
+     * reports a job it sent as lost when this minion has neither it here nor its result spooled.
+     * A job's result is spooled before it leaves this list, so asking this first and the spool
+     * second never misses a job.
+     */
+    synchronized List<String> jids() {
+        List<String> out = new ArrayList<>();
+        if (running != null) out.add(running);
+        for (Job j : queue) out.add(j.getJid());
+        return out;
     }
 
     /** Whether no job is running or waiting. */

@@ -1,6 +1,7 @@
 package io.jstate.minion.daemon;
 
 import io.jstate.proto.MinionIds;
+import io.jstate.states.lang.ConfigKeys;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -37,8 +37,9 @@ public record MinionConfig(String id, List<String> masters, String caFingerprint
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/jstate/minion");
     public static final int DEFAULT_PORT = 4506;
 
-    private static final Set<String> KEYS = Set.of("id", "master", "master_ca_fingerprint", "master_signing_fingerprint",
-            "enrollment_token", "data_dir", "grains", "bind_address");
+    /** Every key minion.yaml may hold; any other is refused at start. */
+    private static final ConfigKeys KEYS = ConfigKeys.of("id", "master", "master_ca_fingerprint", "master_signing_fingerprint",
+            "enrollment_token", "data_dir", "grains.*", "bind_address");
 
     public MinionConfig {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("id must not be empty");
@@ -58,6 +59,7 @@ public record MinionConfig(String id, List<String> masters, String caFingerprint
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }
+        KEYS.check(file.toString(), text);
         Object doc;
         try {
             doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
@@ -74,11 +76,6 @@ public record MinionConfig(String id, List<String> masters, String caFingerprint
     }
 
     static MinionConfig parse(Map<?, ?> map, Path base) {
-        Set<String> unknown = new TreeSet<>();
-        for (Object k : map.keySet()) if (!KEYS.contains(String.valueOf(k))) unknown.add(String.valueOf(k));
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown setting(s) " + unknown + "; known: " + new TreeSet<>(KEYS));
-        }
         String id = string(map, "id");
         if (id == null) id = hostname();
         List<String> masters = new ArrayList<>();

@@ -156,6 +156,8 @@ public final class MinionDaemon {
             throws InterruptedException {
         ManagedChannel channel = channels.open(master, new MasterTrust(pins), identity);
         try {
+            // Jobs first, then the spool: a job that finishes in between is then in both lists, never in neither.
+            List<String> running = jobs.jids();
             List<JobResult> spooled = spool.all();
             Session session = new Session(channel, timer, timings, clock, new Session.Handler() {
                 @Override
@@ -174,7 +176,7 @@ public final class MinionDaemon {
                 }
             });
             Hello hello = Hello.newBuilder().setGrainsJson(grainsJson).setVersion(VERSION)
-                    .addAllSpooledJids(spooled.stream().map(JobResult::getJid).toList()).build();
+                    .addAllSpooledJids(spooled.stream().map(JobResult::getJid).toList()).addAllRunningJids(running).setReportsJobs(true).build();
             Session.Ended ended = session.run(hello, spooled, s -> {
                 current = s;
                 // A stop that came while connecting must not leave this stream open.

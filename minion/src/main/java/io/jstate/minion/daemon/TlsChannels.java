@@ -5,6 +5,7 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.jstate.proto.Limits;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -12,9 +13,6 @@ import javax.net.ssl.SSLException;
 
 /** Channels over TLS 1.3/1.2 to a master, optionally from a fixed local address ({@code bind_address}). */
 final class TlsChannels implements MasterChannels {
-    /** Protocol messages are small; a job bundle with templates is the biggest, far below this. */
-    static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
-
     private final String bindAddress;
 
     TlsChannels(String bindAddress) {
@@ -33,7 +31,7 @@ final class TlsChannels implements MasterChannels {
         }
         NettyChannelBuilder b = NettyChannelBuilder.forTarget(master)
                 .sslContext(context)
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .maxInboundMessageSize(Limits.MINION_MAX_INBOUND_BYTES)
                 // The daemon reconnects on its own schedule; gRPC's own retries would only blur it.
                 .disableRetry()
                 .keepAliveTime(30, TimeUnit.SECONDS)

@@ -66,10 +66,13 @@ class JobsTest {
             assertEquals(Refusal.Reason.QUEUE_FULL, full.getRefused().getReason());
             assertEquals("web1", full.getMinionId());
             assertTrue(Files.exists(tmp.resolve("j4.pb")), "refusals are spooled like any result");
+            // What a new stream's Hello lists: the running job, then the waiting ones; not the refused one.
+            assertEquals(List.of("j1", "j2", "j3"), j.jids());
             release.countDown();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!j.idle() && System.nanoTime() < deadline) Thread.sleep(10);
             assertEquals(4, sent.stream().filter(MinionMessage::hasResult).count());
+            assertEquals(List.of(), j.jids());
         }
     }
 

@@ -51,7 +51,7 @@ class MinionConfigTest {
     @Test
     void mistakesAreNamed() throws Exception {
         var e = assertThrows(IllegalArgumentException.class, () -> MinionConfig.load(Files.writeString(tmp.resolve("a.yaml"), "masters: [x]\n")));
-        assertTrue(e.getMessage().contains("unknown setting(s) [masters]") && e.getMessage().contains("a.yaml"), e.getMessage());
+        assertTrue(e.getMessage().contains("a.yaml:1: unknown setting 'masters' (did you mean master?)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> MinionConfig.load(Files.writeString(tmp.resolve("b.yaml"), "id: x\n")));
         assertTrue(e.getMessage().contains("master is required"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> MinionConfig.load(tmp.resolve("none.yaml")));
@@ -67,5 +67,13 @@ class MinionConfigTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> MinionConfig.load(Files.writeString(tmp.resolve("e.yaml"), "id: " + longest + "m\nmaster: m\n")));
         assertTrue(e.getMessage().contains("is not allowed: " + io.jstate.proto.MinionIds.RULE), e.getMessage());
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedWithItsLineAndTheNearestKnownKey() throws Exception {
+        Path f = Files.writeString(tmp.resolve("minion.yaml"), "id: web1\nmaster: salt\n# pinned\nmaster_ca_fingerprnt: SHA256:abc\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> MinionConfig.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":4: unknown key 'master_ca_fingerprnt' (did you mean master_ca_fingerprint?)"), e.getMessage());
+        assertTrue(e.getMessage().contains("; known: bind_address, data_dir,"), e.getMessage());
     }
 }

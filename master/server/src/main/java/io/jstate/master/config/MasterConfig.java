@@ -34,16 +34,17 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param enrollPerMinute    Enroll calls allowed per remote address and minute
  * @param retention          how long finished jobs are kept
  * @param defaultJobTimeout  how long a job waits for each minion when the request names no timeout
+ * @param lostAfter          how long a minion running a job may be disconnected before the job reports it lost
  * @param web                the read-only web dashboard
  */
 public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin, List<String> tlsNames, Path states,
                            Path pillar, Map<String, String> nodegroups, String enrollmentToken, int enrollPerMinute,
-                           Duration retention, Duration defaultJobTimeout, Web web, Map<String, String> roles) {
+                           Duration retention, Duration defaultJobTimeout, Web web, Map<String, String> roles, Duration lostAfter) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/jstate/master.yaml");
     /** Every key master.yaml may hold; any other is refused at start. */
     static final ConfigKeys KEYS = ConfigKeys.of("data_dir", "gateway.listen", "admin.listen", "tls_names", "states", "pillar",
-            "nodegroups.*", "roles.*", "enrollment.token", "enrollment.rate_per_minute", "jobs.retention_days", "jobs.default_timeout_seconds",
+            "nodegroups.*", "roles.*", "enrollment.token", "enrollment.rate_per_minute", "jobs.retention_days", "jobs.default_timeout_seconds", "jobs.lost_after_seconds",
             "web.listen", "web.users_file", "web.metrics_token_file", "web.session_idle_minutes", "web.session_lifetime_hours");
 
     public MasterConfig {
@@ -137,8 +138,11 @@ public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin
         Map<?, ?> jobs = map(name, top, "jobs");
         int retentionDays = integer(name + ": jobs.retention_days", jobs.get("retention_days"), 7);
         int timeout = integer(name + ": jobs.default_timeout_seconds", jobs.get("default_timeout_seconds"), 600);
+        int lostAfter = integer(name + ": jobs.lost_after_seconds", jobs.get("lost_after_seconds"), 5);
+        if (lostAfter <= 0) throw new ConfigException(name + ": jobs.lost_after_seconds must be at least 1, got " + lostAfter);
         return new MasterConfig(file, dataDir, gateway, admin, tlsNames, states, pillar, nodegroups, token, perMinute,
-                Duration.ofDays(retentionDays), Duration.ofSeconds(timeout), web(name, base, map(name, top, "web")), roles);
+                Duration.ofDays(retentionDays), Duration.ofSeconds(timeout), web(name, base, map(name, top, "web")), roles,
+                Duration.ofSeconds(lostAfter));
     }
 
     /**

@@ -170,6 +170,7 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
                         LOG.info(() -> "minion " + id + " connected from " + session.remoteAddress()
                                 + (m.getHello().getSpooledJidsCount() > 0 ? ", " + m.getHello().getSpooledJidsCount() + " spooled results to follow" : ""));
                         connections.greet(session);
+                        events.connected(id, session, m.getHello());
                         return;
                     }
                     switch (m.getBodyCase()) {

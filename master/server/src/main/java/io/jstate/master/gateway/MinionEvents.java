@@ -1,5 +1,6 @@
 package io.jstate.master.gateway;
 
+import io.jstate.proto.v1.Hello;
 import io.jstate.proto.v1.JobAccepted;
 import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.StateEvent;
@@ -9,6 +10,9 @@ import io.jstate.proto.v1.StateEvent;
  * stream's certificate, never a field of the message.
  */
 public interface MinionEvents {
+    /** A minion's stream opened and was registered; {@code hello} says which jobs it has. */
+    void connected(String minionId, Session session, Hello hello);
+
     void accepted(String minionId, JobAccepted accepted);
 
     void state(String minionId, StateEvent event);
@@ -20,6 +24,9 @@ public interface MinionEvents {
     void result(String minionId, JobResult result);
 
     MinionEvents NONE = new MinionEvents() {
+        @Override
+        public void connected(String minionId, Session session, Hello hello) {}
+
         @Override
         public void accepted(String minionId, JobAccepted accepted) {}
 

@@ -7,9 +7,11 @@ import io.jstate.master.gateway.MinionEvents;
 import io.jstate.master.keys.Keys;
 import io.jstate.master.keys.Roles;
 import io.jstate.master.pki.Pki;
+import io.jstate.proto.Limits;
 import io.jstate.proto.v1.ApplyJob;
 import io.jstate.proto.v1.Bundle;
 import io.jstate.proto.v1.FunctionJob;
+import io.jstate.proto.v1.Hello;
 import io.jstate.proto.v1.JobAccepted;
 import io.jstate.proto.v1.JobEvent;
 import io.jstate.proto.v1.JobRecord;
@@ -48,9 +50,14 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
     private static final Logger LOG = Logger.getLogger(Jobs.class.getName());
     static final String SHOW_PLAN = "state.show_plan";
 
-    /** What jobs need from the configuration. */
-    /** @param dataDir the master's data folder, which no tree file may be in */
-    public record Settings(Path states, Path pillar, Map<String, String> nodegroups, Duration defaultTimeout, Path dataDir) {
+    /**
+     * What jobs need from the configuration.
+     *
+     * @param dataDir   the master's data folder, which no tree file may be in
+     * @param lostAfter how long a minion running a job may be without a stream before the job reports it lost
+     */
+    public record Settings(Path states, Path pillar, Map<String, String> nodegroups, Duration defaultTimeout, Path dataDir,
+                           Duration lostAfter) {
         public Settings {
             nodegroups = Map.copyOf(nodegroups);
         }
@@ -159,16 +166,34 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
                     throw new JobException(e.getMessage() + " (compiling for minion " + id + ")");
                 }
             }
+            Job job;
             if (request.hasApply()) {
-                out.put(id, new Job(ApplyJob.newBuilder().setBundle(bundle).addAllTargets(targets).setTest(request.getApply().getTest())
-                        .setTimeoutMs(timeout.toMillis()).build(), null));
+                job = new Job(ApplyJob.newBuilder().setBundle(bundle).addAllTargets(targets).setTest(request.getApply().getTest())
+                        .setTimeoutMs(timeout.toMillis()).build(), null);
             } else {
                 FunctionJob.Builder f = FunctionJob.newBuilder().setName(request.getFunction().getName()).addAllArgs(request.getFunction().getArgsList());
                 if (bundle != null) f.setBundle(bundle).addAllTargets(targets);
-                out.put(id, new Job(null, f.build()));
+                job = new Job(null, f.build());
             }
+            checkSize(id, job, bundle);
+            out.put(id, job);
         }
         return out;
+    }
+
+    /**
+     * Refuses a job a minion would drop unread: gRPC on the minion discards a message over its
+     * inbound limit, and the job would only time out. The limit is the one the minion's channel is
+     * built with ({@link Limits}).
+     */
+    static void checkSize(String minionId, Job job, Bundle bundle) {
+        long size = job.apply() != null ? job.apply().getSerializedSize() : job.function().getSerializedSize();
+        if (size <= Limits.MAX_JOB_BODY_BYTES) return;
+        throw new JobException("the job for minion " + minionId + " is " + size + " bytes"
+                + (bundle == null ? "" : " (its bundle of state tree files, pillar and peers: " + bundle.getSerializedSize() + " bytes)")
+                + ", more than the " + Limits.MAX_JOB_BODY_BYTES + " bytes a minion accepts (" + Limits.MINION_MAX_INBOUND_BYTES
+                + " bytes less " + Limits.ENVELOPE_ALLOWANCE_BYTES + " for the envelope); nothing was sent."
+                + " Make the files the states send smaller, or fetch large files another way");
     }
 
     /** As {@link #match(Target)}, for a target expression. */
@@ -244,6 +269,18 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
     }
 
     // ---- from minions ----
+
+    /**
+     * A minion (re)connected. Hellos from minions that list their jobs let each running job tell
+     * whether the minion still has it; an older minion's Hello says nothing either way.
+     */
+    @Override
+    public void connected(String minionId, io.jstate.master.gateway.Session session, Hello hello) {
+        if (!hello.getReportsJobs()) return;
+        Set<String> onMinion = new HashSet<>(hello.getRunningJidsList());
+        onMinion.addAll(hello.getSpooledJidsList());
+        for (RunningJob job : running.values()) job.reconnected(minionId, session, onMinion);
+    }
 
     @Override
     public void accepted(String minionId, JobAccepted accepted) {
@@ -381,6 +418,10 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
 
     Clock clock() {
         return clock;
+    }
+
+    Duration lostAfter() {
+        return settings.lostAfter();
     }
 
     void finished(String jid) {

@@ -36,6 +36,8 @@ final class RunningJob {
     /** An envelope stays valid this long beyond the job's timeout, for clock skew and a queue on the minion. */
     static final Duration EXPIRY_MARGIN = Duration.ofMinutes(5);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How often the streams of the minions in flight are looked at. */
+    private static final long WATCH_MS = 500;
 
     private final Jobs jobs;
     private final String jid;
@@ -45,7 +47,13 @@ final class RunningJob {
     private final int batch;
     private final Consumer<JobEvent> listener;
     private final Deque<String> waiting;
-    private final Map<String, ScheduledFuture<?>> inFlight = new HashMap<>();
+    /** A minion that has the job's envelope: until when it may take, and the stream the envelope went out on. */
+    private record Flight(ScheduledFuture<?> deadline, Session session) {}
+
+    private final Map<String, Flight> inFlight = new HashMap<>();
+    /** When each minion in flight was first seen without a stream (absent while it has one). */
+    private final Map<String, Long> streamGoneSince = new HashMap<>();
+    private ScheduledFuture<?> watch;
     private final Set<String> returned = new HashSet<>();
     private final Set<String> lost = new HashSet<>();
     private final boolean stopOnFailure;
@@ -78,6 +86,51 @@ final class RunningJob {
         jobs.events().publish("jstate/job/" + jid + "/start", data);
         emit(event(JobEvent.Type.JOB_STARTED).addAllMinions(minions));
         fill();
+        if (!done) watch = jobs.timer().scheduleAtFixedRate(this::watchStreams, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Reports lost, without waiting for the job's timeout, a minion in flight whose stream has been
+     * gone for {@code lostAfter}: it was killed, or its host or network went away. A minion back
+     * within that time says in its Hello whether it still has the job ({@link #reconnected}).
+     */
+    private synchronized void watchStreams() {
+        if (done) return;
+        long now = jobs.clock().millis();
+        for (String id : List.copyOf(inFlight.keySet())) {
+            if (jobs.connections().connected(id)) {
+                streamGoneSince.remove(id);
+                continue;
+            }
+            long since = streamGoneSince.computeIfAbsent(id, k -> now);
+            if (now - since >= jobs.lostAfter().toMillis()) {
+                drop(id, "its connection to the master ended and it did not come back within " + seconds(jobs.lostAfter()));
+            }
+        }
+        fill();
+    }
+
+    /**
+     * A minion in flight opened a new stream. When its Hello says it neither runs nor queues this job
+     * nor holds its result (it restarted, or the envelope went out on a stream that was already
+     * dying), the job will never come back from it: it is lost now rather than at the timeout.
+     */
+    synchronized void reconnected(String id, Session session, Set<String> onMinion) {
+        Flight f = inFlight.get(id);
+        if (f == null || f.session() == session) return;
+        streamGoneSince.remove(id);
+        if (onMinion.contains(jid)) return;
+        drop(id, "it reconnected without the job: it neither runs it nor keeps a result of it, so it restarted or never got it");
+        fill();
+    }
+
+    /** Gives up on a minion in flight. */
+    private void drop(String id, String why) {
+        Flight f = inFlight.remove(id);
+        if (f == null) return;
+        f.deadline().cancel(false);
+        streamGoneSince.remove(id);
+        lose(id, why);
     }
 
     /**
@@ -119,14 +172,13 @@ final class RunningJob {
             lose(id, "disconnected");
             return;
         }
-        inFlight.put(id, jobs.timer().schedule(() -> timedOut(id), timeout.toMillis(), TimeUnit.MILLISECONDS));
+        inFlight.put(id, new Flight(jobs.timer().schedule(() -> timedOut(id), timeout.toMillis(), TimeUnit.MILLISECONDS), session.get()));
     }
 
     private synchronized void timedOut(String id) {
-        if (inFlight.remove(id) == null) return;
-        String why = jobs.connections().connected(id) ? "did not return within " + seconds(timeout)
-                : "disconnected and did not return within " + seconds(timeout);
-        lose(id, why);
+        if (!inFlight.containsKey(id)) return;
+        drop(id, jobs.connections().connected(id) ? "did not return within " + seconds(timeout)
+                : "disconnected and did not return within " + seconds(timeout));
         fill();
     }
 
@@ -159,9 +211,10 @@ final class RunningJob {
         }
         // Stored first: the gateway acknowledges only after this returns, and the minion then forgets it.
         jobs.store().saveResult(r);
-        ScheduledFuture<?> deadline = inFlight.remove(id);
-        if (deadline == null) return;
-        deadline.cancel(false);
+        Flight flight = inFlight.remove(id);
+        if (flight == null) return;
+        flight.deadline().cancel(false);
+        streamGoneSince.remove(id);
         returned.add(id);
         if (!Results.ok(r)) failedMinions++;
         emit(event(JobEvent.Type.MINION_DONE).setMinionId(id).setResult(r));
@@ -172,6 +225,7 @@ final class RunningJob {
     private void finishIfDone() {
         if (done || !waiting.isEmpty() || !inFlight.isEmpty()) return;
         done = true;
+        if (watch != null) watch.cancel(false);
         long now = jobs.clock().millis();
         jobs.store().finish(jid, now);
         JobSummary summary = JobSummary.newBuilder().setMinions(minions.size()).setReturned(returned.size()).setLost(lost.size())

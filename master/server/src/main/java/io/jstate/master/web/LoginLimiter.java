@@ -2,20 +2,23 @@ package io.jstate.master.web;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Failed logins per remote address: after {@code max} failures within {@code windowMs} the address
- * is refused without a password check until the oldest of them leaves the window. This bounds
- * password guessing and the CPU an address can make the master spend on PBKDF2.
+ * Login attempts per remote address: at most {@code max} attempts that did not succeed within
+ * {@code windowMs}; after that the address is refused without a password check until the oldest of
+ * them leaves the window. An attempt is reserved before its password is checked, atomically, so
+ * parallel requests cannot get more than {@code max} wrong passwords checked between them. A success
+ * gives back its own attempt only and forgives no failure, so the right password of one request never
+ * opens more guesses to the others. This bounds password guessing and the CPU an address can make the
+ * master spend on PBKDF2.
  */
 final class LoginLimiter {
     private final int max;
     private final long windowMs;
     private final LongSupplier millis;
-    private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Deque<Long>> attempts = new ConcurrentHashMap<>();
 
     LoginLimiter(int max, long windowMs, LongSupplier millis) {
         this.max = max;
@@ -23,28 +26,37 @@ final class LoginLimiter {
         this.millis = millis;
     }
 
-    /** Seconds until {@code address} may try again; 0 when it may now. */
-    long waitSeconds(String address) {
-        Deque<Long> d = failures.get(address);
-        if (d == null) return 0;
-        synchronized (d) {
-            long now = millis.getAsLong();
-            while (!d.isEmpty() && now - d.peekFirst() >= windowMs) d.pollFirst();
-            if (d.size() < max) return 0;
-            return Math.max(1, (d.peekFirst() + windowMs - now + 999) / 1000);
+    /**
+     * Reserves one attempt for {@code address}, counted as a failure unless {@link #succeeded} follows.
+     * Returns 0 when the caller may check the password, else the seconds until the address may try again
+     * (and nothing was reserved).
+     */
+    long reserve(String address) {
+        long now = millis.getAsLong();
+        long[] wait = {0};
+        attempts.compute(address, (a, d) -> {
+            Deque<Long> q = d == null ? new ArrayDeque<>() : d;
+            prune(q, now);
+            if (q.size() >= max) wait[0] = Math.max(1, (q.peekFirst() + windowMs - now + 999) / 1000);
+            else q.addLast(now);
+            return q;
+        });
+        if (attempts.size() > 10_000) {
+            for (String a : attempts.keySet()) attempts.computeIfPresent(a, (k, q) -> prune(q, now).isEmpty() ? null : q);
         }
+        return wait[0];
     }
 
-    void failed(String address) {
-        Deque<Long> d = failures.computeIfAbsent(address, a -> new ArrayDeque<>());
-        synchronized (d) {
-            d.addLast(millis.getAsLong());
-            while (d.size() > max) d.pollFirst();
-        }
-        if (failures.size() > 10_000) failures.entrySet().removeIf(e -> waitSeconds(e.getKey()) == 0);
-    }
-
+    /** Gives back an attempt {@link #reserve} took whose password was right. */
     void succeeded(String address) {
-        failures.remove(address);
+        attempts.computeIfPresent(address, (a, q) -> {
+            q.pollLast();
+            return q.isEmpty() ? null : q;
+        });
+    }
+
+    private Deque<Long> prune(Deque<Long> q, long now) {
+        while (!q.isEmpty() && now - q.peekFirst() >= windowMs) q.pollFirst();
+        return q;
     }
 }

@@ -159,7 +159,7 @@ final class Pages {
         });
         for (String id : j.getLostList()) {
             b.append("<section class=\"minion\"><h2>").append(esc(id)).append(" ").append(badge("bad", "lost")).append("</h2>"
-                    + "<p>It did not return before the job's timeout.</p></section>");
+                    + "<p>It did not return: it was disconnected too long, came back without the job, or passed the job's timeout.</p></section>");
         }
         return Optional.of(Html.page("Job " + jid, "Jobs", user, b.toString(), j.getFinishedUnixMs() == 0 && j.getError().isEmpty() ? 5 : 0));
     }

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -62,6 +63,8 @@ public final class WebServer implements AutoCloseable {
     private final Health health;
     private final String css;
     private HttpServer server;
+    /** How many passwords this listener has checked, for the test that the limiter bounds them under concurrency. */
+    final AtomicLong passwordChecks = new AtomicLong();
 
     /**
      * @param metrics the Prometheus text for /metrics, or null when this master has none
@@ -206,7 +209,7 @@ public final class WebServer implements AutoCloseable {
 
     private void login(RoutingContext ctx) {
         String address = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
-        long wait = limiter.waitSeconds(address);
+        long wait = limiter.reserve(address);
         if (wait > 0) {
             ctx.response().putHeader("Retry-After", String.valueOf(wait));
             send(ctx, 429, "text/html; charset=utf-8", loginPage("Too many failed logins from your address; try again in " + wait + " s."));
@@ -215,10 +218,10 @@ public final class WebServer implements AutoCloseable {
         String name = ctx.request().getFormAttribute("username");
         String password = ctx.request().getFormAttribute("password");
         char[] pw = password == null ? new char[0] : password.toCharArray();
+        passwordChecks.incrementAndGet();
         boolean ok = users.check(name, pw);
         Arrays.fill(pw, '\0');
         if (!ok) {
-            limiter.failed(address);
             LOG.info(() -> "web dashboard: failed login from " + address);
             // The same answer whether the name exists or not.
             send(ctx, 401, "text/html; charset=utf-8", loginPage("Wrong user name or password."));

@@ -83,6 +83,7 @@ class MasterConfigTest {
         assertEquals(60, c.enrollPerMinute());
         assertEquals(Duration.ofDays(7), c.retention());
         assertEquals(Duration.ofSeconds(600), c.defaultJobTimeout());
+        assertEquals(Duration.ofSeconds(5), c.lostAfter());
     }
 
     @Test
@@ -108,6 +109,9 @@ class MasterConfigTest {
         assertTrue(e.getMessage().contains("master.yaml") && e.getMessage().contains("unknown key 'gatway'"), e.getMessage());
         e = assertThrows(MasterConfig.ConfigException.class, () -> load("gateway: {listen: nohost}\n"));
         assertTrue(e.getMessage().contains("gateway.listen"), e.getMessage());
+        assertEquals(Duration.ofSeconds(2), assertDoesNotThrow(() -> load("jobs: {lost_after_seconds: 2}\n")).lostAfter());
+        var zero = assertThrows(MasterConfig.ConfigException.class, () -> load("jobs: {lost_after_seconds: 0}\n"));
+        assertTrue(zero.getMessage().contains("jobs.lost_after_seconds must be at least 1"), zero.getMessage());
         e = assertThrows(MasterConfig.ConfigException.class, () -> load("jobs: {retention_days: soon}\n"));
         assertTrue(e.getMessage().contains("jobs.retention_days"), e.getMessage());
     }

@@ -10,7 +10,9 @@ import io.grpc.ManagedChannel;
 import io.jstate.master.FakeMinion;
 import io.jstate.master.Master;
 import io.jstate.master.TestMaster;
+import io.jstate.proto.Limits;
 import io.jstate.proto.v1.ApplyRequest;
+import io.jstate.proto.v1.Hello;
 import io.jstate.proto.v1.BundleFile;
 import io.jstate.proto.v1.FunctionRequest;
 import io.jstate.proto.v1.FunctionReturn;
@@ -50,7 +52,7 @@ class JobsTest {
 
     @BeforeEach
     void up() {
-        tm = new TestMaster("enrollment: {token: tok}\n");
+        tm = new TestMaster("enrollment: {token: tok}\njobs: {lost_after_seconds: 1}\n");
         TestMaster.files(tm.states, Map.of(
                 "top.sls", "base:\n  '*':\n    - app\n",
                 "app.sls", "motd:\n  file.managed:\n    - name: /tmp/jstate-never-written/motd\n    - contents: \"{{pillar.greeting}}\"\n",
@@ -203,6 +205,79 @@ class JobsTest {
         assertEquals(JobEvent.Type.JOB_STARTED, event().getType());
         assertEquals(JobEvent.Type.MINION_DONE, event().getType());
         assertEquals(JobEvent.Type.JOB_DONE, event().getType());
+    }
+
+    @Test
+    void aMinionThatReconnectsWithoutTheJobIsLostAtOnce() throws Exception {
+        String jid = streamEndsMidJob();
+        // Restarted: it runs nothing and has nothing spooled, though another job's result waits on its disk.
+        long t0 = System.nanoTime();
+        m1.connect(ch, Hello.newBuilder().setGrainsJson("{}").setReportsJobs(true).addSpooledJids("20260101000000000000").build());
+        JobEvent lost = event();
+        assertEquals(JobEvent.Type.MINION_LOST, lost.getType());
+        assertEquals("m1", lost.getMinionId());
+        assertTrue(lost.getMessage().startsWith("it reconnected without the job"), lost.getMessage());
+        assertTrue(System.nanoTime() - t0 < 900_000_000L, "at once, not after the 1 s grace");
+        assertEquals(JobEvent.Type.JOB_DONE, event().getType());
+        assertEquals(List.of("m1"), master.store().load(jid).orElseThrow().getLostList());
+    }
+
+    @Test
+    void aMinionThatReconnectsStillRunningTheJobIsNotLost() throws Exception {
+        String jid = streamEndsMidJob();
+        Thread.sleep(500);
+        FakeMinion.Stream again = m1.connect(ch, Hello.newBuilder().setGrainsJson("{}").setReportsJobs(true).addRunningJids(jid).build());
+        // Well past the 1 s grace: still running on the minion, so not lost.
+        assertNull(events.poll(2500, TimeUnit.MILLISECONDS), "a minion that still runs the job is not lost");
+        again.send(result(jid, "m1", true));
+        assertEquals(jid, again.next(5000).getAck().getJid());
+        assertEquals(JobEvent.Type.MINION_DONE, event().getType());
+        JobEvent end = event();
+        assertEquals(JobEvent.Type.JOB_DONE, end.getType());
+        assertEquals(0, end.getSummary().getLost());
+    }
+
+    /** Starts a job on m1 and ends m1's stream once the envelope is there; returns the jid. */
+    private String streamEndsMidJob() throws Exception {
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        String jid = master.jobs().submit(apply("m1"), events::add);
+        assertEquals(JobEvent.Type.JOB_STARTED, event().getType());
+        assertNotNull(s1.next(5000));
+        s1.end();
+        for (int i = 0; i < 200 && master.connections().connected("m1"); i++) Thread.sleep(10);
+        return jid;
+    }
+
+    @Test
+    void aMinionWhoseStreamStaysGoneIsLostAfterTheGrace() throws Exception {
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        master.jobs().submit(apply("m1"), events::add);
+        assertEquals(JobEvent.Type.JOB_STARTED, event().getType());
+        assertNotNull(s1.next(5000));
+        long t0 = System.nanoTime();
+        s1.end();
+        JobEvent lost = event();
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(JobEvent.Type.MINION_LOST, lost.getType());
+        assertEquals("its connection to the master ended and it did not come back within 1 s", lost.getMessage());
+        assertTrue(tookMs >= 1000 && tookMs < 3000, "lost " + tookMs + " ms after its stream ended, for a grace of 1 s");
+        assertEquals(JobEvent.Type.JOB_DONE, event().getType());
+    }
+
+    @Test
+    void aJobLargerThanAMinionAcceptsIsRefusedBeforeAnythingIsSent() throws Exception {
+        byte[] big = new byte[Limits.MINION_MAX_INBOUND_BYTES];
+        java.util.Arrays.fill(big, (byte) 'x');
+        java.nio.file.Files.write(tm.states.resolve("big.txt"), big);
+        TestMaster.files(tm.states, Map.of("app.sls", "big:\n  file.managed:\n    - name: /tmp/jstate-never-written/big\n    - source: big.txt\n    - template: none\n"));
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        String jid = master.jobs().submit(apply("m1"), events::add);
+        JobEvent e = event();
+        assertEquals(JobEvent.Type.JOB_FAILED, e.getType());
+        assertTrue(e.getMessage().matches("the job for minion m1 is \\d+ bytes \\(its bundle of state tree files, pillar and peers: \\d+ bytes\\), "
+                + "more than the " + Limits.MAX_JOB_BODY_BYTES + " bytes a minion accepts .*"), e.getMessage());
+        assertNull(s1.next(300), "nothing is sent for a job that cannot start");
+        assertEquals(e.getMessage(), master.store().load(jid).orElseThrow().getError());
     }
 
     @Test

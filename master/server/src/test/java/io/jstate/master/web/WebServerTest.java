@@ -311,13 +311,14 @@ class WebServerTest {
     @Test
     void failedLoginsAreLimitedPerAddress() throws Exception {
         // A limiter of its own with a manual clock: the server's would lock this test's address out of the other tests.
-        LoginLimiter l = new LoginLimiter(3, 60_000, new java.util.concurrent.atomic.AtomicLong(0)::get);
-        for (int i = 0; i < 3; i++) {
-            assertEquals(0, l.waitSeconds("10.0.0.1"));
-            l.failed("10.0.0.1");
-        }
-        assertEquals(60, l.waitSeconds("10.0.0.1"));
-        assertEquals(0, l.waitSeconds("10.0.0.2"));
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(0);
+        LoginLimiter l = new LoginLimiter(3, 60_000, now::get);
+        for (int i = 0; i < 3; i++) assertEquals(0, l.reserve("10.0.0.1"));
+        assertEquals(60, l.reserve("10.0.0.1"));
+        assertEquals(0, l.reserve("10.0.0.2"));
+        l.succeeded("10.0.0.2");
+        now.set(60_000);
+        assertEquals(0, l.reserve("10.0.0.1"), "the window has passed");
 
         // And the server's: a listener of its own, so that its lockout of 127.0.0.1 touches no other test.
         WebServer other = new WebServer(vertx, master, Clock.systemUTC(), null);
@@ -331,6 +332,40 @@ class WebServerTest {
             assertTrue(Integer.parseInt(locked.headers().firstValue("Retry-After").orElseThrow()) > 0);
             assertTrue(locked.headers().firstValue("Set-Cookie").isEmpty());
         } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void parallelLoginsGetNoMoreThanFivePasswordChecks() throws Exception {
+        WebServer other = new WebServer(vertx, master, Clock.systemUTC(), null);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(50);
+        try {
+            String at = "https://127.0.0.1:" + other.start();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String password = i == 49 ? PASSWORD : "guess " + i;
+                HttpClient own = client(null, null);
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return login(own, at, "alice", password).statusCode();
+                }));
+            }
+            go.countDown();
+            Map<Integer, Integer> byStatus = new java.util.TreeMap<>();
+            for (var a : answers) byStatus.merge(a.get(60, TimeUnit.SECONDS), 1, Integer::sum);
+            // The right password may have been among the first checked; it then takes no wrong guess's place.
+            int right = byStatus.getOrDefault(303, 0);
+            assertTrue(other.passwordChecks.get() <= 5 + right, other.passwordChecks.get() + " password checks; answers " + byStatus);
+            assertTrue(byStatus.getOrDefault(401, 0) <= 5, "answers " + byStatus);
+            assertTrue(byStatus.getOrDefault(429, 0) >= 44, "answers " + byStatus);
+            long checks = other.passwordChecks.get();
+            HttpResponse<String> locked = login(client(null, null), at, "alice", PASSWORD);
+            assertEquals(429, locked.statusCode(), "the right password while locked");
+            assertEquals(checks, other.passwordChecks.get(), "no password is checked while locked");
+        } finally {
+            pool.shutdownNow();
             other.close();
         }
     }
