@@ -51,7 +51,7 @@ class MinionConfigTest {
     @Test
     void mistakesAreNamed() throws Exception {
         var e = assertThrows(IllegalArgumentException.class, () -> MinionConfig.load(Files.writeString(tmp.resolve("a.yaml"), "masters: [x]\n")));
-        assertTrue(e.getMessage().contains("a.yaml:1: unknown setting 'masters' (did you mean master?)"), e.getMessage());
+        assertTrue(e.getMessage().contains("a.yaml:1: unknown key 'masters' (did you mean master?)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> MinionConfig.load(Files.writeString(tmp.resolve("b.yaml"), "id: x\n")));
         assertTrue(e.getMessage().contains("master is required"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> MinionConfig.load(tmp.resolve("none.yaml")));
@@ -73,7 +73,7 @@ class MinionConfigTest {
     void anUnknownKeyIsRefusedWithItsLineAndTheNearestKnownKey() throws Exception {
         Path f = Files.writeString(tmp.resolve("minion.yaml"), "id: web1\nmaster: salt\n# pinned\nmaster_ca_fingerprnt: SHA256:abc\n");
         var e = assertThrows(IllegalArgumentException.class, () -> MinionConfig.load(f));
-        assertTrue(e.getMessage().startsWith(f + ":4: unknown key 'master_ca_fingerprnt' (did you mean master_ca_fingerprint?)"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(f + ":4: unknown key 'master_ca_fingerprnt' (did you mean master_ca_fingerprint"), e.getMessage());
         assertTrue(e.getMessage().contains("; known: bind_address, data_dir,"), e.getMessage());
     }
 }
