@@ -49,7 +49,11 @@ class RolesTest {
         ch.shutdownNow();
 
         // A key file written before roles existed has no field 6 and loads with none.
-        Path old = tm.root.resolve("data/keys/accepted/old1.pb");
+        // Its CSR and certificate are copies of db9's: the store moves aside a record without them.
+        Path accepted = tm.root.resolve("data/keys/accepted");
+        Files.copy(accepted.resolve("db9.csr"), accepted.resolve("old1.csr"));
+        Files.copy(accepted.resolve("db9.crt"), accepted.resolve("old1.crt"));
+        Path old = accepted.resolve("old1.pb");
         Files.write(old, Key.newBuilder().setMinionId("old1").setState(Key.State.ACCEPTED).setFingerprint("aa:bb").build().toByteArray());
         tm.stop();
         master = tm.start();
