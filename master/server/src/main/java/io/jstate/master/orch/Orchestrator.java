@@ -159,7 +159,9 @@ public final class Orchestrator {
             }
             out.accept(stageEvent(OrchestrateEvent.Type.STAGE_STARTED, s, index).setMessage(s.describe() + " on " + target
                     + (s.batch().isEmpty() ? "" : ", " + s.batch() + " at a time")).build());
-            JobRequest.Builder job = JobRequest.newBuilder().setTarget(target).setBatch(s.batch()).setStopOnFailure(true)
+            // A dry run changes nothing, so a batch's failure need not stop the next batches: every
+            // minion says what it would do.
+            JobRequest.Builder job = JobRequest.newBuilder().setTarget(target).setBatch(s.batch()).setStopOnFailure(!request.getTest())
                     .setTimeoutMs(s.timeoutMs() > 0 ? s.timeoutMs() : request.getTimeoutMs()).setPillarJson(pillar(s));
             if (s.elect() != null) return elect(s, index, job);
             if (s.apply() != null) job.setApply(ApplyRequest.newBuilder().addAllTargets(s.apply()).setTest(request.getTest()));
