@@ -16,3 +16,4 @@ rabbitmq-cluster-runs:
       - file: rabbitmq-node-script
     - require_in:
       - service: rabbitmq-service
+      - cmd: rabbitmq-cluster-name

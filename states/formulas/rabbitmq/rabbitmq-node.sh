@@ -6,9 +6,10 @@
 #   rabbitmq-node start    brings the node to running from the state status finds:
 #     down          the VM is not running: the init system starts it.
 #     app-stopped   the VM runs but the app does not (`rabbitmqctl stop_app`, or paused by
-#                   pause_minority while partitioned): start_app; the init script's start would fail
-#                   with dist_port_already_used. A node still in a minority pauses again, and
-#                   restarts its app by itself once it sees a majority.
+#                   pause_minority while partitioned, or a VM still halting after a stop):
+#                   start_app, then await_startup; the init script's start would fail with
+#                   dist_port_already_used. A node still in a minority pauses again, and restarts
+#                   its app by itself once it sees a majority.
 #     booting       the app is starting and waits for the node of its cluster that stopped last
 #                   (its tables): nothing to do on this node but start that one. Forcing the boot
 #                   could lose what the last node saw, so that is left to the operator.
@@ -38,9 +39,10 @@ start)
         exec "$INIT_SCRIPT" start </dev/null
         ;;
     app-stopped)
-        rabbitmqctl -q start_app </dev/null || exit 1
-        rabbitmq-diagnostics -q check_running >/dev/null 2>&1 && exit 0
-        echo "rabbitmq-node: the app stopped again after start_app: this node is in a minority partition (pause_minority) and starts its app by itself once it sees a majority of its cluster" >&2
+        # start_app returns before the app has booted, which can wait for its peers' tables; like
+        # the init script's start, this waits for the boot (within service.running's start_timeout).
+        rabbitmqctl -q start_app </dev/null && rabbitmqctl -q await_startup </dev/null && exit 0
+        echo "rabbitmq-node: the app did not start after start_app; a node in a minority partition (pause_minority) starts its app by itself once it sees a majority of its cluster" >&2
         exit 1
         ;;
     booting)

@@ -52,6 +52,7 @@ class HighstateFormulaTest {
         assertTrue(requisites(plan, "galera-service").contains("require:galera-cluster-runs"), requisites(plan, "galera-service").toString());
         assertTrue(requisites(plan, "galera-restart-for-config").contains("require:galera-cluster-runs"));
         assertTrue(requisites(plan, "rabbitmq-service").contains("require:rabbitmq-cluster-runs"), requisites(plan, "rabbitmq-service").toString());
+        assertTrue(requisites(plan, "rabbitmq-cluster-name").contains("require:rabbitmq-cluster-runs"), requisites(plan, "rabbitmq-cluster-name").toString());
         CmdRun.Spec galera = spec(plan, "galera-cluster-runs", CmdRun.Spec.class);
         assertEquals(List.of("/usr/local/sbin/galera-status running"
                 + " || timeout 3 bash -c '</dev/tcp/10.77.0.11/4567' 2>/dev/null"

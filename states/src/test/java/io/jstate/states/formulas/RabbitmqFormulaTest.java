@@ -92,7 +92,7 @@ class RabbitmqFormulaTest {
         Path calls = dir.resolve("calls");
         script(bin.resolve("rabbitmq-diagnostics"), "s=$(cat " + state + "); echo \"diagnostics $2\" >>" + calls + "\n"
                 + "case $2 in check_running) [ $s = running ];; ping) [ $s != down ];; is_booting) [ $s = booting ] && echo true || echo false;; esac");
-        script(bin.resolve("rabbitmqctl"), "echo \"rabbitmqctl $2\" >>" + calls + "; [ $2 = start_app ] && echo running >" + state);
+        script(bin.resolve("rabbitmqctl"), "echo \"rabbitmqctl $2\" >>" + calls + "; if [ $2 = start_app ]; then echo running >" + state + "; fi");
         script(bin.resolve("init"), "echo \"init $1\" >>" + calls + "; echo running >" + state);
         Path node = HaFormulas.STATE_ROOT.resolve("rabbitmq/rabbitmq-node.sh");
         Map<String, String> env = Map.of("PATH", bin + ":/usr/bin:/bin", "RABBITMQ_INIT_SCRIPT", bin.resolve("init").toString());
@@ -100,7 +100,7 @@ class RabbitmqFormulaTest {
                 "running", List.of("diagnostics check_running"),
                 "down", List.of("diagnostics check_running", "diagnostics ping", "init start"),
                 "app-stopped", List.of("diagnostics check_running", "diagnostics ping", "diagnostics is_booting",
-                        "rabbitmqctl start_app", "diagnostics check_running"));
+                        "rabbitmqctl start_app", "rabbitmqctl await_startup"));
         for (var e : repairs.entrySet()) {
             Files.writeString(state, e.getKey());
             Files.deleteIfExists(calls);
