@@ -44,11 +44,29 @@ rabbitmq-conf:
     - require:
       - pkg: rabbitmq-pkg
 
-# A new cookie, node name or listener takes effect only on a restart.
+# The node's state as RabbitMQ sees it (down, VM up with the app stopped, booting) and the repair
+# for each: see rabbitmq-node.sh.
+rabbitmq-node-script:
+  file.managed:
+    - name: /usr/local/sbin/rabbitmq-node
+    - source: rabbitmq/rabbitmq-node.sh
+    - template: none
+    - mode: "0755"
+    - user: root
+    - group: root
+
+# A new cookie, node name or listener takes effect only on a restart. A node that waits at boot
+# for its peers is stopped at start_timeout, with the end of its log in the state's comment.
 rabbitmq-service:
   service.running:
     - name: rabbitmq-server
     - enable: true
+    - status: /usr/local/sbin/rabbitmq-node status
+    - start: /usr/local/sbin/rabbitmq-node start
+    - start_timeout: 300
+    - log: /var/log/rabbitmq/rabbit@{{pillar.node.id}}.log
+    - require:
+      - file: rabbitmq-node-script
     - watch:
       - file: rabbitmq-cookie
       - file: rabbitmq-env-conf

@@ -96,10 +96,16 @@ final class Lab implements AutoCloseable {
 
     /** {@code jstate orchestrate NAME ARGS...} on the master host. */
     Procs.Ran orchestrate(String name, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("exec", "master", "/usr/bin/jstate",
-                "--config", "/etc/jstate/master.yaml", "orchestrate", name));
+        List<String> args = new ArrayList<>(List.of("orchestrate", name));
         args.addAll(List.of(extra));
-        return lab(Duration.ofMinutes(30), args.toArray(String[]::new));
+        return jstate(Duration.ofMinutes(30), args.toArray(String[]::new));
+    }
+
+    /** {@code jstate ARGS...} on the master host, with the master's configuration. */
+    Procs.Ran jstate(Duration timeout, String... jstateArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("exec", "master", "/usr/bin/jstate", "--config", "/etc/jstate/master.yaml"));
+        args.addAll(List.of(jstateArgs));
+        return lab(timeout, args.toArray(String[]::new));
     }
 
     /** packaging/lab/verify with ARGS, and extra environment (e.g. VERIFY_CLUSTER_SIZE). */

@@ -61,6 +61,13 @@ class OpenstackHaLabIT {
         return Lab.changes(r);
     }
 
+    /** {@code jstate apply highstate -t TARGET ARGS...}: the bundled tree's top.sls. */
+    private Procs.Ran highstate(String target, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("apply", "highstate", "-t", target));
+        args.addAll(List.of(extra));
+        return lab.jstate(Duration.ofMinutes(10), args.toArray(String[]::new));
+    }
+
     private Procs.Ran verify() throws Exception {
         return lab.verify(Map.of());
     }
@@ -72,6 +79,23 @@ class OpenstackHaLabIT {
     /** The PIDs of the backend's daemons on every controller. */
     private Map<String, String> daemons() throws Exception {
         return lab.pids(CONTROLLERS, List.of("mariadbd", "beam.smp", "haproxy", "keepalived", "memcached"));
+    }
+
+    /**
+     * The first deploy's dry run on the fresh lab: every stage says what it would do (the election a
+     * new cluster on ctl1; the SQL and RabbitMQ stages that they cannot check before the packages
+     * come) and nothing is installed.
+     */
+    @Test
+    @Order(0)
+    void aDryRunOfTheFirstDeployGoesThroughEveryStageAndInstallsNothing() throws Exception {
+        Procs.Ran dry = lab.orchestrate("openstack-ha", "--test");
+        assertEquals(0, dry.exit(), dry.toString());
+        assertTrue(dry.out().contains("galera-elect: done (dry run, the stages below would act on it: no data node has data: a new cluster starts on ctl1"),
+                dry.out());
+        assertTrue(dry.out().contains("[18/18] openstack-config: done"), dry.out());
+        assertTrue(changes(dry) > 0, dry.out());
+        for (String h : CONTROLLERS) assertNotEquals(0, on(h, "dpkg -s mariadb-server rabbitmq-server").exit(), "nothing installed on " + h);
     }
 
     @Test
@@ -162,8 +186,30 @@ class OpenstackHaLabIT {
         assertEquals(before, daemons(), "no daemon restarted");
     }
 
+    /**
+     * The bundled tree's highstate on the converged lab: no change and no restart; a hand edit of a
+     * managed file shows as drift in a dry run, and the highstate puts the file back.
+     */
     @Test
     @Order(4)
+    void aHighstateOfTheConvergedControllersChangesNothingAndShowsAHandEdit() throws Exception {
+        Map<String, String> before = daemons();
+        Procs.Ran hs = highstate("G@roles:controller");
+        assertEquals(0, hs.exit(), hs.toString());
+        assertTrue(hs.out().contains("(changed=0)") && !hs.out().matches("(?s).*\\(changed=[1-9].*"), hs.out());
+        assertEquals(before, daemons(), "no daemon restarted");
+        assertEquals(0, on("ctl2", "echo '# a hand edit' >> /etc/memcached.conf").exit());
+        Procs.Ran drift = highstate("ctl2", "--test");
+        assertEquals(0, drift.exit(), drift.toString());
+        assertTrue(drift.out().contains("memcached-conf") && drift.out().contains("-# a hand edit"), drift.out());
+        assertEquals(0, on("ctl2", "grep -c 'a hand edit' /etc/memcached.conf").exit(), "a dry run changes nothing");
+        Procs.Ran back = highstate("ctl2");
+        assertEquals(0, back.exit(), back.toString());
+        assertNotEquals(0, on("ctl2", "grep -q 'a hand edit' /etc/memcached.conf").exit(), "the highstate put the file back");
+    }
+
+    @Test
+    @Order(5)
     void oneGaleraNodeKilledTheOthersServeAndTheNextRunBringsItBack() throws Exception {
         assertEquals(0, on("ctl2", "kill -9 $(pidof mariadbd)").exit());
         for (String h : List.of("ctl1", "ctl3")) {
@@ -173,6 +219,10 @@ class OpenstackHaLabIT {
         Procs.Ran write = on("ctl1", "mysql -e \"CREATE DATABASE IF NOT EXISTS lab_it; CREATE TABLE IF NOT EXISTS lab_it.t (id INT PRIMARY KEY, v VARCHAR(20));"
                 + " REPLACE INTO lab_it.t VALUES (1, 'one-down')\"");
         assertEquals(0, write.exit(), write.toString());
+        // A highstate on the node alone joins it to the running cluster.
+        Procs.Ran hs = highstate("ctl2");
+        assertEquals(0, hs.exit(), hs.toString());
+        assertEquals("Synced", status("ctl2", "wsrep_local_state_comment"));
         Procs.Ran run = orchestrate();
         assertEquals(0, run.exit(), run.toString());
         assertEquals("Synced", status("ctl2", "wsrep_local_state_comment"));
@@ -181,7 +231,7 @@ class OpenstackHaLabIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void everyGaleraNodeKilledRecoversFromTheMostAdvancedWithEveryCommittedRow() throws Exception {
         // Rows committed on the whole cluster, then more while ctl3 is already gone: ctl3 is behind.
         assertEquals(0, on("ctl1", "mysql -e \"CREATE TABLE IF NOT EXISTS lab_it.rows (id INT PRIMARY KEY)\"").exit());
@@ -190,6 +240,12 @@ class OpenstackHaLabIT {
         waitFor(() -> status("ctl1", "wsrep_cluster_size"), "2", Duration.ofSeconds(60));
         assertEquals(0, on("ctl1", "for i in $(seq 21 40); do mysql -e \"INSERT INTO lab_it.rows VALUES ($i)\" || exit 1; done").exit());
         for (String h : List.of("ctl1", "ctl2")) assertEquals(0, on(h, "kill -9 $(pidof mariadbd)").exit());
+        // A highstate is per node: it must not start a new cluster from whichever node it runs on.
+        Procs.Ran hs = highstate("ctl3");
+        assertNotEquals(0, hs.exit(), hs.toString());
+        assertTrue(hs.out().contains("Comment: command exited 1: no Galera node of cluster openstack-lab runs; a highstate does not start or recover "
+                + "a cluster on its own node; run jstate orchestrate openstack-ha"), hs.out());
+        for (String h : CONTROLLERS) assertNotEquals(0, on(h, "pidof mariadbd").exit(), "mariadbd stays down on " + h);
         Procs.Ran run = orchestrate();
         assertEquals(0, run.exit(), run.toString());
         assertTrue(run.out().contains("recover"), "the election recovered the cluster:\n" + run.out());
@@ -202,7 +258,7 @@ class OpenstackHaLabIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aStoppedRabbitmqNodeIsBroughtBackByTheNextRun() throws Exception {
         Procs.Ran stop = on("ctl2", "/etc/init.d/rabbitmq-server stop");
         assertEquals(0, stop.exit(), stop.toString());
@@ -213,8 +269,27 @@ class OpenstackHaLabIT {
         assertTrue(v.out().contains("cluster_status: 3 running nodes"), v.out());
     }
 
+    /**
+     * {@code rabbitmqctl stop_app}, the state pause_minority leaves a node in: the Erlang VM runs, the
+     * app does not, and the init script's start would fail. The next run starts the app.
+     */
     @Test
-    @Order(7)
+    @Order(8)
+    void aRabbitmqNodeWithItsAppStoppedIsRepairedByTheNextRun() throws Exception {
+        Procs.Ran stop = on("ctl2", "rabbitmqctl stop_app");
+        assertEquals(0, stop.exit(), stop.toString());
+        assertNotEquals(0, on("ctl2", "rabbitmq-diagnostics -q check_running").exit(), "the app is stopped");
+        assertEquals(0, on("ctl2", "rabbitmq-diagnostics -q ping").exit(), "the VM runs");
+        Procs.Ran run = orchestrate();
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.took().compareTo(Duration.ofMinutes(5)) < 0, "repaired within 5 minutes: " + run.took());
+        Procs.Ran v = verify();
+        assertEquals(0, v.exit(), v.toString());
+        assertTrue(v.out().contains("cluster_status: 3 running nodes"), v.out());
+    }
+
+    @Test
+    @Order(9)
     void haproxyStoppedOnTheVipHolderMovesTheVipAndClientsStillReachGalera() throws Exception {
         List<String> holders = lab.vipHolders();
         assertEquals(1, holders.size(), "one controller holds the VIP: " + holders);

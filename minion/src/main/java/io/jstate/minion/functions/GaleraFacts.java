@@ -66,11 +66,18 @@ final class GaleraFacts implements ExecutionFunction {
         Map<String, Object> f = new LinkedHashMap<>();
         // galera.garbd's file marks the arbitrator, which holds no data and is never a seed.
         f.put("arbitrator", text(host, p.garb()).map(t -> t.contains("(formula galera, garbd)")).orElse(false));
-        // Looking only (recover=false, the dashboard): a host without MariaDB says so plainly. The
-        // elections keep their behaviour, where a missing client is an error of the function.
-        if (!p.recover() && !host.exists(ADMIN)) {
+        // A host without MariaDB says so plainly. For the election, a host without MariaDB and
+        // without a data folder is a new one: it has no data (a first deploy, its dry run too).
+        // One with a data folder but no client to ask cannot tell its position: that is an error
+        // of the function, and the election counts the node as one that cannot report.
+        if (!host.exists(ADMIN)) {
+            if (p.recover() && host.exists(p.datadir())) {
+                throw new IllegalStateException(ADMIN + " is not installed but the data folder " + p.datadir()
+                        + " exists: this node cannot tell its Galera position; install mariadb-client or look at the folder");
+            }
             f.put("installed", false);
             f.put("running", false);
+            if (p.recover()) f.put("has_data", false);
             return f;
         }
         Optional<String> pid = text(host, p.pidfile()).map(String::strip).filter(s -> s.matches("\\d+"));

@@ -40,12 +40,23 @@ class GaleraFactsTest {
         return Json.map(r.getJson());
     }
 
+    /** A host with MariaDB installed and its server not answering. */
     private ScriptedHost stopped() {
+        installed();
         return new ScriptedHost(tmp).answer(ExecResult.fail(1, "connect to server at 'localhost' failed"), "mariadb-admin");
+    }
+
+    private void installed() {
+        try {
+            write("/usr/bin/mariadb-admin", "");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
     void aRunningNodeReportsItsWsrepStatusAndTheBootstrapFlag() throws IOException {
+        installed();
         write("/run/mysqld/mysqld.pid", "4242\n");
         write("/proc/4242/comm", "mariadbd\n");
         write("/proc/4242/cmdline", "/usr/sbin/mariadbd\0--basedir=/usr\0--wsrep-new-cluster\0");
@@ -114,6 +125,23 @@ class GaleraFactsTest {
     }
 
     @Test
+    void aHostWithoutMariadbAndWithoutADataFolderHasNoData() {
+        ScriptedHost host = new ScriptedHost(tmp);
+        assertEquals(Map.of("arbitrator", false, "installed", false, "running", false, "has_data", false), facts(host));
+        assertTrue(host.commands.isEmpty(), host.commands.toString());
+    }
+
+    @Test
+    void aDataFolderWithoutMariadbToAskCannotReport() throws IOException {
+        write("/var/lib/mysql/grastate.dat", grastate(UUID, "-1", 0));
+        FunctionReturn r = Functions.builtin().call("galera.facts",
+                new FunctionContext("ctl1", new ScriptedHost(tmp), Map.of("init", "sysvinit"), null, null, StateRegistry.builtin()), List.of());
+        assertFalse(r.getSuccess(), r.toString());
+        assertEquals("galera.facts: /usr/bin/mariadb-admin is not installed but the data folder /var/lib/mysql exists: "
+                + "this node cannot tell its Galera position; install mariadb-client or look at the folder", r.getError());
+    }
+
+    @Test
     void aFreshInstallHasNoData() throws IOException {
         write("/var/lib/mysql/mysql/db.opt", "");
         Map<String, Object> f = facts(stopped());
@@ -144,7 +172,7 @@ class GaleraFactsTest {
 
     @Test
     void withRecoverFalseACrashedNodeIsOnlyLookedAt() throws IOException {
-        Map<String, Object> none = facts(stopped(), "recover=false");
+        Map<String, Object> none = facts(new ScriptedHost(tmp), "recover=false");
         assertEquals(Map.of("arbitrator", false, "installed", false, "running", false), none);
         write("/usr/bin/mariadb-admin", "");
         write("/var/lib/mysql/grastate.dat", grastate(UUID, "-1", 0));

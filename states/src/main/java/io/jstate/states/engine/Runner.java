@@ -76,7 +76,7 @@ public final class Runner {
                     outcome = new Skipped(stoppedBy, true);
                 } else {
                     outcome = gate(plan, step, outcomes);
-                    if (outcome == null) outcome = execute(step, test, outcomes, workers);
+                    if (outcome == null) outcome = execute(step, test, test ? wouldChangeFirst(plan, step, outcomes) : null, outcomes, workers);
                 }
                 outcome = redact(outcome, plan.secrets());
                 outcomes[step.index()] = outcome;
@@ -132,7 +132,21 @@ public final class Runner {
         return null;
     }
 
-    private Outcome execute(Step step, boolean test, Outcome[] outcomes, ExecutorService workers) {
+    /**
+     * In a dry run, a state that requires one that would change first is often one that cannot be
+     * checked yet: its package, daemon or file is what the requisite would bring (a first deploy's
+     * mysql_user before the server is installed). The label of such a requisite, or null.
+     */
+    private static String wouldChangeFirst(Plan plan, Step step, Outcome[] outcomes) {
+        for (Step.Edge e : step.requisites()) {
+            if ((e.type() == Requisite.REQUIRE || e.type() == Requisite.WATCH) && outcomes[e.target()] instanceof WouldChange) {
+                return label(plan.steps().get(e.target()));
+            }
+        }
+        return null;
+    }
+
+    private Outcome execute(Step step, boolean test, String pending, Outcome[] outcomes, ExecutorService workers) {
         boolean watchFired = step.requisites().stream()
                 .anyMatch(e -> e.type() == Requisite.WATCH && outcomes[e.target()].isChange());
         Duration timeout = step.options().timeout() != null ? step.options().timeout() : options.defaultTimeout();
@@ -141,7 +155,7 @@ public final class Runner {
         // and waiting out the intervals would only delay the report.
         int attempts = retry == null || test ? 1 : retry.attempts();
         int attempt = 1;
-        Outcome outcome = attempt(step, test, watchFired, timeout, workers);
+        Outcome outcome = attempt(step, test, pending, watchFired, timeout, workers);
         while (outcome instanceof Failed && attempt < attempts) {
             try {
                 env.host().sleep(retry.interval());
@@ -150,7 +164,7 @@ public final class Runner {
                 break;
             }
             attempt++;
-            outcome = attempt(step, test, watchFired, timeout, workers);
+            outcome = attempt(step, test, pending, watchFired, timeout, workers);
         }
         if (attempt > 1 && outcome instanceof Failed f) {
             return new Failed(f.error() + " (failed " + attempt + " attempts)", f.changes(), f.data());
@@ -159,8 +173,8 @@ public final class Runner {
     }
 
     /** One try of a step on a worker thread, so that a hung command or loop can be abandoned at the timeout. */
-    private Outcome attempt(Step step, boolean test, boolean watchFired, Duration timeout, ExecutorService workers) {
-        Future<Outcome> future = workers.submit(() -> once(step, test, watchFired));
+    private Outcome attempt(Step step, boolean test, String pending, boolean watchFired, Duration timeout, ExecutorService workers) {
+        Future<Outcome> future = workers.submit(() -> once(step, test, pending, watchFired));
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -175,7 +189,8 @@ public final class Runner {
         }
     }
 
-    private Outcome once(Step step, boolean test, boolean watchFired) {
+    /** @param pending in a dry run, a requisite that would change first (its check may then fail for want of it), or null */
+    private Outcome once(Step step, boolean test, String pending, boolean watchFired) {
         Record spec = step.spec();
         Host observe = new ReadOnlyHost(env.host());
         Host act = test ? observe : env.host();
@@ -185,6 +200,10 @@ public final class Runner {
             checker = make(step, env.withHost(observe));
             drift = checker.check(spec);
         } catch (Exception | LinkageError | StackOverflowError e) {
+            if (pending != null && !(e instanceof ReadOnlyHost.MutationRefused)) {
+                return new WouldChange(List.of(), "not checked: " + pending + " would change first, and the check cannot run before it is applied ("
+                        + message(step, e) + ")");
+            }
             return failed(step, e, List.of(), Map.of());
         }
 

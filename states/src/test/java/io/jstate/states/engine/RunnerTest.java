@@ -248,6 +248,34 @@ class RunnerTest {
         assertNull(c.options().retry());
     }
 
+    /** A first deploy's dry run: the client a state checks with is what its requisite would install. */
+    @Test
+    void aDryRunCheckThatFailsBehindARequisiteThatWouldChangeIsAWouldChange() {
+        script("pkg").check = (h, n) -> drift("installed", false, true);
+        script("user").check = (h, n) -> {
+            throw new HostException("cannot run 'mariadb': No such file or directory");
+        };
+        script("alone").check = (h, n) -> {
+            throw new HostException("broken");
+        };
+        Step pkg = scripted("pkg");
+        Step user = scripted("user", edge(Requisite.REQUIRE, pkg));
+        scripted("grants", edge(Requisite.REQUIRE, user));
+        script("grants").check = script("user").check;
+        scripted("alone");
+        RunReport dry = run(true);
+        assertEquals(new WouldChange(List.of(), "not checked: test.scripted pkg would change first, and the check cannot run before it is applied"
+                + " (cannot run 'mariadb': No such file or directory)"), outcome(dry, 1));
+        assertEquals(new WouldChange(List.of(), "not checked: test.scripted user would change first, and the check cannot run before it is applied"
+                + " (cannot run 'mariadb': No such file or directory)"), outcome(dry, 2));
+        assertEquals(new Failed("broken", List.of(), Map.of()), outcome(dry, 3), "a state whose requisites are in sync fails as it is");
+        assertEquals(1, dry.failed());
+        // A real run reports the failure: the requisite's change was made and the check still fails.
+        fixedByApply(script("pkg"));
+        RunReport real = run(false);
+        assertInstanceOf(Failed.class, outcome(real, 1));
+    }
+
     @Test
     void requireOnASucceededStateRuns() {
         Step a = file("conf", "/etc/a.conf", "a");

@@ -63,11 +63,12 @@ class RabbitmqFormulaTest {
     void theWholeFormulaRunsHostsThenTheBrokerThenTheClusterThenItsUsers() {
         Plan plan = compile("ctl2", "rabbitmq").plan();
         assertEquals("hosts-ctl1 hosts-ctl2 hosts-ctl3 hosts-ip-nonlocal-bind"
-                + " rabbitmq-pkg rabbitmq-cookie rabbitmq-env-conf rabbitmq-conf rabbitmq-service rabbitmq-running"
+                + " rabbitmq-pkg rabbitmq-cookie rabbitmq-env-conf rabbitmq-conf rabbitmq-node-script rabbitmq-service rabbitmq-running"
                 + " rabbitmq-cluster-name rabbitmq-cluster-joined"
                 + " rabbitmq-vhost rabbitmq-user rabbitmq-guest-absent rabbitmq-ha-policy", ids(plan));
         assertEquals(List.of("require:rabbitmq-pkg"), requisites(plan, "rabbitmq-cookie"));
-        assertEquals(List.of("watch:rabbitmq-cookie", "watch:rabbitmq-env-conf", "watch:rabbitmq-conf"), requisites(plan, "rabbitmq-service"));
+        assertEquals(List.of("require:rabbitmq-node-script", "watch:rabbitmq-cookie", "watch:rabbitmq-env-conf", "watch:rabbitmq-conf"),
+                requisites(plan, "rabbitmq-service"));
         assertEquals(List.of("require:rabbitmq-service"), requisites(plan, "rabbitmq-running"));
         assertEquals(List.of("require:rabbitmq-cluster-name"), requisites(plan, "rabbitmq-cluster-joined"));
         assertEquals(List.of(), requisites(plan, "rabbitmq-vhost"));
@@ -80,11 +81,57 @@ class RabbitmqFormulaTest {
         assertEquals("rabbitmq-vhost rabbitmq-user rabbitmq-guest-absent rabbitmq-ha-policy", ids(compile("ctl1", "rabbitmq.users").plan()));
     }
 
+    /**
+     * rabbitmq-node with RabbitMQ's CLI and init script faked on PATH: each state of a node gets
+     * its own repair, and only "running" is running.
+     */
+    @Test
+    void rabbitmqNodeRepairsEachStateOfANodeItsOwnWay() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path state = dir.resolve("state");
+        Path calls = dir.resolve("calls");
+        script(bin.resolve("rabbitmq-diagnostics"), "s=$(cat " + state + "); echo \"diagnostics $2\" >>" + calls + "\n"
+                + "case $2 in check_running) [ $s = running ];; ping) [ $s != down ];; is_booting) [ $s = booting ] && echo true || echo false;; esac");
+        script(bin.resolve("rabbitmqctl"), "echo \"rabbitmqctl $2\" >>" + calls + "; if [ $2 = start_app ]; then echo running >" + state + "; fi");
+        script(bin.resolve("init"), "echo \"init $1\" >>" + calls + "; echo running >" + state);
+        Path node = HaFormulas.STATE_ROOT.resolve("rabbitmq/rabbitmq-node.sh");
+        Map<String, String> env = Map.of("PATH", bin + ":/usr/bin:/bin", "RABBITMQ_INIT_SCRIPT", bin.resolve("init").toString());
+        Map<String, List<String>> repairs = Map.of(
+                "running", List.of("diagnostics check_running"),
+                "down", List.of("diagnostics check_running", "diagnostics ping", "init start"),
+                "app-stopped", List.of("diagnostics check_running", "diagnostics ping", "diagnostics is_booting",
+                        "rabbitmqctl start_app", "rabbitmqctl await_startup"));
+        for (var e : repairs.entrySet()) {
+            Files.writeString(state, e.getKey());
+            Files.deleteIfExists(calls);
+            HaFormulas.Ran status = HaFormulas.run(dir, env, "sh", node.toString(), "status");
+            assertEquals(e.getKey(), status.output().strip());
+            assertEquals(e.getKey().equals("running") ? 0 : 1, status.exit(), e.getKey());
+            Files.deleteIfExists(calls);
+            HaFormulas.Ran start = HaFormulas.run(dir, env, "sh", node.toString(), "start");
+            assertEquals(0, start.exit(), e.getKey() + ": " + start.output());
+            assertEquals(e.getValue(), Files.readAllLines(calls), e.getKey());
+            assertEquals("running", Files.readString(state).strip(), e.getKey());
+        }
+        // Booting: the node waits for the one that stopped last; neither the init script nor start_app helps.
+        Files.writeString(state, "booting");
+        Files.deleteIfExists(calls);
+        HaFormulas.Ran booting = HaFormulas.run(dir, env, "sh", node.toString(), "start");
+        assertEquals(1, booting.exit());
+        assertTrue(booting.output().contains("waits for the node of its cluster that stopped last"), booting.output());
+        assertEquals(List.of("diagnostics check_running", "diagnostics ping", "diagnostics is_booting"), Files.readAllLines(calls));
+    }
+
+    private static void script(Path p, String body) throws IOException {
+        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+        p.toFile().setExecutable(true);
+    }
+
     @Test
     void theCookieIsInPlaceBeforeTheFirstStartAndIsSecret() {
         Plan plan = compile("ctl1", "rabbitmq.server").plan();
         assertEquals("hosts-ctl1 hosts-ctl2 hosts-ctl3 hosts-ip-nonlocal-bind"
-                + " rabbitmq-pkg rabbitmq-cookie rabbitmq-env-conf rabbitmq-conf rabbitmq-service rabbitmq-running", ids(plan));
+                + " rabbitmq-pkg rabbitmq-cookie rabbitmq-env-conf rabbitmq-conf rabbitmq-node-script rabbitmq-service rabbitmq-running", ids(plan));
         PkgInstalled.Spec pkg = spec(plan, "rabbitmq-pkg", PkgInstalled.Spec.class);
         assertEquals("rabbitmq-server", pkg.name());
         assertTrue(pkg.noStart(), "the package must not start a node before the cookie is written");
@@ -95,7 +142,8 @@ class RabbitmqFormulaTest {
         assertEquals("rabbitmq", cookie.user());
         assertEquals("rabbitmq", cookie.group());
         assertTrue(plan.secrets().values().containsAll(List.of(COOKIE, PASSWORD)), "cookie and password are masked in every output");
-        assertEquals(new ServiceRunning.Spec("rabbitmq-server", true, false), spec(plan, "rabbitmq-service", ServiceRunning.Spec.class));
+        assertEquals(new ServiceRunning.Spec("rabbitmq-server", true, false, "/usr/local/sbin/rabbitmq-node status",
+                "/usr/local/sbin/rabbitmq-node start", 300.0, "/var/log/rabbitmq/rabbit@ctl1.log"), spec(plan, "rabbitmq-service", ServiceRunning.Spec.class));
         WaitFor.Spec running = spec(plan, "rabbitmq-running", WaitFor.Spec.class);
         assertEquals("rabbitmq-diagnostics -q check_running", running.command());
         assertEquals(60, running.attempts());

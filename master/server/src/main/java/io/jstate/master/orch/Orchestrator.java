@@ -158,13 +158,21 @@ public final class Orchestrator {
             }
             out.accept(stageEvent(OrchestrateEvent.Type.STAGE_STARTED, s, index).setMessage(s.describe() + " on " + target
                     + (s.batch().isEmpty() ? "" : ", " + s.batch() + " at a time")).build());
-            JobRequest.Builder job = JobRequest.newBuilder().setTarget(target).setBatch(s.batch()).setStopOnFailure(true)
+            // A dry run changes nothing, so a batch's failure need not stop the next batches: every
+            // minion says what it would do.
+            JobRequest.Builder job = JobRequest.newBuilder().setTarget(target).setBatch(s.batch()).setStopOnFailure(!request.getTest())
                     .setTimeoutMs(s.timeoutMs() > 0 ? s.timeoutMs() : request.getTimeoutMs()).setPillarJson(pillar(s));
             if (s.elect() != null) return elect(s, index, job);
             if (s.apply() != null) job.setApply(ApplyRequest.newBuilder().addAllTargets(s.apply()).setTest(request.getTest()));
             else job.setFunction(FunctionRequest.newBuilder().setName(s.function()).addAllArgs(s.args()));
+            long before = changes;
             Outcome done = runJob(job.build(), s, index, false);
-            if (done.failure() != null) return done.failure();
+            if (done.failure() != null) {
+                if (!uncheckableInADryRun(done, before)) return done.failure();
+                out.accept(stageEvent(OrchestrateEvent.Type.STAGE_DONE, s, index).setMessage(done.summary()
+                        + "; dry run: cannot be checked before the changes of the stages above are made: " + done.failure()).build());
+                return null;
+            }
             if (!s.gate().isEmpty()) {
                 if (request.getTest()) {
                     out.accept(stageEvent(OrchestrateEvent.Type.STAGE_DONE, s, index)
@@ -177,6 +185,17 @@ public final class Orchestrator {
             }
             out.accept(stageEvent(OrchestrateEvent.Type.STAGE_DONE, s, index).setMessage(done.summary()).build());
             return null;
+        }
+
+        /**
+         * In a dry run, a stage after stages that would change may fail only because their changes
+         * are not made (a first deploy's SQL users before the server is installed): it is reported
+         * with what it said, and the dry run goes on. A state that fails on a converged system, a
+         * minion lost or refusing, and a tree that does not compile still stop it.
+         */
+        private boolean uncheckableInADryRun(Outcome done, long changesBefore) {
+            if (!request.getTest() || changesBefore == 0 || done.jobError() != null || !done.lost().isEmpty()) return false;
+            return done.results().stream().noneMatch(r -> r.hasRefused() || r.hasFunction() || !r.getReport().getCompileError().isEmpty());
         }
 
         private String elect(Stage s, int index, JobRequest.Builder job) {
@@ -222,8 +241,10 @@ public final class Orchestrator {
             } catch (JsonProcessingException ex) {
                 throw new IllegalStateException(ex);
             }
-            out.accept(stageEvent(OrchestrateEvent.Type.ELECTED, s, index).setMessage(e.summary()).setElectedJson(json).build());
-            out.accept(stageEvent(OrchestrateEvent.Type.STAGE_DONE, s, index).setMessage(e.summary()).build());
+            // A dry run decides as a real run would, and says that nothing was started on it.
+            String said = (request.getTest() ? "dry run, the stages below would act on it: " : "") + e.summary();
+            out.accept(stageEvent(OrchestrateEvent.Type.ELECTED, s, index).setMessage(said).setElectedJson(json).build());
+            out.accept(stageEvent(OrchestrateEvent.Type.STAGE_DONE, s, index).setMessage(said).build());
             return null;
         }
 

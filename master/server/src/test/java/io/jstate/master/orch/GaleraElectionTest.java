@@ -137,6 +137,19 @@ class GaleraElectionTest {
         contains(e.summary(), "new cluster starts on ctl1");
     }
 
+    /** A first deploy and its dry run: the hosts have no MariaDB yet and no data folder (galera.facts' answer). */
+    @Test
+    void hostsWithoutMariadbStartANewClusterButAnUnreadableDataFolderIsRefused() {
+        Map<String, Object> fresh = new LinkedHashMap<>(Map.of("arbitrator", false, "installed", false, "running", false, "has_data", false));
+        Elected e = decide(facts("ctl1", fresh, "ctl2", fresh, "ctl3", fresh));
+        values(e, "new", true, "ctl1", "ctl1", 3);
+        contains(e.summary(), "a new cluster starts on ctl1");
+        String unreadable = "galera.facts: /usr/bin/mariadb-admin is not installed but the data folder /var/lib/mysql exists: "
+                + "this node cannot tell its Galera position; install mariadb-client or look at the folder";
+        ElectionRefused r = refused(facts("ctl1", fresh, "ctl3", fresh), Map.of("ctl2", unreadable));
+        contains(r.getMessage(), "[ctl2] did not report", "ctl2: " + unreadable, "--choose galera=<id>");
+    }
+
     @Test
     void aNewClusterNeedsEveryNodeToReport() {
         ElectionRefused r = refused(facts("ctl1", stopped(), "ctl2", stopped()), Map.of("ctl3", "minion not connected"));

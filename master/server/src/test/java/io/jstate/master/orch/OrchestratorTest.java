@@ -268,6 +268,39 @@ class OrchestratorTest {
         assertTrue(events.get(events.size() - 1).getMessage().endsWith("changes would be made"));
     }
 
+    /** A first deploy's dry run: the SQL users cannot be checked before the server the earlier stages would install. */
+    @Test
+    void aDryRunGoesOnPastAStageThatCannotBeCheckedBeforeTheChangesAboveButStopsWithoutThem() throws Exception {
+        write("ha", FLOW);
+        for (boolean installWouldChange : new boolean[] {true, false}) {
+            FakeJobs jobs = new FakeJobs();
+            jobs.answer = r -> {
+                if (r.hasFunction()) return Map.of("ctl1", facts("ctl1", "{\"up\":true}"), "ctl2", facts("ctl2", "{\"up\":true}"), "ctl3", facts("ctl3", "{\"up\":true}"));
+                if (r.getTarget().startsWith("ctl")) {
+                    return Map.of(r.getTarget(), report(r.getTarget(), StateResult.newBuilder().setId("sst-user").setKind("mysql_user.present")
+                            .setFailed(Failed.newBuilder().setError("cannot run 'mariadb': No such file or directory")).build()));
+                }
+                StateResult pkg = installWouldChange ? changed("pkg") : unchanged("pkg");
+                return Map.of("ctl1", report("ctl1", pkg), "ctl2", report("ctl2", pkg), "ctl3", report("ctl3", pkg));
+            };
+            List<OrchestrateEvent> events = run(jobs, "ha", true);
+            OrchestrateEvent elected = events.stream().filter(e -> e.getType() == OrchestrateEvent.Type.ELECTED).findFirst().orElseThrow();
+            assertTrue(elected.getMessage().startsWith("dry run, the stages below would act on it: "), elected.getMessage());
+            OrchestrateEvent seed = events.stream().filter(e -> e.getStage().equals("seed") && e.getType() != OrchestrateEvent.Type.JOB
+                    && e.getType() != OrchestrateEvent.Type.STAGE_STARTED).findFirst().orElseThrow();
+            if (installWouldChange) {
+                assertFalse(jobs.requests.stream().anyMatch(JobRequest::getStopOnFailure), "a dry run's batches do not stop at a failure");
+                assertEquals(OrchestrateEvent.Type.STAGE_DONE, seed.getType(), seed.toString());
+                assertTrue(seed.getMessage().contains("; dry run: cannot be checked before the changes of the stages above are made: "), seed.getMessage());
+                assertTrue(seed.getMessage().contains(": mysql_user.present sst-user failed: cannot run 'mariadb'"), seed.getMessage());
+                assertEquals(OrchestrateEvent.Type.ORCH_DONE, events.get(events.size() - 1).getType());
+            } else {
+                assertEquals(OrchestrateEvent.Type.STAGE_FAILED, seed.getType(), "nothing above would change: the failure is real");
+                assertEquals(OrchestrateEvent.Type.ORCH_FAILED, events.get(events.size() - 1).getType());
+            }
+        }
+    }
+
     @Test
     void refusesAMissingOrBadFileBeforeAnyJob() throws Exception {
         FakeJobs jobs = new FakeJobs();

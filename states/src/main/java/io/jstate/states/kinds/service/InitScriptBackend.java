@@ -75,8 +75,9 @@ final class InitScriptBackend implements ServiceBackend {
     }
 
     @Override
-    public void start(String name) {
-        script(name, "start");
+    public void start(String name, java.time.Duration timeout) {
+        Exec exec = Exec.change(script(requireScript(name)).toString(), "start").withTimeout(timeout);
+        host.run(exec).orThrow(exec);
     }
 
     @Override

@@ -16,7 +16,8 @@ public interface ServiceBackend {
     /** Whether the service starts at boot. */
     boolean enabled(String name);
 
-    void start(String name);
+    /** Starts the service; a start that takes longer than {@code timeout} is stopped and fails. */
+    void start(String name, java.time.Duration timeout);
 
     void stop(String name);
 

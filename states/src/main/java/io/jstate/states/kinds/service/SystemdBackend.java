@@ -29,8 +29,9 @@ final class SystemdBackend implements ServiceBackend {
     }
 
     @Override
-    public void start(String name) {
-        change("start", name);
+    public void start(String name, java.time.Duration timeout) {
+        Exec exec = Exec.change("systemctl", "--no-pager", "--quiet", "start", name).withTimeout(timeout);
+        host.run(exec).orThrow(exec);
     }
 
     @Override

@@ -28,7 +28,7 @@ class ServiceRealTest {
         var b = new InitScriptBackend(LocalHost.system());
         assertFalse(b.running(NONE));
         assertFalse(b.enabled(NONE));
-        HostException e = assertThrows(HostException.class, () -> b.start(NONE));
+        HostException e = assertThrows(HostException.class, () -> b.start(NONE, java.time.Duration.ofSeconds(10)));
         assertTrue(e.getMessage().contains("no init script /etc/init.d/" + NONE), e.getMessage());
     }
 

@@ -81,6 +81,38 @@ class ServiceRunningTest {
         assertEquals("'/etc/init.d/memcached start' exited 1: memcached: cannot bind 127.0.0.1:11211", e.getMessage());
     }
 
+    /** RabbitMQ with its VM up and app stopped: the init script's status and start are the wrong tools. */
+    @Test
+    void aStatusAndAStartCommandReplaceTheInitScripts() {
+        boolean[] up = {false};
+        host.on(List.of("/bin/sh", "-c", "rabbitmq-node status"), e -> up[0] ? ExecResult.ok("running") : ExecResult.fail(1, "app-stopped"));
+        host.on(List.of("/bin/sh", "-c", "rabbitmq-node start"), e -> {
+            up[0] = true;
+            return ExecResult.ok("");
+        });
+        var spec = SpecBinder.bind(ServiceRunning.Spec.class, "memcached", Map.of("status", "rabbitmq-node status", "start", "rabbitmq-node start"));
+        Drift d = state.check(spec);
+        assertEquals(List.of(Change.of("running", false, true)), d.changes());
+        state.apply(spec, d);
+        assertEquals(List.of("run /bin/sh -c rabbitmq-node start"), host.mutations());
+        assertTrue(state.check(spec).inSync());
+        assertTrue(host.commandLines().stream().noneMatch(c -> c.startsWith("/etc/init.d/")), host.commandLines().toString());
+    }
+
+    @Test
+    void aStartThatHangsIsStoppedAtItsBoundWithTheEndOfTheLog() {
+        host.file("/var/log/memcached.log", "line 1\nline 2\n".repeat(10) + "waiting for peers\n");
+        host.on(List.of("/etc/init.d/memcached", "start"), e -> {
+            assertEquals(java.time.Duration.ofSeconds(30), e.timeout());
+            return new ExecResult(-1, "", "", true);
+        });
+        var spec = SpecBinder.bind(ServiceRunning.Spec.class, "memcached", Map.of("start_timeout", 30, "log", "/var/log/memcached.log"));
+        HostException e = assertThrows(HostException.class, () -> state.apply(spec, state.check(spec)));
+        assertTrue(e.getMessage().startsWith("'/etc/init.d/memcached start' timed out after 30s; the last lines of /var/log/memcached.log:\n"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("line 2\nwaiting for peers"), e.getMessage());
+        assertEquals(ServiceRunning.LOG_LINES + 1, e.getMessage().lines().count(), e.getMessage());
+    }
+
     @Test
     void anUnknownStatusIsAnErrorNotAGuess() {
         memcached.statusCode = 4;
