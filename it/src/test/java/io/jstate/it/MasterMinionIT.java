@@ -412,7 +412,7 @@ class MasterMinionIT {
      * the job: the CLI, on the 60 s default timeout, names it lost within 10 s of the kill and says why.
      */
     @Test
-    @Order(8)
+    @Order(9)
     void aMinionKilledMidJobAndBackWithoutTheJobIsLostAtOnce() throws Exception {
         restart("ctl2", "ctl2-again");
         KilledMidJob k = killMidJob("ctl2", "apply-minion-restarted");
@@ -427,7 +427,7 @@ class MasterMinionIT {
 
     /** ctl2 is killed mid-job and stays down: lost once its stream has been gone for the 5 s grace, not at the 60 s timeout. */
     @Test
-    @Order(9)
+    @Order(10)
     void aMinionKilledMidJobAndNotBackIsLostAfterTheGrace() throws Exception {
         KilledMidJob k = killMidJob("ctl2", "apply-minion-gone");
         long tookMs = awaitLost(k, "ctl2");
@@ -442,7 +442,7 @@ class MasterMinionIT {
      * the grace, still running the job: it is not lost, and its result is the job's.
      */
     @Test
-    @Order(10)
+    @Order(11)
     void aMinionWhoseConnectionDropsBrieflyMidJobIsNotLost() throws Exception {
         try (CuttableProxy proxy = new CuttableProxy(gatewayPort)) {
             minions.get("ctl1").kill9();
