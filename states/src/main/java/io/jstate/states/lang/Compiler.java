@@ -149,6 +149,12 @@ public final class Compiler {
         List<Decl> decls = loader.decls();
         Map<Decl, Record> specs = new HashMap<>();
         for (Decl d : decls) {
+            // An id is shown in every result, event and listing, unredacted by design: one that holds a
+            // secret would carry it everywhere, so it is refused (the message itself is redacted).
+            if (secrets.appearsIn(d.id())) {
+                throw d.doc().error(d.line(), secrets.redact(d.id()), "a state id must not hold a !secret value: ids are shown "
+                        + "in every result, event and listing; take the secret out of the id (use it in an argument)");
+            }
             Record spec = bind(d);
             prepareTemplates(d, spec, renderer);
             specs.put(d, spec);

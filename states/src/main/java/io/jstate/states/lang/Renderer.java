@@ -19,7 +19,6 @@ import io.jstate.states.engine.Templates;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -52,6 +51,9 @@ import java.util.function.UnaryOperator;
  */
 public final class Renderer implements Templates {
     private static final String SCHEME = "jstate://";
+
+    /** How many partials one template may include in all, counting each inclusion through others. */
+    public static final int MAX_PARTIALS = 10_000;
 
     /** The deepest nesting of sections ({{#x}}, {{^x}}) a template may have. */
     public static final int MAX_SECTION_DEPTH = 100;
@@ -149,7 +151,7 @@ public final class Renderer implements Templates {
         List<Object> scopes = new ArrayList<>(2);
         scopes.add(context);
         if (extra != null && !extra.isEmpty()) scopes.add(extra);
-        StringWriter out = new StringWriter();
+        BoundedWriter out = new BoundedWriter(TreeFiles.MAX_TEXT_BYTES);
         boolean[] secret = {false};
         boolean[] outer = readSecret.get();
         readSecret.set(secret);
@@ -158,6 +160,7 @@ public final class Renderer implements Templates {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
+            if (BoundedWriter.isFull(e)) throw tooLarge(rel);
             throw translate(e, rel);
         } catch (StackOverflowError e) {
             throw tooDeep(rel);
@@ -165,6 +168,61 @@ public final class Renderer implements Templates {
             readSecret.set(outer);
         }
         return new Text(out.toString(), secret[0]);
+    }
+
+    /**
+     * A template is small, but sections over long lists and partials included many times over
+     * multiply: a few lines can ask for gigabytes. Output is bounded as it is written, so such a
+     * template ends at the limit in milliseconds instead of filling the heap.
+     */
+    private static PlanException tooLarge(String rel) {
+        return new PlanException(new Source(null, rel, 0), null, "renders to more than " + (TreeFiles.MAX_TEXT_BYTES >> 20)
+                + " MiB, the limit of a rendered text; check sections over long lists and partials included many times");
+    }
+
+    /** The rendered text, refused once it passes {@code limit} characters. */
+    private static final class BoundedWriter extends java.io.Writer {
+        private final StringBuilder text = new StringBuilder();
+        private final int limit;
+
+        BoundedWriter(int limit) {
+            this.limit = limit;
+        }
+
+        /** Thrown when the text passes the limit; mustache.java may wrap it. */
+        private static final class Full extends RuntimeException {
+            Full() {
+                super(null, null, false, false);
+            }
+        }
+
+        static boolean isFull(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof Full) return true;
+            return false;
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            if (text.length() + len > limit) throw new Full();
+            text.append(cbuf, off, len);
+        }
+
+        @Override
+        public void write(String str, int off, int len) {
+            if (text.length() + len > limit) throw new Full();
+            text.append(str, off, off + len);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
     }
 
     /** Called with every value a template looks up. */
@@ -222,12 +280,20 @@ public final class Renderer implements Templates {
 
     private Mustache compile(String rel) {
         if (!files.isFile(rel)) throw new PlanException(new Source(null, rel, 0), null, "no such file in " + files.root());
+        int[] outer = Factory.partials.get();
+        Factory.partials.set(new int[1]);
         try {
             return factory.compile(rel);
         } catch (RuntimeException e) {
+            if (Factory.isTooMany(e)) {
+                throw new PlanException(new Source(null, rel, 0), null, "includes partials more than " + MAX_PARTIALS
+                        + " times in all, the limit of one template; a partial that includes another several times multiplies");
+            }
             throw translate(e, rel);
         } catch (StackOverflowError e) {
             throw tooDeep(rel);
+        } finally {
+            Factory.partials.set(outer);
         }
     }
 
@@ -235,6 +301,10 @@ public final class Renderer implements Templates {
     private static PlanException translate(RuntimeException e, String rel) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof PlanException pe) return pe;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            // mustache.java may catch a stack overflow deep in partials and hand it on wrapped.
+            if (t instanceof StackOverflowError) return tooDeep(rel);
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof MustacheNotFoundException nf) {
@@ -292,7 +362,33 @@ public final class Renderer implements Templates {
 
     /** A factory reading from the tree, writing values as they are, resolving partials from the root. */
     private static final class Factory extends DefaultMustacheFactory {
+        /** The partials compiled so far for the template being compiled on this thread. */
+        static final ThreadLocal<int[]> partials = new ThreadLocal<>();
+
         private final TreeFiles files;
+
+        /** Thrown past {@link #MAX_PARTIALS}; mustache.java may wrap it. */
+        private static final class TooMany extends RuntimeException {
+            TooMany() {
+                super(null, null, false, false);
+            }
+        }
+
+        static boolean isTooMany(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof TooMany) return true;
+            return false;
+        }
+
+        /**
+         * mustache.java compiles a partial again at every place that includes it, so partials that
+         * include others several times over cost exponential time to compile: they are counted.
+         */
+        @Override
+        public Mustache compilePartial(String name) {
+            int[] n = partials.get();
+            if (n != null && ++n[0] > MAX_PARTIALS) throw new TooMany();
+            return super.compilePartial(name);
+        }
 
         Factory(TreeFiles files, Set<String> used, UnaryOperator<Object> looked) {
             super(new TreeResolver(files, used));

@@ -125,7 +125,49 @@ public final class TreeFiles {
         for (Path r : refused) {
             if (real.startsWith(r)) throw error(rel, 0, "is inside " + r + ", the master's data folder, which no tree may read");
         }
+        if (!refused.isEmpty() && links(real) > 1 && (refusedLinked().contains(UNKNOWN) || refusedLinked().contains(fileKey(real)))) {
+            throw error(rel, 0, "is a hard link to a file of the master's data folder, which no tree may read");
+        }
         return real;
+    }
+
+    // The identities of the files in refused folders that have more than one name, found once and
+    // only when a tree file has more than one name itself: a hard link has no path to compare.
+    private Set<Object> refusedLinked;
+
+    private synchronized Set<Object> refusedLinked() {
+        if (refusedLinked != null) return refusedLinked;
+        Set<Object> keys = new java.util.HashSet<>();
+        for (Path r : refused) {
+            if (!Files.isDirectory(r, LinkOption.NOFOLLOW_LINKS)) continue;
+            try (Stream<Path> files = Files.walk(r)) {
+                files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && links(f) > 1).forEach(f -> keys.add(fileKey(f)));
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // A data folder that cannot be walked whole: refuse every multiply-linked tree file.
+                keys.add(UNKNOWN);
+            }
+        }
+        refusedLinked = keys;
+        return keys;
+    }
+
+    private static final Object UNKNOWN = new Object();
+
+    private static int links(Path p) {
+        try {
+            return ((Number) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return 1;
+        }
+    }
+
+    private static Object fileKey(Path p) {
+        try {
+            Object k = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return k == null ? p : k;
+        } catch (IOException e) {
+            return p;
+        }
     }
 
     private byte[] read(String rel, int limit) {

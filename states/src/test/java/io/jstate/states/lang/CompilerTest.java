@@ -626,6 +626,16 @@ class CompilerTest {
     }
 
     @Test
+    void aStateIdHoldingASecretIsRefusedWithoutQuotingIt() throws IOException {
+        write("pillar/top.sls", "base:\n  '*':\n    - db\n");
+        write("pillar/db.sls", "db:\n  password: !secret Hunter2Pass\n");
+        write("states/app.sls", "ok:\n  test.nop: []\nidsec-{{pillar.db.password}}:\n  test.nop: []\n");
+        PlanException e = fails("app");
+        contains(e.getMessage(), "app.sls:3", "state 'idsec-<redacted>'", "must not hold a !secret value");
+        assertTrue(!e.getMessage().contains("Hunter2Pass"), e.getMessage());
+    }
+
+    @Test
     void aMissingVariableInAStatesTemplateIsRefusedBeforeAnythingRuns() throws IOException {
         write("states/app.sls", "ok:\n  test.nop: []\nconf:\n  test.template:\n    - source: app/app.conf.mustache\n    - context: {port: 80}\n");
         write("states/app/app.conf.mustache", "port = {{port}}\nname = {{pillar.app.name}}\n");

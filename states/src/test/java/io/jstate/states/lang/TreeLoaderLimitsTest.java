@@ -127,6 +127,20 @@ class TreeLoaderLimitsTest {
         assertEquals(1, compile(Set.of(), null, "app").plan().steps().size());
     }
 
+    @Test
+    void aHardLinkToAFileOfTheDataFolderIsRefused() throws IOException {
+        Path key = write("data/pki/ca.key", "-----BEGIN PRIVATE KEY-----\n");
+        Files.createDirectories(states().resolve("files"));
+        Files.createLink(states().resolve("files/ca.key"), key);
+        write("states/app.sls", SHIP_KEY);
+        contains(fails(Set.of(dir.resolve("data")), null, "app"), "app.sls:2: state 'key'", "files/ca.key", "hard link", "data folder");
+        // A hard link between two files of the tree is an ordinary file.
+        write("states/files/real.conf", "x=1\n");
+        Files.delete(states().resolve("files/ca.key"));
+        Files.createLink(states().resolve("files/ca.key"), states().resolve("files/real.conf"));
+        assertEquals(1, compile(Set.of(dir.resolve("data")), null, "app").plan().steps().size());
+    }
+
     // ---- encodings and sizes ----
 
     @Test
@@ -146,6 +160,25 @@ class TreeLoaderLimitsTest {
         java.util.Arrays.fill(big, (byte) '#');
         write("states/big.sls", big);
         contains(fails("big"), "big.sls: ", "larger than 8 MiB");
+    }
+
+    @Test
+    void partialsIncludedManyTimesOverAreRefusedQuickly() throws IOException {
+        // A few bytes of templates that would render 4^29 characters: each file includes the next four times.
+        for (int i = 1; i < 30; i++) write("states/m" + i + ".mustache", ("{{> m" + (i + 1) + ".mustache}}").repeat(4));
+        write("states/m30.mustache", "x");
+        write("states/fan.sls", "fan:\n  file.managed:\n    - name: /tmp/x\n    - source: m1.mustache\n");
+        String m = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> fails("fan"));
+        contains(m, "fan.sls:2: state 'fan': file.managed template m1.mustache", "includes partials more than 10000 times");
+    }
+
+    @Test
+    void aSectionOverALongListInsideAnotherStopsAtTheOutputLimit() throws IOException {
+        write("states/sq.mustache", "{{#items}}{{#items}}{{.}}{{/items}}{{/items}}");
+        write("states/sq.sls", "sq:\n  file.managed:\n    - name: /tmp/x\n    - source: sq.mustache\n    - context:\n        items: ["
+                + "1234567890,".repeat(20_000) + "1]\n");
+        String m = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> fails("sq"));
+        contains(m, "state 'sq'", "sq.mustache", "renders to more than 8 MiB");
     }
 
     // ---- nesting and aliases ----
