@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  * @param json    one JSON document instead of live output
  */
 record JobOptions(String target, String batch, Long timeout, boolean json) {
+    /** The longest --timeout: a week, far past any job and far from overflowing milliseconds. */
+    static final long MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+
     private static final Pattern BATCH = Pattern.compile("[1-9][0-9]{0,8}%?");
 
     static JobOptions of(Args args) throws Args.UsageException {
@@ -25,7 +28,11 @@ record JobOptions(String target, String batch, Long timeout, boolean json) {
             throw new Args.UsageException(args.path,
                     "--batch takes a number of minions (e.g. 2) or a share of them (e.g. 25%), got '" + batch + "'");
         }
-        return new JobOptions(target, batch, args.positive("--timeout"), args.flag("--json"));
+        Long timeout = args.positive("--timeout");
+        if (timeout != null && timeout > MAX_TIMEOUT_SECONDS) {
+            throw new Args.UsageException(args.path, "--timeout is at most " + MAX_TIMEOUT_SECONDS + " seconds (a week), got " + timeout);
+        }
+        return new JobOptions(target, batch, timeout, args.flag("--json"));
     }
 
     /** The request's common part. */

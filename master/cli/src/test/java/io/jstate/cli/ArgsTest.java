@@ -69,6 +69,8 @@ class ArgsTest {
         assertEquals("missing argument FUNCTION", usageError("run", "-t", "*"));
         assertEquals("unexpected argument 'b'", usageError("keys", "delete", "a", "b"));
         assertEquals("unknown option '--all'", usageError("keys", "reject", "--all", "x"));
+        assertEquals("--timeout is at most 604800 seconds (a week), got 99999999999999999",
+                assertThrows(Args.UsageException.class, () -> JobOptions.of(parse("apply", "-t", "*", "--timeout", "99999999999999999"))).getMessage());
         assertEquals("--timeout takes a positive whole number, got 'soon'",
                 assertThrows(Args.UsageException.class, () -> parse("apply", "-t", "*", "--timeout", "soon").positive("--timeout")).getMessage());
     }
