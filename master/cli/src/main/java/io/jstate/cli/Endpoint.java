@@ -1,5 +1,6 @@
 package io.jstate.cli;
 
+import io.jstate.states.lang.ConfigKeys;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -9,9 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Where the master's admin API is and which pki folder holds the admin identity. Each comes from
@@ -79,7 +77,7 @@ record Endpoint(URI master, Path pki, Duration defaultTimeout) {
     /** The master's configuration file as a mapping; the message names the file when it cannot be used. */
     static Map<?, ?> load(Path config) throws CliException {
         try (Reader r = Files.newBufferedReader(config)) {
-            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+            Object doc = ConfigKeys.yaml().load(r);
             if (doc == null) return Map.of();
             if (doc instanceof Map<?, ?> m) return m;
             throw new CliException(config + ": the master config must be a mapping");

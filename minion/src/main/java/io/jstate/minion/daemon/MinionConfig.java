@@ -13,9 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -62,7 +59,7 @@ public record MinionConfig(String id, List<String> masters, String caFingerprint
         KEYS.check(file.toString(), text);
         Object doc;
         try {
-            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            doc = ConfigKeys.yaml().load(text);
         } catch (YAMLException e) {
             throw new IllegalArgumentException(file + ": not valid YAML: " + e.getMessage());
         }

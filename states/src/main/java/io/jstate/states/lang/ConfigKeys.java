@@ -21,6 +21,16 @@ public final class ConfigKeys {
         this.known = Set.copyOf(known);
     }
 
+    /**
+     * The YAML reader of configuration files: safe types only, and a key given twice is an error
+     * (the second would silently win otherwise).
+     */
+    public static org.yaml.snakeyaml.Yaml yaml() {
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        return new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(options));
+    }
+
     public static ConfigKeys of(String... dotted) {
         return new ConfigKeys(Set.of(dotted));
     }

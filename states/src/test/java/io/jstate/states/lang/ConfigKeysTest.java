@@ -24,4 +24,11 @@ class ConfigKeysTest {
         var far = assertThrows(IllegalArgumentException.class, () -> keys.check("m.yaml", "zzzzzzzz: 1\n"));
         assertEquals("m.yaml:1: unknown key 'zzzzzzzz'; known: grains, id, master, tls", far.getMessage());
     }
+
+    @Test
+    void aKeyGivenTwiceIsAnErrorNotALastOneWins() {
+        var e = assertThrows(org.yaml.snakeyaml.error.YAMLException.class, () -> ConfigKeys.yaml().load("states: /a\nid: x\nstates: /b\n"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("duplicate key states"), e.getMessage());
+        assertEquals(java.util.Map.of("states", "/a"), ConfigKeys.yaml().load("states: /a\n"));
+    }
 }

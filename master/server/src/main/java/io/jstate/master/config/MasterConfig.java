@@ -12,9 +12,6 @@ import java.util.Map;
 import io.jstate.master.keys.Keys;
 import io.jstate.states.target.Target;
 import io.jstate.states.target.TargetException;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The master's configuration file ({@code /etc/jstate/master.yaml}). Relative paths are resolved
@@ -101,7 +98,7 @@ public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
         try {
-            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            doc = ConfigKeys.yaml().load(text);
         } catch (RuntimeException e) {
             throw new ConfigException(file + ": not valid YAML: " + e.getMessage());
         }
