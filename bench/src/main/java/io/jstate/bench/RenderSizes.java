@@ -40,7 +40,7 @@ public final class RenderSizes {
         }
     }
 
-    private static long compile(Compiler compiler, Path dir, String sls) {
+    static long compile(Compiler compiler, Path dir, String sls) {
         long t0 = System.nanoTime();
         compiler.compile(new CompileRequest(dir, null, Map.of(), "bench", List.of(), List.of(sls), Map.of()));
         return (System.nanoTime() - t0) / 1_000_000;

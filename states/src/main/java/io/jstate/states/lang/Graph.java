@@ -27,6 +27,9 @@ final class Graph {
     private final Set<String> knownFamilies;
     private final Map<String, List<Decl>> byId = new HashMap<>();
     private final Map<String, List<Decl>> bySls = new HashMap<>();
+    /** Per family, its states by id and by name, so a requisite is found without a scan of all states. */
+    private final Map<String, Map<String, List<Decl>>> byFamilyId = new HashMap<>();
+    private final Map<String, Map<String, List<Decl>>> byFamilyName = new HashMap<>();
     private final Map<Decl, Set<Dep>> deps = new LinkedHashMap<>();
 
     /**
@@ -40,6 +43,8 @@ final class Graph {
         for (Decl d : decls) {
             byId.computeIfAbsent(d.id(), k -> new ArrayList<>()).add(d);
             bySls.computeIfAbsent(d.doc().sls(), k -> new ArrayList<>()).add(d);
+            index(byFamilyId, d.family(), d.id(), d);
+            if (d.name() != null) index(byFamilyName, d.family(), d.name(), d);
             deps.put(d, new LinkedHashSet<>());
         }
     }
@@ -73,22 +78,21 @@ final class Graph {
             }
             return without(bySls.getOrDefault(r.ref(), List.of()), d);
         }
-        List<Decl> byIdInFamily = new ArrayList<>();
-        List<Decl> byName = new ArrayList<>();
-        Set<String> candidates = new TreeSet<>();
-        for (Decl c : decls) {
-            if (!c.family().equals(r.family())) continue;
-            candidates.add(c.id());
-            if (c.id().equals(r.ref())) byIdInFamily.add(c);
-            else if (r.ref().equals(c.name())) byName.add(c);
-        }
-        if (!byIdInFamily.isEmpty()) return byIdInFamily;
-        if (!byName.isEmpty()) return byName;
+        // The states of the family with that id; failing those, the ones with that name.
+        List<Decl> byIdInFamily = byFamilyId.getOrDefault(r.family(), Map.of()).get(r.ref());
+        if (byIdInFamily != null) return byIdInFamily;
+        List<Decl> byName = byFamilyName.getOrDefault(r.family(), Map.of()).get(r.ref());
+        if (byName != null) return byName;
         if (!knownFamilies.contains(r.family())) {
             throw unknown(d, r, r.family(), knownFamilies, "'" + r.family() + "' is not a state family");
         }
+        Set<String> candidates = new TreeSet<>(byFamilyId.getOrDefault(r.family(), Map.of()).keySet());
         throw unknown(d, r, r.ref(), candidates.isEmpty() ? byId.keySet() : candidates,
                 "no " + r.family() + " state has the id or name '" + r.ref() + "'");
+    }
+
+    private static void index(Map<String, Map<String, List<Decl>>> index, String family, String key, Decl d) {
+        index.computeIfAbsent(family, k -> new HashMap<>()).computeIfAbsent(key, k -> new ArrayList<>()).add(d);
     }
 
     private static List<Decl> without(List<Decl> list, Decl self) {
@@ -135,8 +139,9 @@ final class Graph {
     private PlanException cycle(List<Decl> base, Set<Decl> done) {
         Decl start = base.stream().filter(d -> !done.contains(d)).findFirst().orElseThrow();
         List<Decl> path = new ArrayList<>();
+        Map<Decl, Integer> onPath = new HashMap<>();
         Decl cur = start;
-        while (!path.contains(cur)) {
+        while (onPath.putIfAbsent(cur, path.size()) == null) {
             path.add(cur);
             Decl next = null;
             for (Dep dep : deps.get(cur)) {
@@ -147,7 +152,7 @@ final class Graph {
             }
             cur = next;
         }
-        List<Decl> loop = path.subList(path.indexOf(cur), path.size());
+        List<Decl> loop = path.subList(onPath.get(cur), path.size());
         StringBuilder sb = new StringBuilder("requisite cycle: ");
         for (Decl d : loop) sb.append(d.label()).append(" -> ");
         sb.append(loop.get(0).family()).append(' ').append(loop.get(0).id());
