@@ -1,5 +1,6 @@
 package io.jstate.master;
 
+import io.grpc.DecompressorRegistry;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
@@ -14,6 +15,8 @@ import io.jstate.master.metrics.Metrics;
 import io.jstate.master.gateway.Connections;
 import io.jstate.master.gateway.GatewayService;
 import io.jstate.master.gateway.PeerAuth;
+import io.jstate.master.gateway.StrictGzip;
+import io.jstate.master.gateway.TransportLog;
 import io.jstate.master.jobs.JobStore;
 import io.jstate.master.jobs.Jobs;
 import io.jstate.master.orch.Orchestrator;
@@ -137,7 +140,8 @@ public final class Master implements AutoCloseable {
 
     /** Adds the gateway service, behind its authentication, to {@code builder}. */
     public <T extends ServerBuilder<T>> T serve(T builder, PeerAuth.PeerCertificate peer) {
-        return builder.addService(ServerInterceptors.intercept(gateway.definition(), new PeerAuth(keys, peer))).maxInboundMessageSize(MAX_INBOUND);
+        return builder.addService(ServerInterceptors.intercept(gateway.definition(), new PeerAuth(keys, peer))).maxInboundMessageSize(MAX_INBOUND)
+                .decompressorRegistry(DecompressorRegistry.getDefaultInstance().with(new StrictGzip(), true));
     }
 
     /** Starts the gateway on the configured address with TLS: server certificate, client certificates optional. */
@@ -150,6 +154,7 @@ public final class Master implements AutoCloseable {
             NettyServerBuilder b = NettyServerBuilder.forAddress(at).sslContext(ssl)
                     .permitKeepAliveTime(Liveness.MASTER_PERMITS_PINGS_EVERY.toMillis(), TimeUnit.MILLISECONDS)
                     .permitKeepAliveWithoutCalls(true);
+            TransportLog.install();
             server = serve(b, PeerAuth.PeerCertificate.TLS).build().start();
             LOG.info(() -> "minion gateway listening on " + server.getListenSockets());
             return server;
