@@ -462,17 +462,54 @@ class MasterMinionIT {
         }
     }
 
-    /** A {@code jstate apply slow} whose minion was killed with SIGKILL while it ran the job. */
+    /**
+     * ctl3 is frozen (SIGSTOP, as a hung host or a network cut without FIN would leave it) while it runs
+     * a 4 s state: missing its heartbeats, the master drops its stream within seconds, so the job reports
+     * it lost within 10 s of the freeze (it took 31 s when the master waited for 30 s of silence).
+     * Thawed, it connects again.
+     */
+    @Test
+    @Order(12)
+    void aMinionFrozenMidJobIsLostWithinTenSeconds() throws Exception {
+        Procs.Proc ctl3 = minions.get("ctl3");
+        long connections = ctl3.count("connected to master");
+        KilledMidJob k;
+        try {
+            k = midJob("ctl3", "apply-minion-frozen", m -> m.signal("STOP"));
+            long tookMs = awaitLost(k, "ctl3");
+            assertTrue(k.apply().output().contains("lost: ctl3 (its connection to the master ended and it did not come back within 5 s)"),
+                    k.apply()::output);
+            assertTrue(tookMs < 10_000, "the CLI took " + tookMs + " ms after the freeze");
+        } finally {
+            ctl3.signal("CONT");
+        }
+        master.awaitLine(l -> l.contains("minion ctl3 silent for"), Duration.ofSeconds(1), "the silent minion dropped");
+        awaitEvent("jstate/job/" + k.jid() + "/lost/ctl3", d -> d.get("reason").asText().contains("did not come back within 5 s"));
+        awaitConnections("ctl3", connections + 1, Duration.ofSeconds(30));
+        Procs.Ran ping = cli("run", "-t", "ctl3", "test.ping");
+        assertEquals(0, ping.exit(), ping::toString);
+    }
+
+    /** A {@code jstate apply slow} whose minion was killed (or frozen) while it ran the job. */
     private record KilledMidJob(Procs.Proc apply, String jid, long killedNanos) {}
 
+    /** What befalls a minion mid-job. */
+    private interface Fate {
+        void befall(Procs.Proc minion) throws Exception;
+    }
+
     private KilledMidJob killMidJob(String id, String cliName, String... options) throws Exception {
+        return midJob(id, cliName, Procs.Proc::kill9, options);
+    }
+
+    private KilledMidJob midJob(String id, String cliName, Fate fate, String... options) throws Exception {
         Procs.Proc minion = minions.get(id);
         long jobsBefore = minion.count("running job");
         List<String> args = new ArrayList<>(List.of("apply", "slow", "-t", id));
         args.addAll(List.of(options));
         Procs.Proc apply = procs.start(cliName, cli_command(args.toArray(String[]::new)));
         String jid = awaitNewJob(minion, jobsBefore);
-        minion.kill9();
+        fate.befall(minion);
         return new KilledMidJob(apply, jid, System.nanoTime());
     }
 

@@ -59,6 +59,25 @@ final class Procs implements AutoCloseable {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         }
 
+        /**
+         * Sends {@code signal} ({@code STOP}, {@code CONT}) to the process and its descendants by PID:
+         * {@code STOP} freezes it as a hung host or a network cut without FIN would, {@code CONT} thaws it.
+         */
+        void signal(String signal) throws IOException, InterruptedException {
+            List<String> descendants = process.toHandle().descendants().map(h -> String.valueOf(h.pid())).toList();
+            kill(signal, List.of(String.valueOf(pid())), true);
+            // A descendant may have ended meanwhile.
+            if (!descendants.isEmpty()) kill(signal, descendants, false);
+        }
+
+        private static void kill(String signal, List<String> pids, boolean check) throws IOException, InterruptedException {
+            List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+            command.addAll(pids);
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (kill.waitFor() != 0 && check) throw new IllegalStateException(String.join(" ", command) + " failed: " + said);
+        }
+
         /** SIGKILL, as a crash would end it. */
         void kill9() throws InterruptedException {
             ProcessHandle h = process.toHandle();

@@ -1,5 +1,6 @@
 package io.jstate.master;
 
+import io.grpc.DecompressorRegistry;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
@@ -14,6 +15,8 @@ import io.jstate.master.metrics.Metrics;
 import io.jstate.master.gateway.Connections;
 import io.jstate.master.gateway.GatewayService;
 import io.jstate.master.gateway.PeerAuth;
+import io.jstate.master.gateway.StrictGzip;
+import io.jstate.master.gateway.TransportLog;
 import io.jstate.master.jobs.JobStore;
 import io.jstate.master.jobs.Jobs;
 import io.jstate.master.orch.Orchestrator;
@@ -21,6 +24,7 @@ import io.jstate.master.keys.Keys;
 import io.jstate.master.keys.Roles;
 import io.jstate.master.pki.Pki;
 import io.jstate.master.store.Quarantine;
+import io.jstate.proto.Liveness;
 import io.jstate.states.lang.TreeFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,9 +52,17 @@ public final class Master implements AutoCloseable {
     /** Largest message a minion may send: a final result with diffs can be big, but not unbounded. */
     static final int MAX_INBOUND = 16 * 1024 * 1024;
 
-    /** Intervals, shortened by tests. */
-    public record Timings(Duration heartbeat, Duration deadAfter) {
-        public static final Timings DEFAULT = new Timings(Duration.ofSeconds(10), Duration.ofSeconds(30));
+    /**
+     * Intervals, shortened by tests: the heartbeat period, the silence after which a minion's stream
+     * is dropped, and how long a job left unfinished by the last run waits for results at start.
+     */
+    public record Timings(Duration heartbeat, Duration deadAfter, Duration orphanGrace) {
+        public static final Timings DEFAULT = new Timings(Liveness.HEARTBEAT, Liveness.MASTER_DROPS_SILENT_AFTER, Duration.ofSeconds(30));
+
+        /** Orphaned jobs wait as long as a silent minion is kept. */
+        public Timings(Duration heartbeat, Duration deadAfter) {
+            this(heartbeat, deadAfter, deadAfter);
+        }
     }
 
     private final MasterConfig config;
@@ -112,7 +124,7 @@ public final class Master implements AutoCloseable {
     public static Master open(MasterConfig config, Clock clock, Timings timings) {
         Master m = new Master(config, clock, timings);
         m.connections.start(m.timer);
-        m.jobs.resumeOrphans(timings.deadAfter());
+        m.jobs.resumeOrphans(timings.orphanGrace());
         m.timer.scheduleAtFixedRate(m::prune, 0, 1, TimeUnit.DAYS);
         return m;
     }
@@ -128,7 +140,8 @@ public final class Master implements AutoCloseable {
 
     /** Adds the gateway service, behind its authentication, to {@code builder}. */
     public <T extends ServerBuilder<T>> T serve(T builder, PeerAuth.PeerCertificate peer) {
-        return builder.addService(ServerInterceptors.intercept(gateway.definition(), new PeerAuth(keys, peer))).maxInboundMessageSize(MAX_INBOUND);
+        return builder.addService(ServerInterceptors.intercept(gateway.definition(), new PeerAuth(keys, peer))).maxInboundMessageSize(MAX_INBOUND)
+                .decompressorRegistry(DecompressorRegistry.getDefaultInstance().with(new StrictGzip(), true));
     }
 
     /** Starts the gateway on the configured address with TLS: server certificate, client certificates optional. */
@@ -139,7 +152,9 @@ public final class Master implements AutoCloseable {
                     .trustManager(pki.caCert().toFile()).clientAuth(ClientAuth.OPTIONAL).build();
             InetSocketAddress at = l.wildcard() ? new InetSocketAddress(l.port()) : new InetSocketAddress(l.host(), l.port());
             NettyServerBuilder b = NettyServerBuilder.forAddress(at).sslContext(ssl)
-                    .permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
+                    .permitKeepAliveTime(Liveness.MASTER_PERMITS_PINGS_EVERY.toMillis(), TimeUnit.MILLISECONDS)
+                    .permitKeepAliveWithoutCalls(true);
+            TransportLog.install();
             server = serve(b, PeerAuth.PeerCertificate.TLS).build().start();
             LOG.info(() -> "minion gateway listening on " + server.getListenSockets());
             return server;

@@ -1,5 +1,6 @@
 package io.jstate.minion.daemon;
 
+import io.jstate.proto.Liveness;
 import java.time.Duration;
 
 /**
@@ -10,6 +11,6 @@ import java.time.Duration;
 record Timings(Duration heartbeat, Duration silence, Duration grainsRefresh, Duration backoffBase, Duration backoffMax,
                Duration enrollRetry, Duration stopGrace) {
 
-    static final Timings DEFAULT = new Timings(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
+    static final Timings DEFAULT = new Timings(Liveness.HEARTBEAT, Duration.ofSeconds(30), Duration.ofSeconds(60),
             Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(20));
 }

@@ -6,6 +6,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.jstate.proto.Limits;
+import io.jstate.proto.Liveness;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +35,9 @@ final class TlsChannels implements MasterChannels {
                 .maxInboundMessageSize(Limits.MINION_MAX_INBOUND_BYTES)
                 // The daemon reconnects on its own schedule; gRPC's own retries would only blur it.
                 .disableRetry()
-                .keepAliveTime(30, TimeUnit.SECONDS)
-                .keepAliveTimeout(10, TimeUnit.SECONDS);
+                .keepAliveTime(Liveness.MINION_PING.toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(Liveness.MINION_PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveWithoutCalls(true);
         if (bindAddress != null) {
             InetSocketAddress local = new InetSocketAddress(bindAddress, 0);
             b.localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {

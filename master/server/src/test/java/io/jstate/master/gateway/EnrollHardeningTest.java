@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.grpc.CallOptions;
+import io.grpc.Compressor;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -28,9 +29,15 @@ import io.jstate.proto.v1.MinionGatewayGrpc;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +45,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.LogRecord;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,6 +177,93 @@ class EnrollHardeningTest {
         }
         assertTrue(refused > cases.size() / 2, "most malformed calls are refused: " + refused + " of " + cases.size());
         assertNoStackTrace();
+    }
+
+    /**
+     * Frames no gRPC client would send, straight over TLS HTTP/2: a message flagged compressed without
+     * a {@code grpc-encoding}, a length prefix beyond the body, and "gzip" that is not gzip. Each is
+     * refused with at most one short log line and no stack trace, however often it comes.
+     */
+    @Test
+    void malformedFramesLogOneShortLineEachAndNoStackTrace() throws Exception {
+        byte[] notGzip = {1, 0, 0, 0, 5, 1, 2, 3, 4, 5};
+        record Frame(String what, String encoding, byte[] body) {}
+        List<Frame> frames = List.of(
+                new Frame("compressed without grpc-encoding", null, notGzip),
+                new Frame("length prefix beyond the body", null, new byte[] {0, 0, 0, 0, 100, 1, 2, 3}),
+                new Frame("gzip that is not gzip", "gzip", notGzip));
+        HttpClient http = http2();
+        URI enroll = URI.create("https://127.0.0.1:" + master.gatewayPort() + "/" + MinionGatewayGrpc.getEnrollMethod().getFullMethodName());
+        int rounds = 5;
+        int before = log.records.size();
+        for (int i = 0; i < rounds; i++) {
+            for (Frame f : frames) {
+                HttpRequest.Builder r = HttpRequest.newBuilder(enroll).timeout(java.time.Duration.ofSeconds(10))
+                        .header("content-type", "application/grpc").header("te", "trailers")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(f.body()));
+                if (f.encoding() != null) r.header("grpc-encoding", f.encoding());
+                try {
+                    HttpResponse<byte[]> response = http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+                    assertEquals(200, response.statusCode(), f.what());
+                } catch (IOException reset) {
+                    // The master may reset the stream rather than answer: refused either way.
+                }
+            }
+        }
+        List<LogRecord> logged = log.records.subList(before, log.records.size());
+        assertNoStackTrace();
+        assertTrue(logged.size() <= rounds * frames.size(), () -> logged.size() + " log records for " + rounds * frames.size() + " frames");
+        for (LogRecord r : logged) {
+            String line = new java.util.logging.SimpleFormatter().formatMessage(r);
+            assertTrue(!line.contains("\n") && line.length() < 400, "a short line: " + line);
+        }
+    }
+
+    /** A message sent as gzip that is not gzip is INVALID_ARGUMENT, not UNKNOWN, to the client that sent it. */
+    @Test
+    void gzipThatIsNotGzipIsAnInvalidArgument() throws Exception {
+        Compressor fakeGzip = new Compressor() {
+            @Override
+            public String getMessageEncoding() {
+                return "gzip";
+            }
+
+            @Override
+            public OutputStream compress(OutputStream os) {
+                return os;
+            }
+        };
+        ManagedChannel faking = NettyChannelBuilder.forAddress("127.0.0.1", master.gatewayPort())
+                .sslContext(GrpcSslContexts.forClient().trustManager(master.pki().ca()).build())
+                .compressorRegistry(registry(fakeGzip)).build();
+        try {
+            byte[] request = EnrollRequest.newBuilder().setMinionId("gz1").build().toByteArray();
+            StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                    () -> ClientCalls.blockingUnaryCall(faking, RAW_ENROLL,
+                            CallOptions.DEFAULT.withCompression("gzip").withDeadlineAfter(10, TimeUnit.SECONDS), request));
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.toString());
+        } finally {
+            faking.shutdownNow();
+        }
+        assertNoStackTrace();
+    }
+
+    private static io.grpc.CompressorRegistry registry(Compressor c) {
+        io.grpc.CompressorRegistry r = io.grpc.CompressorRegistry.newEmptyInstance();
+        r.register(c);
+        return r;
+    }
+
+    /** An HTTP/2 client over TLS that trusts the master's CA. */
+    private HttpClient http2() throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", master.pki().ca());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(ssl).build();
     }
 
     private void assertNoStackTrace() {
