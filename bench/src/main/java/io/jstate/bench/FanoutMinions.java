@@ -50,7 +50,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Many simulated minions in one JVM, speaking the real gateway protocol over real mutual TLS to a
  * real master: each has its own EC key and CSR, enrolls with the enrollment token, gets its own
- * certificate and holds one Connect stream (Hello with small grains, heartbeats answered). It
+ * certificate and holds one Connect stream (Hello with small grains, a heartbeat every second). It
  * answers a {@code test.ping} function job as a minion does: JobAccepted, then a JobResult with
  * {@code true}, kept until the master's ack. Other jobs are refused (MALFORMED), so a benchmark
  * never mistakes them for work done. The envelope's signature is not checked: that is the real
@@ -141,6 +141,17 @@ public final class FanoutMinions {
         long t2 = System.nanoTime();
         System.out.printf("enrolled: %d in %d ms%n", count, (t2 - t1) / 1_000_000);
 
+        // Like a real minion, each sends a heartbeat on its own every second; the master sends fewer.
+        java.util.concurrent.ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "heartbeats");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = io.jstate.proto.Liveness.HEARTBEAT.toMillis();
+        beat.scheduleAtFixedRate(() -> {
+            MinionMessage hb = MinionMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentUnixMs(System.currentTimeMillis())).build();
+            for (Sim s : sims) if (s.connected) s.send(hb);
+        }, every, every, TimeUnit.MILLISECONDS);
         connectAll();
         long t3 = System.nanoTime();
         System.out.printf("streams open: %d in %d ms%n", count, (t3 - t2) / 1_000_000);
@@ -248,6 +259,8 @@ public final class FanoutMinions {
         volatile X509Certificate cert;
         ManagedChannel channel;
         private ClientCallStreamObserver<MinionMessage> requests;
+        // Set once its Hello is sent: from then on the heartbeat timer writes to its stream too.
+        private volatile boolean connected;
 
         Sim(String id, KeyPair key, byte[] csr) {
             this.id = id;
@@ -283,10 +296,7 @@ public final class FanoutMinions {
                 @Override
                 public void onNext(MasterMessage m) {
                     switch (m.getBodyCase()) {
-                        case HEARTBEAT -> {
-                            heartbeats.incrementAndGet();
-                            send(MinionMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentUnixMs(System.currentTimeMillis())).build());
-                        }
+                        case HEARTBEAT -> heartbeats.incrementAndGet();
                         case ACK -> acks.incrementAndGet();
                         case JOB -> job(m.getJob().getJob());
                         default -> { }
@@ -306,6 +316,7 @@ public final class FanoutMinions {
                 }
             });
             send(MinionMessage.newBuilder().setHello(Hello.newBuilder().setGrainsJson(grains()).setVersion("bench")).build());
+            connected = true;
         }
 
         private void job(ByteString bytes) {

@@ -6,7 +6,8 @@ import java.time.Duration;
  * How the master and its minions tell a live peer from a frozen one (a stopped process, a hung host,
  * a network cut that sends nothing), which no closed connection reveals.
  *
- * <p>Each side sends a heartbeat on the Connect stream every {@link #HEARTBEAT}. The master drops
+ * <p>A minion sends a heartbeat on the Connect stream every {@link #HEARTBEAT}, the master every
+ * {@link #MASTER_HEARTBEAT}. The master drops
  * the stream of a minion it has not heard from for {@link #MASTER_DROPS_SILENT_AFTER}, so a frozen
  * minion's stream ends within about 4 s and a job it runs reports it lost once the
  * {@code jobs.lost_after_seconds} grace (5 s by default) has passed after that: within 10 s.
@@ -20,8 +21,14 @@ import java.time.Duration;
 public final class Liveness {
     private Liveness() {}
 
-    /** How often the master and each minion send a heartbeat on their stream. */
+    /** How often each minion sends a heartbeat on its stream, and how often the master checks for silence. */
     public static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /**
+     * How often the master sends a heartbeat on each stream: a minion counts its master gone only
+     * after 30 s of silence, so the master need not send as often as it listens, which halves the
+     * messages of a master with many minions.
+     */
+    public static final Duration MASTER_HEARTBEAT = Duration.ofSeconds(10);
     /** Silence after which the master drops a minion's stream: three missed heartbeats. */
     public static final Duration MASTER_DROPS_SILENT_AFTER = Duration.ofSeconds(3);
     /** Idle time after which a minion pings its master (grpc-java's shortest). */

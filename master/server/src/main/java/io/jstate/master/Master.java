@@ -53,15 +53,17 @@ public final class Master implements AutoCloseable {
     static final int MAX_INBOUND = 16 * 1024 * 1024;
 
     /**
-     * Intervals, shortened by tests: the heartbeat period, the silence after which a minion's stream
-     * is dropped, and how long a job left unfinished by the last run waits for results at start.
+     * Intervals, shortened by tests: how often minions' silence is checked, the silence after which a
+     * minion's stream is dropped, how long a job left unfinished by the last run waits for results at
+     * start, and how often the master sends each minion a heartbeat.
      */
-    public record Timings(Duration heartbeat, Duration deadAfter, Duration orphanGrace) {
-        public static final Timings DEFAULT = new Timings(Liveness.HEARTBEAT, Liveness.MASTER_DROPS_SILENT_AFTER, Duration.ofSeconds(30));
+    public record Timings(Duration heartbeat, Duration deadAfter, Duration orphanGrace, Duration sendEvery) {
+        public static final Timings DEFAULT = new Timings(Liveness.HEARTBEAT, Liveness.MASTER_DROPS_SILENT_AFTER, Duration.ofSeconds(30),
+                Liveness.MASTER_HEARTBEAT);
 
-        /** Orphaned jobs wait as long as a silent minion is kept. */
+        /** Orphaned jobs wait as long as a silent minion is kept; a heartbeat goes out at every check. */
         public Timings(Duration heartbeat, Duration deadAfter) {
-            this(heartbeat, deadAfter, deadAfter);
+            this(heartbeat, deadAfter, deadAfter, heartbeat);
         }
     }
 
@@ -94,7 +96,8 @@ public final class Master implements AutoCloseable {
         this.quarantine = new Quarantine(data, clock);
         this.keys = new Keys(data.resolve("keys"), pki, clock, events, quarantine);
         this.roles = new Roles(config.roles(), config.nodegroups(), keys);
-        this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.deadAfter(), events, quarantine, roles::of);
+        this.connections = new Connections(data.resolve("minions"), clock, timings.heartbeat(), timings.sendEvery(), timings.deadAfter(), events,
+                quarantine, roles::of);
         this.store = new JobStore(data.resolve("jobs"), quarantine);
         this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout(), data,
                 config.lostAfter()),

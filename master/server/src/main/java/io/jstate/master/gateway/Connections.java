@@ -44,6 +44,7 @@ public final class Connections {
     private final Path dir;
     private final Clock clock;
     private final Duration heartbeat;
+    private final Duration sendEvery;
     private final Duration deadAfter;
     private final EventBus events;
     private final Function<String, List<String>> roles;
@@ -54,14 +55,19 @@ public final class Connections {
     /** A minion's last known facts. */
     public record Known(Minion minion, Map<String, Object> grains) {}
 
-    /** {@code roles}: the roles the master assigns a minion, shown and sent as its roles (never its roles grain). */
-    public Connections(Path dir, Clock clock, Duration heartbeat, Duration deadAfter, EventBus events, Quarantine quarantine,
-                       Function<String, List<String>> roles) {
+    /**
+     * @param heartbeat how often streams are checked for silence
+     * @param sendEvery how often each stream gets a heartbeat (at least {@code heartbeat})
+     * @param roles     the roles the master assigns a minion, shown and sent as its roles (never its roles grain)
+     */
+    public Connections(Path dir, Clock clock, Duration heartbeat, Duration sendEvery, Duration deadAfter, EventBus events,
+                       Quarantine quarantine, Function<String, List<String>> roles) {
         this.events = events;
         this.roles = roles;
         this.dir = dir;
         this.clock = clock;
         this.heartbeat = heartbeat;
+        this.sendEvery = sendEvery;
         this.deadAfter = deadAfter;
         try {
             Files.createDirectories(dir);
@@ -101,7 +107,7 @@ public final class Connections {
         live.clear();
     }
 
-    /** One heartbeat round: every stream gets a heartbeat; one silent for too long is dropped. */
+    /** One round: a stream silent for too long is dropped; one not sent a heartbeat for {@code sendEvery} gets one. */
     void tick() {
         long now = clock.millis();
         MasterMessage hb = MasterMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentUnixMs(now)).build();
@@ -110,7 +116,9 @@ public final class Connections {
                 LOG.info(() -> "minion " + s.minionId() + " silent for " + (now - s.lastSeen()) / 1000 + " s; dropping its stream");
                 gone(s, "no heartbeat for " + deadAfter.toSeconds() + " s");
                 s.close(Status.UNAVAILABLE.withDescription("no heartbeat for " + deadAfter.toSeconds() + " s"));
-            } else {
+            } else if (now - s.lastHeartbeat() >= sendEvery.toMillis() - heartbeat.toMillis() / 2) {
+                // Half a period of slack: a round that comes a little early still sends when it is due.
+                s.heartbeatSent(now);
                 s.send(hb);
             }
         }

@@ -15,6 +15,7 @@ public final class Session {
     private final StreamObserver<MasterMessage> out;
     private final long since;
     private volatile long lastSeen;
+    private volatile long lastHeartbeat;
     private volatile String grainsJson = "{}";
     private volatile Map<String, Object> grains = Map.of();
     private boolean closed;
@@ -39,6 +40,15 @@ public final class Session {
     /** The peer's IP address (or the transport's name for it in tests). */
     public String remoteAddress() {
         return remoteAddress;
+    }
+
+    /** When the master last sent this stream a heartbeat (0: never). */
+    long lastHeartbeat() {
+        return lastHeartbeat;
+    }
+
+    void heartbeatSent(long now) {
+        lastHeartbeat = now;
     }
 
     public long lastSeen() {
