@@ -1,6 +1,6 @@
 package io.jstate.bench;
 
-import io.jstate.minion.tls.SingleKeyManager;
+import io.jstate.common.tls.SingleKeyManager;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ConnectivityState;
@@ -147,7 +147,7 @@ public final class FanoutMinions {
             t.setDaemon(true);
             return t;
         });
-        long every = io.jstate.proto.Liveness.HEARTBEAT.toMillis();
+        long every = io.jstate.common.wire.Liveness.HEARTBEAT.toMillis();
         beat.scheduleAtFixedRate(() -> {
             MinionMessage hb = MinionMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentUnixMs(System.currentTimeMillis())).build();
             for (Sim s : sims) if (s.connected) s.send(hb);

@@ -1,6 +1,6 @@
 package io.jstate.it;
 
-import io.jstate.states.json.Json;
+import io.jstate.common.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

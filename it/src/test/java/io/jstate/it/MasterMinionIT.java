@@ -703,7 +703,7 @@ class MasterMinionIT {
     /** A read-only view of a parsed JSON value, through the project's one JSON codec. */
     private record JsonNode(Object value) {
         static JsonNode parse(String text) {
-            return new JsonNode(io.jstate.states.json.Json.parse(text));
+            return new JsonNode(io.jstate.common.json.Json.parse(text));
         }
 
         JsonNode get(String key) {
@@ -736,7 +736,7 @@ class MasterMinionIT {
 
         @Override
         public String toString() {
-            return io.jstate.states.json.Json.write(value);
+            return io.jstate.common.json.Json.write(value);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.jstate.cli;
 
-import io.jstate.minion.cli.ExitCodes;
+import io.jstate.common.output.ExitCodes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.jstate.cli;
 
-import io.jstate.states.lang.ConfigKeys;
+import io.jstate.common.config.ConfigKeys;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;

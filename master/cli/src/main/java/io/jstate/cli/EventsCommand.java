@@ -3,7 +3,7 @@ package io.jstate.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jstate.minion.cli.ExitCodes;
+import io.jstate.common.output.ExitCodes;
 import io.jstate.proto.v1.Event;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.jstate.cli;
 
-import io.jstate.minion.cli.ExitCodes;
+import io.jstate.common.output.ExitCodes;
 import io.jstate.proto.v1.JobEvent;
 import io.jstate.proto.v1.JobList;
 import io.jstate.proto.v1.JobRecord;

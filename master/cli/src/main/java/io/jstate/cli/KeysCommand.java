@@ -1,6 +1,6 @@
 package io.jstate.cli;
 
-import io.jstate.minion.cli.ExitCodes;
+import io.jstate.common.output.ExitCodes;
 import io.jstate.proto.v1.Key;
 import io.jstate.proto.v1.KeyList;
 import io.jstate.proto.v1.Quarantined;

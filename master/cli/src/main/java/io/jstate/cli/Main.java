@@ -1,7 +1,7 @@
 package io.jstate.cli;
 
-import io.jstate.minion.cli.ExitCodes;
-import io.jstate.proto.MinionIds;
+import io.jstate.common.output.ExitCodes;
+import io.jstate.common.wire.MinionIds;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -25,7 +25,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import io.jstate.minion.tls.SingleKeyManager;
+import io.jstate.common.tls.SingleKeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -203,7 +203,7 @@ final class Pki {
      * both read the JDK's whole cacerts file (for its distrust policies), which is the bulk of a
      * handshake's cost in a short-lived process and says nothing about a private CA's certificate.
      */
-    static final class MasterCa extends io.jstate.minion.tls.ServerOnlyTrust {
+    static final class MasterCa extends io.jstate.common.tls.ServerOnlyTrust {
         private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
         private static final String ANY_USAGE = "2.5.29.37.0";
         private static final int DNS_NAME = 2;

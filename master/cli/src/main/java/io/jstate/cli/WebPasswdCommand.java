@@ -1,9 +1,9 @@
 package io.jstate.cli;
 
-import io.jstate.minion.cli.ExitCodes;
-import io.jstate.states.auth.PasswordHash;
-import io.jstate.states.auth.UsersFile;
-import io.jstate.states.host.AtomicFiles;
+import io.jstate.common.output.ExitCodes;
+import io.jstate.common.auth.PasswordHash;
+import io.jstate.common.auth.UsersFile;
+import io.jstate.common.files.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;

@@ -299,9 +299,9 @@ class CliTest extends CliFixture {
         assertEquals("jstate: the master refused POST /admin/v1/keys/nobody/accept (HTTP 404): no key for minion 'nobody'\n", missing.err());
         assertEquals(1, run("keys", "accept").code(), "neither ID nor --all");
         // The id rule is the master's: a bad id is refused before anything is sent.
-        Result badId = run("keys", "delete", "m".repeat(io.jstate.proto.MinionIds.MAX_LENGTH + 1));
+        Result badId = run("keys", "delete", "m".repeat(io.jstate.common.wire.MinionIds.MAX_LENGTH + 1));
         assertEquals(1, badId.code());
-        assertTrue(badId.err().contains("is not allowed: " + io.jstate.proto.MinionIds.RULE), badId.err());
+        assertTrue(badId.err().contains("is not allowed: " + io.jstate.common.wire.MinionIds.RULE), badId.err());
         assertEquals(1, run("keys").code(), "a subcommand is required");
     }
 

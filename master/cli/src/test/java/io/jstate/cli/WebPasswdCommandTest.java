@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jstate.states.auth.PasswordHash;
-import io.jstate.states.auth.UsersFile;
+import io.jstate.common.auth.PasswordHash;
+import io.jstate.common.auth.UsersFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

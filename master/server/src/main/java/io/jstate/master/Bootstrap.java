@@ -1,6 +1,6 @@
 package io.jstate.master;
 
-import io.jstate.master.config.MasterConfig;
+import io.jstate.common.config.MasterConfig;
 import io.jstate.master.pki.Pki;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package io.jstate.master;
 
-import io.jstate.master.config.MasterConfig;
+import io.jstate.common.config.MasterConfig;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jstate.master.config.MasterConfig;
+import io.jstate.common.config.MasterConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.jstate.master.config.MasterConfig;
+import io.jstate.common.config.MasterConfig;
 import io.jstate.master.gateway.PeerAuth;
 import io.jstate.master.pki.Pem;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import io.jstate.proto.v1.Bundle;
 import io.jstate.proto.v1.BundleFile;
 import io.jstate.proto.v1.Peer;
 import io.jstate.states.host.HostException;
-import io.jstate.states.json.Json;
+import io.jstate.common.json.Json;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.PillarData;
 import java.io.IOException;

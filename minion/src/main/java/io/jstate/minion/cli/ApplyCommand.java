@@ -1,8 +1,9 @@
 package io.jstate.minion.cli;
 
+import io.jstate.common.output.ExitCodes;
 import io.jstate.states.engine.Env;
-import io.jstate.minion.output.HumanOutput;
-import io.jstate.minion.output.JsonOutput;
+import io.jstate.common.output.HumanOutput;
+import io.jstate.common.output.JsonOutput;
 import io.jstate.minion.output.ProtoResults;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Secrets;
@@ -155,7 +156,7 @@ final class ApplyCommand implements Callable<Integer> {
         io.jstate.proto.v1.RunReport wire = ProtoResults.report(report, secrets);
         out.print(json ? new JsonOutput().document(minion, started, wire) : human.summary(minion, wire));
         out.flush();
-        return ExitCodes.of(report);
+        return ExitCodes.of(report.ok());
     }
 
     private int cannotStart(String message) {

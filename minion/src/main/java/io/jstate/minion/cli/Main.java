@@ -1,5 +1,6 @@
 package io.jstate.minion.cli;
 
+import io.jstate.common.output.ExitCodes;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.jstate.minion.cli;
 
+import io.jstate.common.output.ExitCodes;
 import io.jstate.minion.daemon.MinionConfig;
 import io.jstate.minion.daemon.MinionDaemon;
 import java.io.PrintStream;

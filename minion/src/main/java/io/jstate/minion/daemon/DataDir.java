@@ -1,6 +1,6 @@
 package io.jstate.minion.daemon;
 
-import io.jstate.states.host.AtomicFiles;
+import io.jstate.common.files.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.jstate.minion.daemon;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.jstate.proto.Fingerprints;
+import io.jstate.common.wire.Fingerprints;
 import io.jstate.proto.v1.EnrollReply;
 import io.jstate.proto.v1.EnrollRequest;
 import io.jstate.proto.v1.MinionGatewayGrpc;

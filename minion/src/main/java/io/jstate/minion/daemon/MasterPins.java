@@ -1,6 +1,6 @@
 package io.jstate.minion.daemon;
 
-import io.jstate.proto.Fingerprints;
+import io.jstate.common.wire.Fingerprints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.jstate.minion.daemon;
 
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import io.jstate.minion.tls.ServerOnlyTrust;
+import io.jstate.common.tls.ServerOnlyTrust;
 
 /**
  * The TLS trust decision for connections to the master, made by {@link MasterPins} and never by

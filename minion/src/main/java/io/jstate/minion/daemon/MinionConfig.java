@@ -1,7 +1,7 @@
 package io.jstate.minion.daemon;
 
-import io.jstate.proto.MinionIds;
-import io.jstate.states.lang.ConfigKeys;
+import io.jstate.common.wire.MinionIds;
+import io.jstate.common.config.ConfigKeys;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

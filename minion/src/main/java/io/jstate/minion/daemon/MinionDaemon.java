@@ -13,7 +13,7 @@ import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.grains.Grains;
 import io.jstate.states.host.Host;
 import io.jstate.states.host.LocalHost;
-import io.jstate.states.json.Json;
+import io.jstate.common.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

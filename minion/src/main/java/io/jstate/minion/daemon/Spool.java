@@ -1,6 +1,6 @@
 package io.jstate.minion.daemon;
 
-import io.jstate.proto.Fingerprints;
+import io.jstate.common.wire.Fingerprints;
 import io.jstate.proto.v1.JobResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.jstate.minion.daemon;
 
-import io.jstate.proto.Liveness;
+import io.jstate.common.wire.Liveness;
 import java.time.Duration;
 
 /**

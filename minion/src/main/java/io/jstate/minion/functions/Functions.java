@@ -1,8 +1,8 @@
 package io.jstate.minion.functions;
 
 import io.jstate.proto.v1.FunctionReturn;
-import io.jstate.states.engine.Names;
-import io.jstate.states.json.Json;
+import io.jstate.common.text.Names;
+import io.jstate.common.json.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.jstate.minion.functions;
 
 import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
-import io.jstate.states.json.Json;
+import io.jstate.common.json.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.jstate.minion.cli;
 
+import io.jstate.common.output.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -223,12 +224,12 @@ class ApplyCommandTest {
     void exitCodesFollowTheReport() {
         Step s = file(0, "/x", "x");
         Function<Outcome, RunReport> one = o -> new RunReport(List.of(new StateResult(s, o, Instant.EPOCH, Duration.ZERO)), Duration.ZERO, false);
-        assertEquals(0, ExitCodes.of(one.apply(new Outcome.Unchanged(null))));
-        assertEquals(0, ExitCodes.of(one.apply(new Outcome.Changed(List.of(), null, null))));
-        assertEquals(0, ExitCodes.of(one.apply(new Outcome.WouldChange(List.of(), null))));
-        assertEquals(0, ExitCodes.of(one.apply(new Outcome.Skipped("nothing to do", false))));
-        assertEquals(2, ExitCodes.of(one.apply(new Outcome.Skipped("requisite failed", true))));
-        assertEquals(2, ExitCodes.of(one.apply(new Outcome.Failed("no", null, null))));
-        assertEquals(0, ExitCodes.of(new RunReport(List.of(), Duration.ZERO, false)));
+        assertEquals(0, ExitCodes.of(one.apply(new Outcome.Unchanged(null)).ok()));
+        assertEquals(0, ExitCodes.of(one.apply(new Outcome.Changed(List.of(), null, null)).ok()));
+        assertEquals(0, ExitCodes.of(one.apply(new Outcome.WouldChange(List.of(), null)).ok()));
+        assertEquals(0, ExitCodes.of(one.apply(new Outcome.Skipped("nothing to do", false)).ok()));
+        assertEquals(2, ExitCodes.of(one.apply(new Outcome.Skipped("requisite failed", true)).ok()));
+        assertEquals(2, ExitCodes.of(one.apply(new Outcome.Failed("no", null, null)).ok()));
+        assertEquals(0, ExitCodes.of(new RunReport(List.of(), Duration.ZERO, false).ok()));
     }
 }

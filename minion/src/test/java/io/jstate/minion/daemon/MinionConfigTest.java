@@ -62,11 +62,11 @@ class MinionConfigTest {
 
     @Test
     void theIdFollowsTheMastersRule() throws Exception {
-        String longest = "m".repeat(io.jstate.proto.MinionIds.MAX_LENGTH);
+        String longest = "m".repeat(io.jstate.common.wire.MinionIds.MAX_LENGTH);
         assertEquals(longest, MinionConfig.load(Files.writeString(tmp.resolve("d.yaml"), "id: " + longest + "\nmaster: m\n")).id());
         var e = assertThrows(IllegalArgumentException.class,
                 () -> MinionConfig.load(Files.writeString(tmp.resolve("e.yaml"), "id: " + longest + "m\nmaster: m\n")));
-        assertTrue(e.getMessage().contains("is not allowed: " + io.jstate.proto.MinionIds.RULE), e.getMessage());
+        assertTrue(e.getMessage().contains("is not allowed: " + io.jstate.common.wire.MinionIds.RULE), e.getMessage());
     }
 
     @Test

@@ -20,7 +20,7 @@ import io.jstate.proto.v1.Peer;
 import io.jstate.proto.v1.Refusal;
 import io.jstate.proto.v1.SignedJob;
 import io.jstate.states.host.LocalHost;
-import io.jstate.states.json.Json;
+import io.jstate.common.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import io.jstate.proto.v1.FunctionReturn;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.LocalHost;
-import io.jstate.states.json.Json;
+import io.jstate.common.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;

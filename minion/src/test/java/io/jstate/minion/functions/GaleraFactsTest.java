@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jstate.proto.v1.FunctionReturn;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.host.ExecResult;
-import io.jstate.states.json.Json;
+import io.jstate.common.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

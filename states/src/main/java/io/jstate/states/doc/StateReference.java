@@ -9,7 +9,7 @@ import io.jstate.states.engine.StateDoc;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.UsesTemplates;
 import io.jstate.states.engine.Watchable;
-import io.jstate.states.json.Json;
+import io.jstate.common.json.Json;
 import io.jstate.states.lang.Compiler;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.jstate.states.engine;
 
+import io.jstate.common.text.Names;
 import io.jstate.states.engine.Outcome.Changed;
 import io.jstate.states.engine.Outcome.Failed;
 import io.jstate.states.engine.Outcome.Skipped;

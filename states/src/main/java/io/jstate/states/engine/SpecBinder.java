@@ -1,5 +1,6 @@
 package io.jstate.states.engine;
 
+import io.jstate.common.text.Names;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;

@@ -1,5 +1,6 @@
 package io.jstate.states.host;
 
+import io.jstate.common.files.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package io.jstate.states.lang;
 
-import io.jstate.states.engine.Names;
+import io.jstate.common.text.Names;
 import io.jstate.states.engine.Plan;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Secrets;
@@ -9,7 +9,7 @@ import io.jstate.states.engine.SpecException;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.Step;
 import io.jstate.states.engine.UsesTemplates;
-import io.jstate.states.target.Facts;
+import io.jstate.common.target.Facts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

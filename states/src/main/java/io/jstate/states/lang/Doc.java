@@ -1,5 +1,6 @@
 package io.jstate.states.lang;
 
+import io.jstate.common.yaml.Yaml12;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Source;
 import org.yaml.snakeyaml.nodes.Node;

@@ -1,5 +1,6 @@
 package io.jstate.states.lang;
 
+import io.jstate.common.yaml.Yaml12;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Source;
 import java.util.ArrayList;
@@ -193,7 +194,7 @@ public record Orchestration(String file, String description, List<Stage> stages)
         if (id == null || !ID.matcher(id).matches()) throw error(file, n, id, "a stage needs an 'id' of letters, digits, '.', '_' and '-'");
         for (Map.Entry<String, NodeTuple> e : keys.entrySet()) {
             if (!STAGE_KEYS.contains(e.getKey())) {
-                throw error(file, e.getValue().getKeyNode(), id, "unknown key '" + e.getKey() + "'" + io.jstate.states.engine.Names.didYouMean(e.getKey(), STAGE_KEYS));
+                throw error(file, e.getValue().getKeyNode(), id, "unknown key '" + e.getKey() + "'" + io.jstate.common.text.Names.didYouMean(e.getKey(), STAGE_KEYS));
             }
         }
         int line = Yaml12.line(map);
@@ -208,7 +209,7 @@ public record Orchestration(String file, String description, List<Stage> stages)
         List<String> args = keys.containsKey("args") ? names(file, keys.get("args").getValueNode(), id, "args") : List.of();
         if (!args.isEmpty() && function == null) throw error(file, keys.get("args").getKeyNode(), id, "'args' belongs to a 'run' stage");
         if (elect != null && !rules.contains(elect)) {
-            throw error(file, keys.get("elect").getValueNode(), id, "unknown election rule '" + elect + "'" + io.jstate.states.engine.Names.didYouMean(elect, rules)
+            throw error(file, keys.get("elect").getValueNode(), id, "unknown election rule '" + elect + "'" + io.jstate.common.text.Names.didYouMean(elect, rules)
                     + " (known: " + String.join(", ", new java.util.TreeSet<>(rules)) + ")");
         }
         String batch = keys.containsKey("batch") ? text(file, keys.get("batch").getValueNode(), id, "batch") : "";

@@ -1,9 +1,10 @@
 package io.jstate.states.lang;
 
-import io.jstate.states.engine.Names;
+import io.jstate.common.yaml.Yaml12;
+import io.jstate.common.text.Names;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Source;
-import io.jstate.states.target.Facts;
+import io.jstate.common.target.Facts;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package io.jstate.states.lang;
 
-import io.jstate.states.engine.Names;
+import io.jstate.common.yaml.Yaml12;
+import io.jstate.common.text.Names;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Requisite;
 import io.jstate.states.engine.Source;

@@ -1,10 +1,11 @@
 package io.jstate.states.lang;
 
+import io.jstate.common.yaml.Yaml12;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.engine.Source;
-import io.jstate.states.target.Facts;
-import io.jstate.states.target.Target;
-import io.jstate.states.target.TargetException;
+import io.jstate.common.target.Facts;
+import io.jstate.common.target.Target;
+import io.jstate.common.target.TargetException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

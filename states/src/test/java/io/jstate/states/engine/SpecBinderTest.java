@@ -1,5 +1,6 @@
 package io.jstate.states.engine;
 
+import io.jstate.common.text.Names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package io.jstate.states.lang;
 
+import io.jstate.common.yaml.Yaml12;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

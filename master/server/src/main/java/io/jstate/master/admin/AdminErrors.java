@@ -3,7 +3,7 @@ package io.jstate.master.admin;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jstate.master.keys.Keys;
 import io.jstate.proto.v1.AdminError;
-import io.jstate.states.target.TargetException;
+import io.jstate.common.target.TargetException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.logging.Level;

@@ -17,7 +17,7 @@ import io.jstate.proto.v1.MinionList;
 import io.jstate.proto.v1.OrchestrateEvent;
 import io.jstate.proto.v1.OrchestrateRequest;
 import io.jstate.proto.v1.Quarantined;
-import io.jstate.states.target.Target;
+import io.jstate.common.target.Target;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;

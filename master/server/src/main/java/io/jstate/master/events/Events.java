@@ -1,6 +1,6 @@
 package io.jstate.master.events;
 
-import io.jstate.proto.Results;
+import io.jstate.common.output.Results;
 import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.StateResult;
 import java.util.LinkedHashMap;

@@ -1,12 +1,12 @@
 package io.jstate.master.gateway;
 
-import io.jstate.states.host.AtomicFiles;
+import io.jstate.common.files.AtomicFiles;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.jstate.master.events.EventBus;
 import io.jstate.master.store.Quarantine;
-import io.jstate.proto.MinionIds;
+import io.jstate.common.wire.MinionIds;
 import io.jstate.proto.v1.Heartbeat;
 import io.jstate.proto.v1.MasterMessage;
 import io.jstate.proto.v1.Minion;

@@ -8,7 +8,7 @@ import io.jstate.master.events.EventBus;
 import io.jstate.master.keys.Keys;
 import io.jstate.master.pki.Csr;
 import io.jstate.master.pki.Pki;
-import io.jstate.proto.MinionIds;
+import io.jstate.common.wire.MinionIds;
 import io.jstate.proto.v1.EnrollReply;
 import io.jstate.proto.v1.EnrollRequest;
 import io.jstate.proto.v1.Key;

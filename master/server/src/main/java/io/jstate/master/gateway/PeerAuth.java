@@ -9,7 +9,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.jstate.master.keys.Keys;
-import io.jstate.proto.Fingerprints;
+import io.jstate.common.wire.Fingerprints;
 import io.jstate.proto.v1.MinionGatewayGrpc;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

@@ -1,7 +1,7 @@
 package io.jstate.master.jobs;
 
 import io.jstate.master.store.Quarantine;
-import io.jstate.states.host.AtomicFiles;
+import io.jstate.common.files.AtomicFiles;
 import io.jstate.proto.v1.JobRecord;
 import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.MinionStateEvent;

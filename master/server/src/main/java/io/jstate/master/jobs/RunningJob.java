@@ -3,7 +3,7 @@ package io.jstate.master.jobs;
 import com.google.protobuf.ByteString;
 import io.jstate.master.gateway.Session;
 import io.jstate.master.events.Events;
-import io.jstate.proto.Results;
+import io.jstate.common.output.Results;
 import io.jstate.proto.v1.JobAccepted;
 import io.jstate.proto.v1.JobEvent;
 import io.jstate.proto.v1.JobResult;

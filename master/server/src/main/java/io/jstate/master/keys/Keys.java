@@ -1,12 +1,14 @@
 package io.jstate.master.keys;
 
+import io.jstate.common.target.RoleNames;
+
 import io.jstate.master.events.EventBus;
-import io.jstate.states.host.AtomicFiles;
+import io.jstate.common.files.AtomicFiles;
 import io.jstate.master.pki.Csr;
 import io.jstate.master.pki.Pem;
 import io.jstate.master.pki.Pki;
 import io.jstate.master.store.Quarantine;
-import io.jstate.proto.MinionIds;
+import io.jstate.common.wire.MinionIds;
 import io.jstate.proto.v1.Key;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,10 +34,6 @@ import java.util.regex.Pattern;
  * the gateway can check a stream's key without touching the disk.
  */
 public final class Keys {
-    /** Role names, as master.yaml's {@code roles:} and {@code jstate keys roles} write them. */
-    public static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-    public static final String ROLE_RULE = "a role is letters, digits, '.', '-' and '_', starting with a letter or digit";
-
     private final Path dir;
     private final Pki pki;
     private final Clock clock;
@@ -224,7 +222,7 @@ public final class Keys {
 
     private static List<String> checkRoles(List<String> roles) {
         for (String r : roles) {
-            if (!ROLE.matcher(r).matches()) throw new BadRoleException("bad role name '" + r + "': " + ROLE_RULE);
+            if (!RoleNames.ROLE.matcher(r).matches()) throw new BadRoleException("bad role name '" + r + "': " + RoleNames.RULE);
         }
         return new java.util.TreeSet<>(roles).stream().toList();
     }

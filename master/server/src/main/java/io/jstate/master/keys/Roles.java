@@ -1,7 +1,7 @@
 package io.jstate.master.keys;
 
-import io.jstate.states.target.Facts;
-import io.jstate.states.target.Target;
+import io.jstate.common.target.Facts;
+import io.jstate.common.target.Target;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;

@@ -2,7 +2,7 @@ package io.jstate.master.orch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jstate.proto.Results;
+import io.jstate.common.output.Results;
 import io.jstate.proto.v1.ApplyRequest;
 import io.jstate.proto.v1.FunctionRequest;
 import io.jstate.proto.v1.JobEvent;

@@ -1,7 +1,7 @@
 package io.jstate.master.pki;
 
-import io.jstate.proto.Fingerprints;
-import io.jstate.proto.MinionIds;
+import io.jstate.common.wire.Fingerprints;
+import io.jstate.common.wire.MinionIds;
 import java.io.IOException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;

@@ -1,6 +1,6 @@
 package io.jstate.master.pki;
 
-import io.jstate.states.host.AtomicFiles;
+import io.jstate.common.files.AtomicFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

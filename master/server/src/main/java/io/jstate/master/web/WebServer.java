@@ -2,7 +2,7 @@ package io.jstate.master.web;
 
 import io.jstate.master.Master;
 import io.jstate.master.admin.AdminCertificateFilter;
-import io.jstate.master.config.MasterConfig;
+import io.jstate.common.config.MasterConfig;
 import io.jstate.master.jobs.Jids;
 import io.jstate.master.keys.Keys;
 import io.vertx.core.Vertx;

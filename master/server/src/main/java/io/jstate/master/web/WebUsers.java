@@ -1,7 +1,7 @@
 package io.jstate.master.web;
 
-import io.jstate.states.auth.PasswordHash;
-import io.jstate.states.auth.UsersFile;
+import io.jstate.common.auth.PasswordHash;
+import io.jstate.common.auth.UsersFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -11,7 +11,7 @@ import io.grpc.StatusRuntimeException;
 import io.jstate.master.FakeMinion;
 import io.jstate.master.Master;
 import io.jstate.master.TestMaster;
-import io.jstate.proto.Fingerprints;
+import io.jstate.common.wire.Fingerprints;
 import io.jstate.proto.v1.EnrollReply;
 import io.jstate.proto.v1.Key;
 import java.time.Duration;

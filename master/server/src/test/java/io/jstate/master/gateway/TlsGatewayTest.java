@@ -14,7 +14,7 @@ import io.grpc.stub.StreamObserver;
 import io.jstate.master.FakeMinion;
 import io.jstate.master.Master;
 import io.jstate.master.TestMaster;
-import io.jstate.master.config.MasterConfig;
+import io.jstate.common.config.MasterConfig;
 import io.jstate.master.pki.Pki;
 import io.jstate.proto.v1.EnrollReply;
 import io.jstate.proto.v1.EnrollRequest;

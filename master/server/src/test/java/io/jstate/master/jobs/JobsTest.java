@@ -10,7 +10,7 @@ import io.grpc.ManagedChannel;
 import io.jstate.master.FakeMinion;
 import io.jstate.master.Master;
 import io.jstate.master.TestMaster;
-import io.jstate.proto.Limits;
+import io.jstate.common.wire.Limits;
 import io.jstate.proto.v1.ApplyRequest;
 import io.jstate.proto.v1.Hello;
 import io.jstate.proto.v1.BundleFile;
@@ -373,8 +373,8 @@ class JobsTest {
 
     @Test
     void pillarTargetsUseEachMinionsPillar() {
-        assertEquals(List.of("m2"), master.jobs().match(io.jstate.states.target.Target.parse("I@role:db")));
-        assertEquals(List.of("m1", "m2"), master.jobs().match(io.jstate.states.target.Target.parse("m*")));
+        assertEquals(List.of("m2"), master.jobs().match(io.jstate.common.target.Target.parse("I@role:db")));
+        assertEquals(List.of("m1", "m2"), master.jobs().match(io.jstate.common.target.Target.parse("m*")));
     }
 
     // ---- helpers ----

@@ -26,7 +26,7 @@ import io.jstate.proto.v1.MasterMessage;
 import io.jstate.proto.v1.MinionMessage;
 import io.jstate.proto.v1.RunReport;
 import io.jstate.proto.v1.StateResult;
-import io.jstate.states.auth.PasswordHash;
+import io.jstate.common.auth.PasswordHash;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -8,7 +8,7 @@ import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
 import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.ExecResult;
-import io.jstate.states.json.Json;
+import io.jstate.common.json.Json;
 import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.Host;
 import io.jstate.states.host.HostException;
-import io.jstate.states.json.Json;
+import io.jstate.common.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

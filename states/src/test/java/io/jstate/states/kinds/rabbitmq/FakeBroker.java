@@ -5,7 +5,7 @@ import io.jstate.states.engine.Templates;
 import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.FakeHost;
-import io.jstate.states.json.Json;
+import io.jstate.common.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -14,7 +14,7 @@ import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.Templates;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.LocalHost;
-import io.jstate.states.json.Json;
+import io.jstate.common.json.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

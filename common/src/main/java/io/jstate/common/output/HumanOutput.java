@@ -1,0 +1,199 @@
+package io.jstate.common.output;
+
+import io.jstate.common.output.Results;
+import io.jstate.proto.v1.Change;
+import io.jstate.proto.v1.RunReport;
+import io.jstate.proto.v1.StateResult;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A run as an operator reads it, in the spirit of Salt's highstate output with
+ * {@code state_output: changes}: a block per state that changed, would change, failed or was
+ * blocked; one short line per state that was already in sync or had nothing to do; then totals.
+ * It reads the protocol's result messages, so a masterless run and a run through the master print alike.
+ */
+public final class HumanOutput {
+    private static final String RESET = "\u001b[0m";
+    private static final String RED = "\u001b[31m";
+    private static final String GREEN = "\u001b[32m";
+    private static final String YELLOW = "\u001b[33m";
+    private static final String CYAN = "\u001b[36m";
+    private static final String RULE = "----------";
+    // The labels of a block are right-aligned to this width, as Salt does, so the values line up.
+    private static final int LABEL = 12;
+    private static final String VALUE_INDENT = " ".repeat(LABEL + 2);
+
+    private final boolean color;
+    private final DateTimeFormatter clock;
+
+    /**
+     * @param color whether to use ANSI colours (only when writing to a terminal)
+     * @param zone  the zone start times are shown in
+     */
+    public HumanOutput(boolean color, ZoneId zone) {
+        this.color = color;
+        this.clock = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT).withZone(zone);
+    }
+
+    /** What to print when one state finished: a block, or a single line for a state with nothing to report. */
+    public String state(StateResult r) {
+        boolean quiet = r.hasUnchanged() || r.hasSkipped() && !r.getSkipped().getBlocked();
+        return quiet ? line(r) : block(r);
+    }
+
+    private String line(StateResult r) {
+        StringBuilder sb = new StringBuilder("  Name: ").append(r.getName())
+                .append(" - Function: ").append(r.getKind())
+                .append(" - Result: ").append(paint(result(r), colour(r)));
+        if (r.hasSkipped()) sb.append(" - Comment: ").append(r.getSkipped().getReason());
+        sb.append(" - Started: ").append(started(r))
+                .append(" - Duration: ").append(ms(r.getDurationUs())).append(" ms\n");
+        return sb.toString();
+    }
+
+    private String block(StateResult r) {
+        String c = colour(r);
+        StringBuilder sb = new StringBuilder();
+        sb.append(paint(RULE, c)).append('\n');
+        field(sb, "ID", r.getId(), c);
+        field(sb, "Function", r.getKind(), c);
+        field(sb, "Name", r.getName(), c);
+        field(sb, "Source", r.getLine() > 0 ? r.getFile() + ":" + r.getLine() : r.getFile(), c);
+        field(sb, "Result", result(r), c);
+        String comment = comment(r);
+        if (!comment.isBlank()) field(sb, "Comment", comment, c);
+        field(sb, "Started", started(r), c);
+        field(sb, "Duration", ms(r.getDurationUs()) + " ms", c);
+        List<Change> changes = changes(r);
+        if (!changes.isEmpty()) {
+            sb.append(paint(label("Changes"), c)).append('\n');
+            for (Change ch : changes) change(sb, ch);
+        }
+        Map<String, String> data = data(r);
+        if (!data.isEmpty()) {
+            sb.append(paint(label("Data"), c)).append('\n');
+            new TreeMap<>(data).forEach((k, v) -> multiline(sb, k + ": ", v));
+        }
+        return sb.toString();
+    }
+
+    private void change(StringBuilder sb, Change ch) {
+        sb.append(VALUE_INDENT).append(ch.getAttribute());
+        if (ch.hasBefore() || ch.hasAfter()) {
+            sb.append(": ").append(value(ch.hasBefore() ? ch.getBefore() : null))
+                    .append(" -> ").append(value(ch.hasAfter() ? ch.getAfter() : null));
+        }
+        sb.append('\n');
+        if (ch.hasDiff() && !ch.getDiff().isEmpty()) {
+            for (String l : ch.getDiff().split("\n", -1)) {
+                if (l.isEmpty()) continue;
+                String c = l.startsWith("+++") || l.startsWith("---") ? null
+                        : l.startsWith("+") ? GREEN : l.startsWith("-") ? RED : l.startsWith("@@") ? CYAN : null;
+                sb.append(VALUE_INDENT).append("    ").append(c == null ? l : paint(l, c)).append('\n');
+            }
+        }
+    }
+
+    private static void multiline(StringBuilder sb, String head, String text) {
+        String[] lines = text.strip().split("\n", -1);
+        sb.append(VALUE_INDENT).append(head).append(lines.length == 1 ? lines[0] : "").append('\n');
+        if (lines.length > 1) {
+            for (String l : lines) sb.append(VALUE_INDENT).append("    ").append(l).append('\n');
+        }
+    }
+
+    /** Totals after the last state. */
+    public String summary(String minion, RunReport report) {
+        long failed = Results.failed(report);
+        String c = failed == 0 ? GREEN : RED;
+        StringBuilder sb = new StringBuilder("\n");
+        sb.append(paint("Summary for " + minion, c)).append('\n');
+        sb.append(paint("------------", c)).append('\n');
+        sb.append(paint("Succeeded: " + Results.succeeded(report) + " (changed=" + Results.changed(report) + ")", GREEN)).append('\n');
+        sb.append(paint("Failed: " + failed, failed > 0 ? RED : GREEN)).append('\n');
+        sb.append(paint("------------", c)).append('\n');
+        sb.append("Total states run: ").append(report.getStatesCount()).append('\n');
+        sb.append("Total run time: ").append(ms(report.getDurationUs())).append(" ms\n");
+        if (report.getTest()) sb.append(paint("Dry run: nothing was changed.", YELLOW)).append('\n');
+        return sb.toString();
+    }
+
+    static String result(StateResult r) {
+        return switch (r.getOutcomeCase()) {
+            case UNCHANGED -> "Unchanged";
+            case CHANGED -> "Changed";
+            case WOULD_CHANGE -> "Would change";
+            case FAILED -> "Failed";
+            default -> "Skipped";
+        };
+    }
+
+    /** The one text an outcome carries for the operator: its comment, error or skip reason. */
+    static String comment(StateResult r) {
+        return switch (r.getOutcomeCase()) {
+            case UNCHANGED -> r.getUnchanged().getComment();
+            case CHANGED -> r.getChanged().getComment();
+            case WOULD_CHANGE -> r.getWouldChange().getComment();
+            case FAILED -> r.getFailed().getError();
+            case SKIPPED -> r.getSkipped().getReason();
+            default -> "";
+        };
+    }
+
+    static List<Change> changes(StateResult r) {
+        return switch (r.getOutcomeCase()) {
+            case CHANGED -> r.getChanged().getChangesList();
+            case WOULD_CHANGE -> r.getWouldChange().getChangesList();
+            case FAILED -> r.getFailed().getChangesList();
+            default -> List.of();
+        };
+    }
+
+    static Map<String, String> data(StateResult r) {
+        return switch (r.getOutcomeCase()) {
+            case CHANGED -> r.getChanged().getDataMap();
+            case FAILED -> r.getFailed().getDataMap();
+            default -> Map.of();
+        };
+    }
+
+    private static String colour(StateResult r) {
+        if (Results.isFailure(r)) return RED;
+        if (r.hasChanged()) return CYAN;
+        if (r.hasWouldChange()) return YELLOW;
+        return GREEN;
+    }
+
+    private String started(StateResult r) {
+        return clock.format(Instant.ofEpochMilli(r.getStartedUnixMs()));
+    }
+
+    private void field(StringBuilder sb, String label, String value, String c) {
+        String[] lines = value.split("\n", -1);
+        sb.append(paint(label(label), c)).append(' ').append(paint(lines[0], c)).append('\n');
+        for (int i = 1; i < lines.length; i++) sb.append(VALUE_INDENT).append(paint(lines[i], c)).append('\n');
+    }
+
+    private static String label(String name) {
+        return " ".repeat(LABEL - name.length()) + name + ":";
+    }
+
+    /** A value on one line: absent shows as (none), line breaks as \n. */
+    private static String value(String v) {
+        return v == null ? "(none)" : v.replace("\n", "\\n");
+    }
+
+    private String paint(String text, String c) {
+        return color && c != null ? c + text + RESET : text;
+    }
+
+    static String ms(long micros) {
+        return String.format(Locale.ROOT, "%.1f", micros / 1000.0);
+    }
+}
