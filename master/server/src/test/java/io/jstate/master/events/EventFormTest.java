@@ -20,6 +20,9 @@ import io.jstate.proto.v1.RunReport;
 import io.jstate.proto.v1.Skipped;
 import io.jstate.proto.v1.StateResult;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +36,11 @@ class EventFormTest {
     static final Job PING = Job.of("j2", JobRequest.newBuilder().setTarget("*")
             .setFunction(FunctionRequest.newBuilder().setName("test.ping")).build());
 
+    /** The kinds of event the tests below render; every kind there is must be among them. */
+    static final Set<Class<?>> RENDERED = ConcurrentHashMap.newKeySet();
+
     static void shown(Event e, String tag, String json) throws Exception {
+        RENDERED.add(e.getClass());
         assertEquals(tag, EventForm.tag(e));
         assertEquals(json, JSON.writeValueAsString(EventForm.data(e)));
     }
@@ -105,6 +112,11 @@ class EventFormTest {
                 "{\"address\":\"10.0.0.9:6000\",\"reason\":\"bad_id\"}");
         assertEquals("jstate/enroll/refused/unknown", EventForm.tag(new Event.EnrollmentRefused(null, "", "bad_id")));
         shown(new Event.EventsLost(7, "jstate/job/*"), "jstate/events/lost", "{\"lost\":7,\"pattern\":\"jstate/job/*\"}");
+    }
+
+    @AfterAll
+    static void everyKindOfEventHasAnOutsideForm() {
+        assertEquals(Set.of(Event.class.getPermittedSubclasses()), RENDERED);
     }
 
     @Test
