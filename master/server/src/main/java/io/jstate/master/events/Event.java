@@ -1,5 +1,6 @@
 package io.jstate.master.events;
 
+import io.jstate.common.output.ResultView;
 import io.jstate.common.output.Results;
 import io.jstate.proto.v1.JobRequest;
 import io.jstate.proto.v1.JobResult;
@@ -67,18 +68,8 @@ public sealed interface Event {
                      int changes) implements Event {
         public static StateDone of(String jid, String minion, StateResult s) {
             int changes = s.hasChanged() ? s.getChanged().getChangesCount() : s.hasWouldChange() ? s.getWouldChange().getChangesCount() : 0;
-            return new StateDone(jid, minion, s.getId(), s.getKind(), s.getSls(), outcome(s), s.getDurationUs() / 1000.0, changes);
-        }
-
-        static String outcome(StateResult s) {
-            return switch (s.getOutcomeCase()) {
-                case UNCHANGED -> "unchanged";
-                case CHANGED -> "changed";
-                case WOULD_CHANGE -> "would_change";
-                case FAILED -> "failed";
-                case SKIPPED -> s.getSkipped().getBlocked() ? "blocked" : "skipped";
-                default -> "unknown";
-            };
+            return new StateDone(jid, minion, s.getId(), s.getKind(), s.getSls(), ResultView.Status.of(s).word(), s.getDurationUs() / 1000.0,
+                    changes);
         }
     }
 
@@ -100,8 +91,11 @@ public sealed interface Event {
             Boolean success = null;
             String refusal = null;
             switch (r.getOutcomeCase()) {
-                case REPORT -> report = new Report(r.getReport().getStatesCount(), Results.changed(r.getReport()),
-                        Results.failed(r.getReport()), r.getReport().getTest(), !r.getReport().getCompileError().isEmpty());
+                case REPORT -> {
+                    ResultView.Counts counts = ResultView.counts(r.getReport());
+                    report = new Report(counts.states(), counts.changed(), counts.failed(), r.getReport().getTest(),
+                            !r.getReport().getCompileError().isEmpty());
+                }
                 case FUNCTION -> success = r.getFunction().getSuccess();
                 case REFUSED -> refusal = r.getRefused().getReason().name();
                 default -> { }
