@@ -1,7 +1,7 @@
 package io.jstate.master.web;
 
 import io.jstate.master.Master;
-import io.jstate.master.admin.AdminCertificateFilter;
+import io.jstate.master.admin.AdminCertificate;
 import io.jstate.common.config.MasterConfig;
 import io.jstate.master.jobs.Jids;
 import io.jstate.master.keys.Keys;
@@ -62,6 +62,7 @@ public final class WebServer implements AutoCloseable {
     private final Pages pages;
     private final Health health;
     private final String css;
+    private final AdminCertificate admin;
     private HttpServer server;
     /** How many passwords this listener has checked, for the test that the limiter bounds them under concurrency. */
     final AtomicLong passwordChecks = new AtomicLong();
@@ -81,6 +82,7 @@ public final class WebServer implements AutoCloseable {
         this.pages = new Pages(master);
         this.health = new Health(master, Duration.ofSeconds(4), Duration.ofSeconds(10), clock::millis);
         this.css = resource("/web/style.css");
+        this.admin = new AdminCertificate(master.pki().admin());
     }
 
     /** Listens on the configured address; returns the port (the real one when the configuration asked for 0). */
@@ -196,7 +198,7 @@ public final class WebServer implements AutoCloseable {
     }
 
     private Optional<Who> who(RoutingContext ctx) {
-        if (AdminCertificateFilter.isAdmin(ctx.request().sslSession(), master.pki().admin())) return Optional.of(new Who("admin certificate", null));
+        if (admin.presentedIn(ctx.request().sslSession())) return Optional.of(new Who("admin certificate", null));
         Cookie c = ctx.request().getCookie(COOKIE);
         if (c == null) return Optional.empty();
         return sessions.find(c.getValue()).map(s -> new Who(s.user, s));
@@ -250,7 +252,7 @@ public final class WebServer implements AutoCloseable {
             send(ctx, 404, "text/plain; charset=utf-8", "this master has no metrics\n");
             return;
         }
-        if (!AdminCertificateFilter.isAdmin(ctx.request().sslSession(), master.pki().admin()) && !bearerOk(ctx.request().getHeader("Authorization"))) {
+        if (!admin.presentedIn(ctx.request().sslSession()) && !bearerOk(ctx.request().getHeader("Authorization"))) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"jstate\"");
             send(ctx, 401, "text/plain; charset=utf-8", "a bearer token or the admin certificate is required\n");
             return;
