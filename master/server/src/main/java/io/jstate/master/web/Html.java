@@ -2,6 +2,10 @@ package io.jstate.master.web;
 
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
+import com.github.mustachejava.MustacheException;
+import com.github.mustachejava.reflect.MissingWrapper;
+import com.github.mustachejava.reflect.ReflectionObjectHandler;
+import com.github.mustachejava.util.Wrapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -20,7 +24,9 @@ import java.util.stream.Collectors;
 /**
  * The dashboard's templates ({@code /web/*.mustache}, compiled once when this class loads) and the
  * formats its values share. Every {@code {{value}}} is HTML-escaped by {@link #esc}; the only raw
- * insertion is the layout's {@code {{{body}}}}, which is itself the output of a template.
+ * insertion is the layout's {@code {{{body}}}}, which is itself the output of a template. Templates
+ * hold no logic: what a page shows (badges, counts, which sections) is decided in Java and handed
+ * to them as records.
  */
 final class Html {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
@@ -41,6 +47,16 @@ final class Html {
                 }
             }
         };
+        // A name no scope has is a mistake in a template, not an empty value: it fails the page (and the tests) instead of
+        // silently showing nothing.
+        factory.setObjectHandler(new ReflectionObjectHandler() {
+            @Override
+            public Wrapper find(String name, List<Object> scopes) {
+                Wrapper w = super.find(name, scopes);
+                if (w instanceof MissingWrapper) throw new MustacheException("a dashboard template names " + name + ", which no value has");
+                return w;
+            }
+        });
         return TEMPLATES.stream().collect(Collectors.toUnmodifiableMap(Function.identity(), t -> factory.compile(t + ".mustache")));
     }
 

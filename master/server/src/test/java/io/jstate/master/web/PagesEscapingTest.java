@@ -17,6 +17,7 @@ import io.jstate.proto.v1.FunctionReturn;
 import io.jstate.proto.v1.JobRecord;
 import io.jstate.proto.v1.JobRequest;
 import io.jstate.proto.v1.JobResult;
+import io.jstate.proto.v1.Refusal;
 import io.jstate.proto.v1.RunReport;
 import io.jstate.proto.v1.StateResult;
 import io.jstate.proto.v1.Unchanged;
@@ -79,11 +80,14 @@ class PagesEscapingTest {
                         .setReport(RunReport.newBuilder().addStates(changed).addStates(failed).setCompileError(HOSTILE)).build());
                 master.store().saveResult(JobResult.newBuilder().setJid(jid).setMinionId("f1")
                         .setFunction(FunctionReturn.newBuilder().setError(HOSTILE).setJson("{\"v\":\"" + json + "\"}")).build());
+                master.store().saveResult(JobResult.newBuilder().setJid(jid).setMinionId("r1")
+                        .setRefused(Refusal.newBuilder().setReason(Refusal.Reason.EXPIRED).setMessage(HOSTILE)).build());
+                master.store().saveResult(JobResult.newBuilder().setJid(jid).setMinionId("n1").build());
                 String job = pages.job(HOSTILE, jid).orElseThrow();
                 // User, target, what, minions, result id and heading, compile error, state id/name/file/kind, change
-                // attribute/before/after, three diff lines, comment, failure, function error, partial minion/state/comment, lost
+                // attribute/before/after, three diff lines, comment, failure, function error, refusal, partial minion/state/comment, lost
                 // minion. (Values inside pretty-printed JSON carry JSON's own backslashes, so they are not counted.)
-                assertEscaped(job, 24, "job page");
+                assertEscaped(job, 25, "job page");
                 assertTrue(job.contains("<span class=\"d\">-" + ESCAPED + "</span>\n<span class=\"a\">+" + ESCAPED + "</span>\n"), job);
                 assertEscaped(pages.jobs(HOSTILE, 10), 3, "jobs page (user, target, what)");
 
@@ -101,15 +105,16 @@ class PagesEscapingTest {
                         new Health.Result(Health.PROBES.get(0), jid, Map.of(HOSTILE, new Health.Answer(true, galera, ""),
                                 "x" + HOSTILE, new Health.Answer(false, Map.of(), HOSTILE)), Map.of(HOSTILE, HOSTILE), null),
                         new Health.Result(Health.PROBES.get(1), jid, Map.of(HOSTILE, new Health.Answer(true, rabbit, "")), Map.of(), null),
-                        new Health.Result(Health.PROBES.get(2), jid, Map.of(HOSTILE, new Health.Answer(true, memcached, "")), Map.of(), null),
+                        new Health.Result(Health.PROBES.get(2), jid, Map.of(HOSTILE, new Health.Answer(true, memcached, ""),
+                                "z" + HOSTILE, new Health.Answer(true, Map.of("error", HOSTILE), "")), Map.of(), null),
                         new Health.Result(Health.PROBES.get(3), jid, Map.of(HOSTILE, new Health.Answer(true, haproxy, ""),
                                 "y" + HOSTILE, new Health.Answer(true, noHaproxy, "")), Map.of(), null),
                         new Health.Result(new Health.Probe(HOSTILE, "galera.facts", List.of()), jid, Map.of(), Map.of(), HOSTILE));
                 String page = health.page(HOSTILE, new Health.Snapshot(now, results));
                 // user; galera: id ×2, state, status, size, ready, committed, failure id + why, missing id + why; rabbitmq: id ×2,
-                // error, nodes, partitions, alarms; memcached: id ×2, address, error, uptime, connections, version; haproxy: ids ×4,
+                // error, nodes, partitions, alarms; memcached: id ×2, address, error, uptime, connections, version, and id ×2 and error of one without instances; haproxy: ids ×4,
                 // backend ×2, status, server, server status, error; the failed probe's title and error.
-                assertEscaped(page, 37, "health page");
+                assertEscaped(page, 40, "health page");
             } finally {
                 channel.shutdownNow();
             }
