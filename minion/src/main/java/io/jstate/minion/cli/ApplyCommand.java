@@ -16,6 +16,7 @@ import io.jstate.states.engine.StateResult;
 import io.jstate.states.grains.Grains;
 import io.jstate.states.host.Host;
 import io.jstate.states.host.LocalHost;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.Compiled;
 import io.jstate.states.lang.Compiler;
@@ -103,7 +104,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     /** The real command: built-in kinds and the state language compiler. */
     static ApplyCommand system(PrintStream out, PrintStream err, boolean color) {
-        StateRegistry registry = StateRegistry.builtin();
+        StateRegistry registry = Kinds.registry();
         Compiler c = new Compiler(registry);
         return new ApplyCommand(registry, c::compile, out, err, color, ZoneId.systemDefault());
     }

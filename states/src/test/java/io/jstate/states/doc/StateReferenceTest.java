@@ -18,6 +18,7 @@ import io.jstate.states.engine.StateResult;
 import io.jstate.states.engine.SpecBinder;
 import io.jstate.states.engine.UsesTemplates;
 import io.jstate.states.host.FakeHost;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.Compiled;
 import io.jstate.states.lang.Compiler;
@@ -41,7 +42,7 @@ class StateReferenceTest {
     static final String REGENERATE = "./mvnw -q -o -pl states test -Dtest=StateReferenceTest -Djstate.docs.write=true";
     static final Map<String, Object> GRAINS = Map.of("init", "systemd", "os_family", "Debian", "id", "example");
 
-    static final StateRegistry REGISTRY = StateRegistry.builtin();
+    static final StateRegistry REGISTRY = Kinds.registry();
 
     @Test
     void committedReferenceIsTheGeneratedOne() throws IOException {
@@ -60,7 +61,7 @@ class StateReferenceTest {
 
     @Test
     void generationIsDeterministic() {
-        assertEquals(StateReference.markdown(REGISTRY), StateReference.markdown(StateRegistry.builtin()));
+        assertEquals(StateReference.markdown(REGISTRY), StateReference.markdown(Kinds.registry()));
     }
 
     @Test

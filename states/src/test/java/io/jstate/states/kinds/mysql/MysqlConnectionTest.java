@@ -9,6 +9,7 @@ import io.jstate.states.engine.SpecException;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.FakeHost;
 import io.jstate.states.host.HostException;
+import io.jstate.states.kinds.Kinds;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class MysqlConnectionTest {
 
     @Test
     void kindsAreRegisteredUnderTheirSlsNames() {
-        var r = io.jstate.states.engine.StateRegistry.builtin();
+        var r = Kinds.registry();
         assertEquals(MysqlDatabasePresent.Spec.class, r.find("mysql_database.present").orElseThrow().specType());
         assertEquals(MysqlDatabaseAbsent.Spec.class, r.find("mysql_database.absent").orElseThrow().specType());
         assertEquals(MysqlUserPresent.Spec.class, r.find("mysql_user.present").orElseThrow().specType());
