@@ -70,8 +70,9 @@ public final class StateReference {
         if (doc == null) throw new IllegalStateException(kind.name() + ": " + spec.getName() + " has no @StateDoc");
         Example example = example(kind.name(), doc.example());
         List<Argument> args = new ArrayList<>();
-        for (RecordComponent c : spec.getRecordComponents()) {
-            String arg = SpecBinder.argumentNames(spec).get(args.size());
+        for (SpecBinder.Argument a : SpecBinder.arguments(spec)) {
+            String arg = a.name();
+            RecordComponent c = a.component();
             ArgDoc ad = c.getAnnotation(ArgDoc.class);
             if (ad == null) throw new IllegalStateException(kind.name() + ": argument '" + arg + "' has no @ArgDoc");
             Map<String, Object> without = new LinkedHashMap<>(example.args());
@@ -80,7 +81,7 @@ public final class StateReference {
             String requiredBy = null;
             try {
                 Record r = SpecBinder.bind(spec, example.id(), without);
-                value = c.getAccessor().invoke(r);
+                value = a.read(r);
             } catch (SpecException | IllegalArgumentException e) {
                 requiredBy = e.getMessage();
             } catch (ReflectiveOperationException e) {
@@ -91,7 +92,7 @@ public final class StateReference {
                 // Salt's shorthand: a state whose id is the path (or package, or user) needs no name.
                 try {
                     Record r = SpecBinder.bind(spec, written, without);
-                    if (written.equals(c.getAccessor().invoke(r))) {
+                    if (written.equals(a.read(r))) {
                         isId = true;
                         requiredBy = null;
                     }
