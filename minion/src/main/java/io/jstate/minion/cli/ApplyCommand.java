@@ -13,6 +13,7 @@ import io.jstate.states.engine.RunReport;
 import io.jstate.states.engine.Runner;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.StateResult;
+import io.jstate.states.engine.Step;
 import io.jstate.states.grains.Grains;
 import io.jstate.states.host.Host;
 import io.jstate.states.host.LocalHost;
@@ -147,6 +148,12 @@ final class ApplyCommand implements Callable<Integer> {
             @Override
             public void finished(StateResult result) {
                 out.print(human.state(ProtoResults.state(result, secrets)));
+                out.flush();
+            }
+
+            @Override
+            public void waiting(Step step, String what) {
+                out.println("  waiting: " + step.kind() + " " + step.id() + ": " + what);
                 out.flush();
             }
         };
