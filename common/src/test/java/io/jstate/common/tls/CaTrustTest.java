@@ -4,20 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigInteger;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -33,9 +26,6 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,8 +34,6 @@ import org.junit.jupiter.api.Test;
  * names need no DNS and nothing leaves the machine.
  */
 class CaTrustTest {
-    private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
-
     private record Identity(KeyPair keys, X509Certificate cert) {}
 
     private final Identity ca = ca("jstate master CA");
@@ -146,48 +134,27 @@ class CaTrustTest {
 
     private static Identity ca(String name) {
         try {
-            KeyPair keys = keys();
-            X509v3CertificateBuilder b = builder(new X500Name("CN=" + name), new X500Name("CN=" + name), keys);
+            KeyPair keys = TestCertificates.ecKeys();
+            X509v3CertificateBuilder b = TestCertificates.builder(new X500Name("CN=" + name), new X500Name("CN=" + name), keys);
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            return new Identity(keys, sign(b, keys));
+            return new Identity(keys, TestCertificates.sign(b, keys));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static Identity server(Identity ca, GeneralName... names) throws Exception {
-        KeyPair keys = keys();
-        X509v3CertificateBuilder b = builder(issuer(ca), new X500Name("CN=jstate master"), keys);
+        KeyPair keys = TestCertificates.ecKeys();
+        X509v3CertificateBuilder b = TestCertificates.builder(TestCertificates.name(ca.cert()), new X500Name("CN=jstate master"), keys);
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
         b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-        return new Identity(keys, sign(b, ca.keys()));
+        return new Identity(keys, TestCertificates.sign(b, ca.keys()));
     }
 
     private static Identity client(Identity ca) throws Exception {
-        KeyPair keys = keys();
-        X509v3CertificateBuilder b = builder(issuer(ca), new X500Name("CN=admin"), keys);
+        KeyPair keys = TestCertificates.ecKeys();
+        X509v3CertificateBuilder b = TestCertificates.builder(TestCertificates.name(ca.cert()), new X500Name("CN=admin"), keys);
         b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-        return new Identity(keys, sign(b, ca.keys()));
-    }
-
-    private static X500Name issuer(Identity ca) {
-        return X500Name.getInstance(ca.cert().getSubjectX500Principal().getEncoded());
-    }
-
-    private static KeyPair keys() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        return g.generateKeyPair();
-    }
-
-    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
-        Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(30))), subject, keys.getPublic());
-    }
-
-    private static X509Certificate sign(X509v3CertificateBuilder b, KeyPair issuer) throws Exception {
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate())));
+        return new Identity(keys, TestCertificates.sign(b, ca.keys()));
     }
 }
