@@ -2,6 +2,7 @@ package io.jstate.cli;
 
 import io.jstate.common.tls.CaTrust;
 import io.jstate.common.tls.SingleKeyManager;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 import java.security.spec.ECGenParameterSpec;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -21,8 +26,6 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -30,7 +33,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 /**
  * The TLS identity the CLI speaks with: the admin certificate and key the master wrote into its
  * pki folder, and the master's CA as the only trusted root ({@link CaTrust}, the policy the minion
- * uses too). PEM is read with Bouncy Castle's parser; the keys are made by the JDK's providers.
+ * uses too). PEM is read by the JDK where it can (certificates, PKCS#8 keys) and by Bouncy Castle
+ * where it cannot (OpenSSL's SEC1 keys).
  */
 final class Pki {
     static final String CA = "ca.crt";
@@ -76,38 +80,60 @@ final class Pki {
         }
     }
 
+    /** A PEM certificate, read by the JDK's certificate factory, which takes PEM as it is. */
     static X509Certificate certificate(Path file) throws CliException {
-        if (!(pem(file, "CERTIFICATE") instanceof X509CertificateHolder holder)) throw noBlock(file, "CERTIFICATE");
+        String text = read(file);
+        if (!text.contains("-----BEGIN CERTIFICATE-----")) throw noBlock(file, "CERTIFICATE");
         try {
-            return new JcaX509CertificateConverter().getCertificate(holder);
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)));
         } catch (GeneralSecurityException e) {
             throw new CliException(file + " does not hold a valid X.509 certificate: " + e.getMessage());
         }
     }
 
-    /** An EC private key in PKCS#8 ("PRIVATE KEY") or SEC1 ("EC PRIVATE KEY", as OpenSSL writes it) form. */
+    /**
+     * An EC private key in PKCS#8 ("PRIVATE KEY", as the master writes it), read by the JDK, or in
+     * SEC1 ("EC PRIVATE KEY", as OpenSSL writes it), read by Bouncy Castle. Bouncy Castle's jars
+     * are signed, so its classes are never in the launcher's class-data archive: loading them costs
+     * a command more than its whole exchange with the master, and only the rarer form pays it.
+     */
     static PrivateKey privateKey(Path file) throws CliException {
-        Object o = pem(file, "PRIVATE KEY");
-        PrivateKeyInfo info = o instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo() : o instanceof PrivateKeyInfo i ? i : null;
-        if (info == null) throw noBlock(file, "PRIVATE KEY");
+        String text = read(file);
+        if (text.contains("-----BEGIN EC PRIVATE KEY-----")) return Sec1.privateKey(file, text);
+        String begin = "-----BEGIN PRIVATE KEY-----";
+        int from = text.indexOf(begin);
+        int to = from < 0 ? -1 : text.indexOf("-----END PRIVATE KEY-----", from);
+        if (to < 0) throw noBlock(file, "PRIVATE KEY");
         try {
-            if (info.getPrivateKeyAlgorithm().getParameters() == null) {
-                // A SEC1 key that does not name its curve (Bouncy Castle writes them so): the master's keys are P-256.
-                info = new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, SECObjectIdentifiers.secp256r1),
-                        info.parsePrivateKey());
-            }
-            return new JcaPEMKeyConverter().getPrivateKey(info);
-        } catch (IOException | RuntimeException e) {
+            byte[] pkcs8 = Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new CliException(file + " does not hold a valid EC private key: " + e.getMessage());
         }
     }
 
-    /** The first PEM object in the file, or null when there is none. */
-    private static Object pem(Path file, String type) throws CliException {
-        try (PEMParser parser = new PEMParser(new StringReader(read(file)))) {
-            return parser.readObject();
-        } catch (IOException | RuntimeException e) {
-            throw new CliException(file + ": the PEM block '" + type + "' cannot be read: " + e.getMessage());
+    /** SEC1 keys, with Bouncy Castle, in a class of their own so that its classes load only for them. */
+    private static final class Sec1 {
+        static PrivateKey privateKey(Path file, String text) throws CliException {
+            Object o;
+            try (PEMParser parser = new PEMParser(new StringReader(text))) {
+                o = parser.readObject();
+            } catch (IOException | RuntimeException e) {
+                throw new CliException(file + ": the PEM block 'EC PRIVATE KEY' cannot be read: " + e.getMessage());
+            }
+            if (!(o instanceof PEMKeyPair pair)) throw noBlock(file, "EC PRIVATE KEY");
+            try {
+                PrivateKeyInfo info = pair.getPrivateKeyInfo();
+                if (info.getPrivateKeyAlgorithm().getParameters() == null) {
+                    // A SEC1 key that does not name its curve (Bouncy Castle writes them so): the master's keys are P-256.
+                    info = new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, SECObjectIdentifiers.secp256r1),
+                            info.parsePrivateKey());
+                }
+                return new JcaPEMKeyConverter().getPrivateKey(info);
+            } catch (IOException | RuntimeException e) {
+                throw new CliException(file + " does not hold a valid EC private key: " + e.getMessage());
+            }
         }
     }
 
