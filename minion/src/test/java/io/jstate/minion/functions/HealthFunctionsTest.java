@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jstate.proto.v1.FunctionReturn;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.host.ExecResult;
-import io.jstate.common.json.Json;
+import io.jstate.common.wire.Structs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ class HealthFunctionsTest {
     private static Map<String, Object> call(ExecutionFunction f, ScriptedHost host, String... args) {
         ExecutionFunction.Output out = f.call(new FunctionContext("ctl1", host, Map.of(), null, null, StateRegistry.builtin()), List.of(args));
         assertTrue(out.success());
-        return Json.map(Json.write(out.value()));
+        return Structs.map(Structs.value(out.value()).getStructValue());
     }
 
     // ---- rabbitmq.status ----

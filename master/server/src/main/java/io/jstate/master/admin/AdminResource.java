@@ -1,6 +1,5 @@
 package io.jstate.master.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jstate.master.Master;
 import io.jstate.master.MasterBean;
@@ -18,6 +17,7 @@ import io.jstate.proto.v1.OrchestrateEvent;
 import io.jstate.proto.v1.OrchestrateRequest;
 import io.jstate.proto.v1.Quarantined;
 import io.jstate.common.target.Target;
+import io.jstate.common.wire.Structs;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
@@ -153,7 +153,6 @@ public class AdminResource {
 
     /** How often an idle event stream sends a keepalive, which is also how a client that left is noticed. */
     static final long KEEPALIVE_MS = 15_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Streams the master's events whose tags match {@code tag} (a glob, default every event) until
@@ -187,7 +186,7 @@ public class AdminResource {
                         // What queued up meanwhile goes out in the same flush.
                         do {
                             Event.newBuilder().setTag(e.tag()).setTimeUnixMs(e.timeMs())
-                                    .setDataJson(JSON.writeValueAsString(e.data())).build().writeDelimitedTo(out);
+                                    .setData(Structs.struct(e.data())).build().writeDelimitedTo(out);
                         } while ((e = sub.poll()) != null);
                     }
                     out.flush();

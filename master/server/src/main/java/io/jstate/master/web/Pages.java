@@ -6,6 +6,7 @@ import static io.jstate.master.web.Html.seg;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jstate.common.wire.Structs;
 import io.jstate.master.Master;
 import io.jstate.proto.v1.Change;
 import io.jstate.proto.v1.JobRecord;
@@ -181,7 +182,7 @@ final class Pages {
             case FUNCTION -> {
                 b.append(r.getFunction().getSuccess() ? badge("ok", "succeeded") : badge("bad", "failed")).append("</h2>");
                 if (!r.getFunction().getError().isEmpty()) b.append("<p class=\"error\">").append(esc(r.getFunction().getError())).append("</p>");
-                if (!r.getFunction().getJson().isEmpty()) b.append("<pre>").append(esc(pretty(r.getFunction().getJson()))).append("</pre>");
+                if (r.getFunction().hasValue()) b.append("<pre>").append(esc(json(plain(r.getFunction().getValue())))).append("</pre>");
             }
             case REFUSED -> b.append(badge("bad", "refused")).append("</h2><p class=\"error\">").append(esc(r.getRefused().getReason()))
                     .append(": ").append(esc(r.getRefused().getMessage())).append("</p>");
@@ -190,11 +191,11 @@ final class Pages {
         b.append("</section>");
     }
 
-    private static String pretty(String json) {
+    private static Object plain(com.google.protobuf.Value v) {
         try {
-            return JSON.writeValueAsString(JSON.readTree(json));
-        } catch (Exception e) {
-            return json;
+            return Structs.plain(v);
+        } catch (IllegalArgumentException e) {
+            return "(" + e.getMessage() + ")";
         }
     }
 
