@@ -1,15 +1,14 @@
 package io.jstate.common.output;
 
-import io.jstate.common.output.Results;
+import io.jstate.common.output.ResultView.Counts;
+import io.jstate.common.output.ResultView.Status;
 import io.jstate.proto.v1.Change;
 import io.jstate.proto.v1.RunReport;
 import io.jstate.proto.v1.StateResult;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -43,42 +42,42 @@ public final class HumanOutput {
 
     /** What to print when one state finished: a block, or a single line for a state with nothing to report. */
     public String state(StateResult r) {
-        boolean quiet = r.hasUnchanged() || r.hasSkipped() && !r.getSkipped().getBlocked();
-        return quiet ? line(r) : block(r);
+        ResultView.State v = ResultView.state(r);
+        boolean quiet = v.status() == Status.UNCHANGED || v.status() == Status.SKIPPED;
+        return quiet ? line(v) : block(v);
     }
 
-    private String line(StateResult r) {
+    private String line(ResultView.State v) {
+        StateResult r = v.wire();
         StringBuilder sb = new StringBuilder("  Name: ").append(r.getName())
                 .append(" - Function: ").append(r.getKind())
-                .append(" - Result: ").append(paint(result(r), colour(r)));
-        if (r.hasSkipped()) sb.append(" - Comment: ").append(r.getSkipped().getReason());
+                .append(" - Result: ").append(paint(result(v.status()), colour(v.status())));
+        if (v.status() == Status.SKIPPED) sb.append(" - Comment: ").append(v.comment());
         sb.append(" - Started: ").append(started(r))
                 .append(" - Duration: ").append(ms(r.getDurationUs())).append(" ms\n");
         return sb.toString();
     }
 
-    private String block(StateResult r) {
-        String c = colour(r);
+    private String block(ResultView.State v) {
+        StateResult r = v.wire();
+        String c = colour(v.status());
         StringBuilder sb = new StringBuilder();
         sb.append(paint(RULE, c)).append('\n');
         field(sb, "ID", r.getId(), c);
         field(sb, "Function", r.getKind(), c);
         field(sb, "Name", r.getName(), c);
         field(sb, "Source", r.getLine() > 0 ? r.getFile() + ":" + r.getLine() : r.getFile(), c);
-        field(sb, "Result", result(r), c);
-        String comment = comment(r);
-        if (!comment.isBlank()) field(sb, "Comment", comment, c);
+        field(sb, "Result", result(v.status()), c);
+        if (!v.comment().isBlank()) field(sb, "Comment", v.comment(), c);
         field(sb, "Started", started(r), c);
         field(sb, "Duration", ms(r.getDurationUs()) + " ms", c);
-        List<Change> changes = changes(r);
-        if (!changes.isEmpty()) {
+        if (!v.changes().isEmpty()) {
             sb.append(paint(label("Changes"), c)).append('\n');
-            for (Change ch : changes) change(sb, ch);
+            for (Change ch : v.changes()) change(sb, ch);
         }
-        Map<String, String> data = data(r);
-        if (!data.isEmpty()) {
+        if (!v.data().isEmpty()) {
             sb.append(paint(label("Data"), c)).append('\n');
-            new TreeMap<>(data).forEach((k, v) -> multiline(sb, k + ": ", v));
+            new TreeMap<>(v.data()).forEach((k, text) -> multiline(sb, k + ": ", text));
         }
         return sb.toString();
     }
@@ -110,64 +109,38 @@ public final class HumanOutput {
 
     /** Totals after the last state. */
     public String summary(String minion, RunReport report) {
-        long failed = Results.failed(report);
+        Counts counts = ResultView.counts(report);
+        long failed = counts.failed();
         String c = failed == 0 ? GREEN : RED;
         StringBuilder sb = new StringBuilder("\n");
         sb.append(paint("Summary for " + minion, c)).append('\n');
         sb.append(paint("------------", c)).append('\n');
-        sb.append(paint("Succeeded: " + Results.succeeded(report) + " (changed=" + Results.changed(report) + ")", GREEN)).append('\n');
+        sb.append(paint("Succeeded: " + counts.succeeded() + " (changed=" + counts.changed() + ")", GREEN)).append('\n');
         sb.append(paint("Failed: " + failed, failed > 0 ? RED : GREEN)).append('\n');
         sb.append(paint("------------", c)).append('\n');
-        sb.append("Total states run: ").append(report.getStatesCount()).append('\n');
+        sb.append("Total states run: ").append(counts.states()).append('\n');
         sb.append("Total run time: ").append(ms(report.getDurationUs())).append(" ms\n");
         if (report.getTest()) sb.append(paint("Dry run: nothing was changed.", YELLOW)).append('\n');
         return sb.toString();
     }
 
-    static String result(StateResult r) {
-        return switch (r.getOutcomeCase()) {
+    private static String result(Status status) {
+        return switch (status) {
             case UNCHANGED -> "Unchanged";
             case CHANGED -> "Changed";
             case WOULD_CHANGE -> "Would change";
             case FAILED -> "Failed";
-            default -> "Skipped";
+            case SKIPPED, BLOCKED -> "Skipped";
         };
     }
 
-    /** The one text an outcome carries for the operator: its comment, error or skip reason. */
-    static String comment(StateResult r) {
-        return switch (r.getOutcomeCase()) {
-            case UNCHANGED -> r.getUnchanged().getComment();
-            case CHANGED -> r.getChanged().getComment();
-            case WOULD_CHANGE -> r.getWouldChange().getComment();
-            case FAILED -> r.getFailed().getError();
-            case SKIPPED -> r.getSkipped().getReason();
-            default -> "";
+    private static String colour(Status status) {
+        return switch (status) {
+            case FAILED, BLOCKED -> RED;
+            case CHANGED -> CYAN;
+            case WOULD_CHANGE -> YELLOW;
+            case UNCHANGED, SKIPPED -> GREEN;
         };
-    }
-
-    static List<Change> changes(StateResult r) {
-        return switch (r.getOutcomeCase()) {
-            case CHANGED -> r.getChanged().getChangesList();
-            case WOULD_CHANGE -> r.getWouldChange().getChangesList();
-            case FAILED -> r.getFailed().getChangesList();
-            default -> List.of();
-        };
-    }
-
-    static Map<String, String> data(StateResult r) {
-        return switch (r.getOutcomeCase()) {
-            case CHANGED -> r.getChanged().getDataMap();
-            case FAILED -> r.getFailed().getDataMap();
-            default -> Map.of();
-        };
-    }
-
-    private static String colour(StateResult r) {
-        if (Results.isFailure(r)) return RED;
-        if (r.hasChanged()) return CYAN;
-        if (r.hasWouldChange()) return YELLOW;
-        return GREEN;
     }
 
     private String started(StateResult r) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jstate.common.output.Results;
 import io.jstate.proto.v1.Change;
 import io.jstate.proto.v1.RunReport;
 import io.jstate.proto.v1.StateResult;
@@ -44,17 +43,19 @@ public final class JsonOutput {
         root.put("test", report.getTest());
         root.put("started", started.toString());
         root.put("duration_ms", ms(report.getDurationUs()));
+        ResultView.Counts counts = ResultView.counts(report);
         ObjectNode summary = root.putObject("summary");
-        summary.put("succeeded", Results.succeeded(report));
-        summary.put("changed", Results.changed(report));
-        summary.put("failed", Results.failed(report));
-        summary.put("total", report.getStatesCount());
+        summary.put("succeeded", counts.succeeded());
+        summary.put("changed", counts.changed());
+        summary.put("failed", counts.failed());
+        summary.put("total", counts.states());
         ArrayNode states = root.putArray("states");
         for (StateResult r : report.getStatesList()) states.add(state(r));
         return root;
     }
 
     private ObjectNode state(StateResult r) {
+        ResultView.State v = ResultView.state(r);
         ObjectNode s = JSON.createObjectNode();
         s.put("id", r.getId());
         s.put("kind", r.getKind());
@@ -63,11 +64,11 @@ public final class JsonOutput {
         s.put("file", r.getFile().isEmpty() ? null : r.getFile());
         if (r.getFile().isEmpty()) s.putNull("line");
         else s.put("line", r.getLine());
-        s.put("result", result(r));
-        String comment = HumanOutput.comment(r);
-        s.put("comment", comment.isEmpty() ? null : comment);
+        // The schema has no "blocked": a blocked state is skipped, and counts as failed in the summary.
+        s.put("result", v.status() == ResultView.Status.BLOCKED ? ResultView.Status.SKIPPED.word() : v.status().word());
+        s.put("comment", v.comment().isEmpty() ? null : v.comment());
         ArrayNode changes = s.putArray("changes");
-        for (Change c : HumanOutput.changes(r)) {
+        for (Change c : v.changes()) {
             ObjectNode ch = changes.addObject();
             ch.put("attribute", c.getAttribute());
             ch.put("before", c.hasBefore() ? c.getBefore() : null);
@@ -75,20 +76,10 @@ public final class JsonOutput {
             ch.put("diff", c.hasDiff() ? c.getDiff() : null);
         }
         ObjectNode data = s.putObject("data");
-        new TreeMap<>(HumanOutput.data(r)).forEach(data::put);
+        new TreeMap<>(v.data()).forEach(data::put);
         s.put("started", Instant.ofEpochMilli(r.getStartedUnixMs()).toString());
         s.put("duration_ms", ms(r.getDurationUs()));
         return s;
-    }
-
-    static String result(StateResult r) {
-        return switch (r.getOutcomeCase()) {
-            case UNCHANGED -> "unchanged";
-            case CHANGED -> "changed";
-            case WOULD_CHANGE -> "would_change";
-            case FAILED -> "failed";
-            default -> "skipped";
-        };
     }
 
     private static BigDecimal ms(long micros) {

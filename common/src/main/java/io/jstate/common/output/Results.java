@@ -4,38 +4,34 @@ import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.RunReport;
 import io.jstate.proto.v1.StateResult;
 
-/** How results are classified, in one place for the minion, the master and the CLI. */
+/** Short forms of {@link ResultView}'s classification, for callers that need one answer about a result. */
 public final class Results {
     private Results() {}
 
     /** A failed state, or one blocked by a failed requisite or failhard. */
     public static boolean isFailure(StateResult s) {
-        return s.hasFailed() || (s.hasSkipped() && s.getSkipped().getBlocked());
+        return ResultView.Status.of(s).failure();
     }
 
     /** A state that changed something, or would in a dry run. */
     public static boolean isChange(StateResult s) {
-        return s.hasChanged() || s.hasWouldChange();
+        return ResultView.Status.of(s).change();
     }
 
     public static long failed(RunReport r) {
-        return r.getStatesList().stream().filter(Results::isFailure).count();
+        return ResultView.counts(r).failed();
     }
 
     public static long changed(RunReport r) {
-        return r.getStatesList().stream().filter(Results::isChange).count();
+        return ResultView.counts(r).changed();
     }
 
     public static long succeeded(RunReport r) {
-        return r.getStatesCount() - failed(r);
+        return ResultView.counts(r).succeeded();
     }
 
     /** Whether a minion's job result counts as success: every state succeeded, or the function succeeded. */
     public static boolean ok(JobResult r) {
-        return switch (r.getOutcomeCase()) {
-            case REPORT -> r.getReport().getCompileError().isEmpty() && failed(r.getReport()) == 0;
-            case FUNCTION -> r.getFunction().getSuccess();
-            default -> false;
-        };
+        return ResultView.minion(r).ok();
     }
 }

@@ -10,7 +10,7 @@ import io.jstate.common.output.ExitCodes;
 import io.jstate.common.wire.Structs;
 import io.jstate.common.output.HumanOutput;
 import io.jstate.common.output.JsonOutput;
-import io.jstate.common.output.Results;
+import io.jstate.common.output.ResultView;
 import io.jstate.proto.v1.JobEvent;
 import com.google.protobuf.Value;
 import io.jstate.proto.v1.JobResult;
@@ -130,7 +130,8 @@ final class JobView {
         lastState.put(minion, r.getId());
         lastStateAt.put(minion, clock.millis());
         if (!shown.computeIfAbsent(minion, k -> new HashSet<>()).add(key(r)) || json) return;
-        if (notableOnly && !Results.isChange(r) && !Results.isFailure(r)) return;
+        ResultView.Status status = ResultView.Status.of(r);
+        if (notableOnly && !status.change() && !status.failure()) return;
         print(minion, human.state(r));
     }
 
@@ -154,8 +155,7 @@ final class JobView {
                     out.print(minion + ":\n" + indent("ERROR: " + r.getFunction().getError()));
                 }
             }
-            case REFUSED -> print(minion, "refused the job (" + r.getRefused().getReason() + "): " + r.getRefused().getMessage() + "\n");
-            default -> print(minion, "returned an empty result\n");
+            case REFUSED, OUTCOME_NOT_SET -> print(minion, ResultView.minion(minion, r).why() + "\n");
         }
         out.flush();
     }
@@ -229,13 +229,13 @@ final class JobView {
         if (failure != null) return ExitCodes.CANNOT_START;
         if (!complete) return jid.isEmpty() ? ExitCodes.CANNOT_START : ExitCodes.STATES_FAILED;
         if (minions.isEmpty()) return ExitCodes.CANNOT_START;
-        if (!lost.isEmpty() || !pending().isEmpty() || !failedMinions().isEmpty()) return ExitCodes.STATES_FAILED;
+        if (!lost.isEmpty() || !pending().isEmpty() || !view().failed().isEmpty()) return ExitCodes.STATES_FAILED;
         return ExitCodes.OK;
     }
 
     private String totals() {
         StringBuilder sb = new StringBuilder("\n");
-        List<String> failed = failedMinions();
+        List<ResultView.Minion> failed = view().failed();
         List<String> pending = pending();
         sb.append("Minions: ").append(minions.size()).append(" targeted, ")
                 .append(results.size()).append(" returned, ")
@@ -243,21 +243,10 @@ final class JobView {
                 .append(failed.size()).append(" failed");
         if (!pending.isEmpty()) sb.append(", ").append(pending.size()).append(" without a result yet");
         sb.append('\n');
-        for (String id : failed) sb.append("  failed: ").append(id).append(" (").append(why(results.get(id))).append(")\n");
+        for (ResultView.Minion m : failed) sb.append("  failed: ").append(m.id()).append(" (").append(m.why()).append(")\n");
         lost.forEach((id, msg) -> sb.append("  lost: ").append(id).append(" (").append(msg).append(")\n"));
         for (String id : pending) sb.append("  no result yet: ").append(id).append('\n');
         return sb.toString();
-    }
-
-    private static String why(JobResult r) {
-        return switch (r.getOutcomeCase()) {
-            case REPORT -> r.getReport().getCompileError().isEmpty()
-                    ? Results.failed(r.getReport()) + " of " + r.getReport().getStatesCount() + " states failed"
-                    : "could not compile its states";
-            case FUNCTION -> "the function failed";
-            case REFUSED -> "refused the job: " + r.getRefused().getReason();
-            default -> "empty result";
-        };
     }
 
     private String document(boolean complete) {
@@ -306,7 +295,7 @@ final class JobView {
         summary.put("minions", minions.size());
         summary.put("returned", results.size());
         summary.put("lost", lost.size());
-        summary.put("failed", failedMinions().size());
+        summary.put("failed", view().failed().size());
         try {
             return Json.MAPPER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -324,12 +313,8 @@ final class JobView {
         return m;
     }
 
-    private List<String> failedMinions() {
-        List<String> failed = new ArrayList<>();
-        ordered().forEach((id, r) -> {
-            if (!Results.ok(r)) failed.add(id);
-        });
-        return failed;
+    private ResultView.Job view() {
+        return ResultView.job(ordered());
     }
 
     private List<String> pending() {

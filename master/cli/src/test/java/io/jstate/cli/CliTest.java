@@ -111,8 +111,8 @@ class CliTest extends CliFixture {
         assertTrue(out.contains("Failed: 1"), out);
         assertFalse(out.contains("Summary for ctl3"), out);
         assertTrue(out.contains("Minions: 4 targeted, 3 returned, 1 lost, 2 failed\n"
-                + "  failed: ctl1 (1 of 1 states failed)\n"
-                + "  failed: ctl3 (refused the job: EXPIRED)\n"
+                + "  failed: ctl1 (service.running nginx failed: exit status 1: unit not found)\n"
+                + "  failed: ctl3 (refused the job (EXPIRED): the job expired at 2026-11-18T08:00:00Z)\n"
                 + "  lost: ctl4 (did not return within 600 s)\n"), out);
     }
 
@@ -171,7 +171,7 @@ class CliTest extends CliFixture {
         assertEquals(2, r.code());
         // One minion: no prefix.
         assertTrue(r.out().contains("\ncould not compile its states: nginx.sls:3: no such kind 'pkg.instaled'\n"), r.out());
-        assertTrue(r.out().contains("failed: ctl1 (could not compile its states)"), r.out());
+        assertTrue(r.out().contains("failed: ctl1 (could not compile its states: nginx.sls:3: no such kind 'pkg.instaled')"), r.out());
     }
 
     @Test

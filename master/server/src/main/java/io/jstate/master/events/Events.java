@@ -1,5 +1,6 @@
 package io.jstate.master.events;
 
+import io.jstate.common.output.ResultView;
 import io.jstate.common.output.Results;
 import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.StateResult;
@@ -56,9 +57,10 @@ public final class Events {
         if (r.getFinishedUnixMs() > 0 && r.getStartedUnixMs() > 0) d.put("duration_ms", r.getFinishedUnixMs() - r.getStartedUnixMs());
         switch (r.getOutcomeCase()) {
             case REPORT -> {
-                d.put("states", r.getReport().getStatesCount());
-                d.put("changed", Results.changed(r.getReport()));
-                d.put("failed", Results.failed(r.getReport()));
+                ResultView.Counts counts = ResultView.counts(r.getReport());
+                d.put("states", counts.states());
+                d.put("changed", (long) counts.changed());
+                d.put("failed", (long) counts.failed());
                 d.put("test", r.getReport().getTest());
                 if (!r.getReport().getCompileError().isEmpty()) d.put("compile_error", true);
             }

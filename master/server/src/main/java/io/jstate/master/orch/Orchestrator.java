@@ -1,7 +1,7 @@
 package io.jstate.master.orch;
 
 import com.google.protobuf.Struct;
-import io.jstate.common.output.Results;
+import io.jstate.common.output.ResultView;
 import io.jstate.common.wire.Structs;
 import io.jstate.proto.v1.ApplyRequest;
 import io.jstate.proto.v1.FunctionRequest;
@@ -263,8 +263,6 @@ public final class Orchestrator {
             List<String> minions = List.of();
             List<JobResult> results = new ArrayList<>();
             Map<String, String> lost = new TreeMap<>();
-            long changed = 0;
-            int failed = 0;
             while (true) {
                 JobEvent e;
                 try {
@@ -276,24 +274,23 @@ public final class Orchestrator {
                 out.accept(stageEvent(OrchestrateEvent.Type.JOB, s, index).setGate(gate).setJob(e).build());
                 switch (e.getType()) {
                     case JOB_STARTED -> minions = e.getMinionsList();
-                    case MINION_DONE -> {
-                        results.add(e.getResult());
-                        if (e.getResult().hasReport()) changed += Results.changed(e.getResult().getReport());
-                        if (!Results.ok(e.getResult())) failed++;
-                    }
+                    case MINION_DONE -> results.add(e.getResult());
                     case MINION_LOST -> lost.put(e.getMinionId(), "did not answer: " + e.getMessage());
                     case MINION_SKIPPED -> lost.put(e.getMinionId(), e.getMessage());
                     case JOB_FAILED -> {
                         return new Outcome(minions, results, lost, e.getMessage(), e.getMessage(), "");
                     }
                     case JOB_DONE -> {
+                        ResultView.Job view = ResultView.job(results);
+                        long changed = view.changed();
+                        List<ResultView.Minion> failed = view.failed();
                         if (!gate) changes += changed;
                         String summary = minions.size() + " minion" + (minions.size() == 1 ? "" : "s") + ", " + changed
                                 + (request.getTest() ? " would change" : " changed");
                         String failure = null;
-                        if (failOnMinion && (failed > 0 || !lost.isEmpty())) {
+                        if (failOnMinion && (!failed.isEmpty() || !lost.isEmpty())) {
                             List<String> why = new ArrayList<>();
-                            for (JobResult r : results) if (!Results.ok(r)) why.add(why(r));
+                            for (ResultView.Minion m : failed) why.add(m.id() + ": " + m.why());
                             lost.forEach((id, m) -> why.add(id + " " + m));
                             failure = String.join("; ", why) + " (job " + e.getJid() + ": jstate jobs show " + e.getJid() + ")";
                         }
@@ -307,26 +304,6 @@ public final class Orchestrator {
         private OrchestrateEvent.Builder stageEvent(OrchestrateEvent.Type type, Stage s, int index) {
             return event(type).setStage(s.id()).setIndex(index);
         }
-    }
-
-    /** Why a minion's result is a failure, by its first failed state, refusal or function error. */
-    static String why(JobResult r) {
-        String id = r.getMinionId();
-        if (r.hasRefused()) return id + " refused the job: " + r.getRefused().getMessage();
-        if (r.hasFunction()) return id + ": " + (r.getFunction().getError().isEmpty() ? "the function failed" : r.getFunction().getError());
-        if (!r.getReport().getCompileError().isEmpty()) return id + ": " + r.getReport().getCompileError();
-        for (io.jstate.proto.v1.StateResult s : r.getReport().getStatesList()) {
-            if (s.hasFailed()) return id + ": " + s.getKind() + " " + s.getId() + " failed: " + firstLine(s.getFailed().getError());
-        }
-        for (io.jstate.proto.v1.StateResult s : r.getReport().getStatesList()) {
-            if (Results.isFailure(s)) return id + ": " + s.getKind() + " " + s.getId() + " did not run: " + s.getSkipped().getReason();
-        }
-        return id + " failed";
-    }
-
-    private static String firstLine(String text) {
-        int nl = text.indexOf('\n');
-        return nl < 0 ? text : text.substring(0, nl) + " …";
     }
 
     /**

@@ -6,6 +6,7 @@ import static io.jstate.master.web.Html.seg;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jstate.common.output.ResultView;
 import io.jstate.common.wire.Structs;
 import io.jstate.master.Master;
 import io.jstate.proto.v1.Change;
@@ -170,11 +171,10 @@ final class Pages {
         switch (r.getOutcomeCase()) {
             case REPORT -> {
                 RunReport rep = r.getReport();
-                long failed = rep.getStatesList().stream().filter(s -> s.hasFailed() || (s.hasSkipped() && s.getSkipped().getBlocked())).count();
-                long changed = rep.getStatesList().stream().filter(s -> s.hasChanged() || s.hasWouldChange()).count();
-                b.append(!rep.getCompileError().isEmpty() || failed > 0 ? badge("bad", "failed") : badge("ok", "succeeded")).append("</h2>");
-                b.append("<p class=\"summary\">").append(rep.getStatesCount()).append(" state(s), ").append(changed)
-                        .append(rep.getTest() ? " would change" : " changed").append(", ").append(failed).append(" failed, in ")
+                ResultView.Minion view = ResultView.minion(r);
+                b.append(view.ok() ? badge("ok", "succeeded") : badge("bad", "failed")).append("</h2>");
+                b.append("<p class=\"summary\">").append(view.counts().states()).append(" state(s), ").append(view.counts().changed())
+                        .append(rep.getTest() ? " would change" : " changed").append(", ").append(view.counts().failed()).append(" failed, in ")
                         .append(esc(Html.duration(rep.getDurationUs()))).append(".</p>");
                 if (!rep.getCompileError().isEmpty()) b.append("<p class=\"error\">").append(esc(rep.getCompileError())).append("</p>");
                 states(b, rep.getStatesList());

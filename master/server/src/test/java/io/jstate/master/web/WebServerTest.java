@@ -338,14 +338,17 @@ class WebServerTest {
 
     @Test
     void parallelLoginsGetNoMoreThanFivePasswordChecks() throws Exception {
+        // Each client makes its own TLS handshake; the server drops one that takes over 10 s, which 50 at once
+        // could on a loaded 2-core machine. Twenty still race well past the limit of five.
+        int clients = 20;
         WebServer other = new WebServer(vertx, master, Clock.systemUTC(), null);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(50);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
         try {
             String at = "https://127.0.0.1:" + other.start();
             java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
             List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                String password = i == 49 ? PASSWORD : "guess " + i;
+            for (int i = 0; i < clients; i++) {
+                String password = i == clients - 1 ? PASSWORD : "guess " + i;
                 HttpClient own = client(null, null);
                 answers.add(pool.submit(() -> {
                     go.await();
@@ -359,7 +362,7 @@ class WebServerTest {
             int right = byStatus.getOrDefault(303, 0);
             assertTrue(other.passwordChecks.get() <= 5 + right, other.passwordChecks.get() + " password checks; answers " + byStatus);
             assertTrue(byStatus.getOrDefault(401, 0) <= 5, "answers " + byStatus);
-            assertTrue(byStatus.getOrDefault(429, 0) >= 44, "answers " + byStatus);
+            assertTrue(byStatus.getOrDefault(429, 0) >= clients - 6, "answers " + byStatus);
             long checks = other.passwordChecks.get();
             HttpResponse<String> locked = login(client(null, null), at, "alice", PASSWORD);
             assertEquals(429, locked.statusCode(), "the right password while locked");
