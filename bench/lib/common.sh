@@ -100,15 +100,26 @@ bench_master() {
   exit 1
 }
 
-# Polls `jstate minions` until N minions are connected (at most SECONDS).
+# Prints one value of the JSON document on stdin (a `jstate ... --json` listing), found by its keys
+# and list indexes: bench_json jobs 0 jid.
+bench_json() {
+  python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1:]:
+    v = v[int(k)] if isinstance(v, list) else v[k]
+print(v)' "$@"
+}
+
+# Polls `jstate minions --json` until N minions are connected (at most SECONDS).
 bench_wait_connected() {
-  local n=$1 secs=$2 line
+  local n=$1 secs=$2 connected=
   for _ in $(seq 1 $((secs * 2))); do
-    line=$("$bench_repo/packaging/bin/jstate" minions 2>/dev/null | tail -1 || true)
-    [[ "$line" == *", $n connected" ]] && return 0
+    connected=$("$bench_repo/packaging/bin/jstate" minions --json 2>/dev/null | bench_json summary connected 2>/dev/null || true)
+    [[ "$connected" == "$n" ]] && return 0
     sleep 0.5
   done
-  echo "not all $n minions connected within $secs s (last: $line)" >&2
+  echo "not all $n minions connected within $secs s (last: ${connected:-no answer} connected)" >&2
   return 1
 }
 

@@ -20,17 +20,17 @@ _jstate() {
     case $cmdpath in
         '') words='keys minions apply run orchestrate jobs events completion web --config --help --master --pki -h' ;;
         'keys') words='list accept roles reject delete --config --help --master --pki -h' ;;
-        'keys list') words='--config --help --master --pki -h' ;;
+        'keys list') words='--config --help --json --master --pki -h' ;;
         'keys accept') words='--all --config --help --master --pki --role -h' ;;
         'keys roles') words='--config --help --master --pki -h' ;;
         'keys reject') words='--config --help --master --pki -h' ;;
         'keys delete') words='--config --help --master --pki -h' ;;
-        'minions') words='--config --help --master --pki --target -h -t' ;;
+        'minions') words='--config --help --json --master --pki --target -h -t' ;;
         'apply') words='highstate --batch --config --help --json --master --pki --target --test --timeout -h -t' ;;
         'run') words='--batch --config --help --json --master --pki --target --timeout -h -t' ;;
         'orchestrate') words='--choose --config --help --json --master --pki --test --timeout -h' ;;
         'jobs') words='list show --config --help --master --pki -h' ;;
-        'jobs list') words='--config --help --limit --master --pki -h' ;;
+        'jobs list') words='--config --help --json --limit --master --pki -h' ;;
         'jobs show') words='--config --help --json --master --pki -h' ;;
         'events') words='--config --count --help --json --master --pki --tag --timeout -h' ;;
         'completion') words='bash zsh --config --help --master --pki -h' ;;

@@ -7,6 +7,7 @@ import io.jstate.states.engine.Runner;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.grains.Grains;
 import io.jstate.states.host.LocalHost;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.Compiled;
 import io.jstate.states.lang.Compiler;
@@ -33,7 +34,7 @@ public final class EngineNoop {
 
         LocalHost host = LocalHost.under(root);
         Map<String, Object> grains = Grains.collect(LocalHost.system(), null);
-        StateRegistry registry = StateRegistry.builtin();
+        StateRegistry registry = Kinds.registry();
         Compiler compiler = new Compiler(registry);
         List<Long> compileNs = new ArrayList<>();
         List<Long> runNs = new ArrayList<>();

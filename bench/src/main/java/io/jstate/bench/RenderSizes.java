@@ -1,6 +1,6 @@
 package io.jstate.bench;
 
-import io.jstate.states.engine.StateRegistry;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.Compiler;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import java.util.Map;
 public final class RenderSizes {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
-        Compiler compiler = new Compiler(StateRegistry.builtin());
+        Compiler compiler = new Compiler(Kinds.registry());
         // Warm the JIT on a small tree first, so the first size is not also the slowest to start.
         write(dir, 0.05);
         for (int i = 0; i < 5; i++) compile(compiler, dir, "tpl");

@@ -1,6 +1,6 @@
 package io.jstate.bench;
 
-import io.jstate.states.engine.StateRegistry;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.lang.Compiler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ public final class RequisiteCounts {
 
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
-        Compiler compiler = new Compiler(StateRegistry.builtin());
+        Compiler compiler = new Compiler(Kinds.registry());
         write(dir, 300);
         for (int i = 0; i < 5; i++) RenderSizes.compile(compiler, dir, "reqs");
         System.out.printf("%-9s %8s %10s %14s%n", "file", "states", "median ms", "ms per 1000");

@@ -1,5 +1,7 @@
 package io.jstate.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstate.common.output.ExitCodes;
 import io.jstate.proto.v1.JobEvent;
 import io.jstate.proto.v1.JobList;
@@ -11,7 +13,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** {@code jstate jobs list | show JID}: jobs after the fact, also those whose CLI was interrupted. */
+/**
+ * {@code jstate jobs list [--json] | show JID [--json]}: jobs after the fact, also those whose CLI
+ * was interrupted. The JSON document of {@code jobs list} (every key always present):
+ *
+ * <pre>
+ * {jobs: [{jid, started, finished, target, what, apply: {sls: [...], test}, function: {name, args: [...]},
+ *          minions: [...], lost: [...], state, error}]}
+ * </pre>
+ *
+ * newest first; a job has either {@code apply} (no sls: highstate) or {@code function}, the other
+ * is null; {@code what} is the words the table shows; {@code state} is running, done or
+ * failed_to_start (then {@code error} says why); times are ISO-8601 instants, {@code finished} null
+ * while running.
+ */
 final class JobsCommand {
     private static final String JOBS = "/admin/v1/jobs";
 
@@ -23,8 +38,12 @@ final class JobsCommand {
         this.ctx = ctx;
     }
 
-    int list(int limit) throws CliException {
+    int list(int limit, boolean json) throws CliException {
         JobList jobs = main.client().get(JOBS + "?limit=" + limit, JobList::parseFrom);
+        if (json) {
+            CliJson.print(ctx.out(), json(jobs));
+            return ExitCodes.OK;
+        }
         if (jobs.getJobsCount() == 0) {
             ctx.out().println("No jobs.");
             return ExitCodes.OK;
@@ -36,6 +55,35 @@ final class JobsCommand {
         }
         ctx.out().print(t);
         return ExitCodes.OK;
+    }
+
+    private static ObjectNode json(JobList jobs) {
+        ObjectNode doc = CliJson.object();
+        ArrayNode list = doc.putArray("jobs");
+        for (JobRecord j : jobs.getJobsList()) {
+            JobRequest r = j.getRequest();
+            ObjectNode o = list.addObject();
+            o.put("jid", j.getJid());
+            CliJson.putTime(o, "started", j.getStartedUnixMs());
+            CliJson.putTime(o, "finished", j.getFinishedUnixMs());
+            o.put("target", r.getTarget());
+            o.put("what", what(r));
+            if (r.hasFunction()) {
+                o.putNull("apply");
+                ObjectNode f = o.putObject("function").put("name", r.getFunction().getName());
+                CliJson.putWords(f, "args", r.getFunction().getArgsList());
+            } else {
+                ObjectNode a = o.putObject("apply");
+                CliJson.putWords(a, "sls", r.getApply().getTargetsList());
+                a.put("test", r.getApply().getTest());
+                o.putNull("function");
+            }
+            CliJson.putWords(o, "minions", j.getMinionsList());
+            CliJson.putWords(o, "lost", j.getLostList());
+            o.put("state", status(j));
+            CliJson.putText(o, "error", j.getError());
+        }
+        return doc;
     }
 
     int show(String jid, boolean json) throws CliException {
@@ -82,9 +130,18 @@ final class JobsCommand {
         return targets + (r.getApply().getTest() ? " (test)" : "");
     }
 
+    /** Where a job is, as the table shows it: "running", "done, 1 lost". */
     static String state(JobRecord j) {
-        if (!j.getError().isEmpty()) return "failed to start";
-        if (j.getFinishedUnixMs() == 0) return "running";
-        return j.getLostCount() == 0 ? "done" : "done, " + j.getLostCount() + " lost";
+        return switch (status(j)) {
+            case "failed_to_start" -> "failed to start";
+            case "done" -> j.getLostCount() == 0 ? "done" : "done, " + j.getLostCount() + " lost";
+            default -> "running";
+        };
+    }
+
+    /** Where a job is, as one word: failed_to_start, running or done. */
+    private static String status(JobRecord j) {
+        if (!j.getError().isEmpty()) return "failed_to_start";
+        return j.getFinishedUnixMs() == 0 ? "running" : "done";
     }
 }

@@ -1,5 +1,7 @@
 package io.jstate.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstate.common.output.ExitCodes;
 import io.jstate.proto.v1.Key;
 import io.jstate.proto.v1.KeyList;
@@ -8,7 +10,19 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code jstate keys list | accept ID [--role R] | accept --all | roles ID R | reject ID | delete ID}: the minions' keys. */
+/**
+ * {@code jstate keys list [--json] | accept ID [--role R] | accept --all | roles ID R | reject ID | delete ID}:
+ * the minions' keys. The JSON document of {@code keys list} (every key always present):
+ *
+ * <pre>
+ * {keys: [{minion, state, roles: [...], requested, changed, fingerprint}],
+ *  quarantined: [{file, moved_to, reason}]}
+ * </pre>
+ *
+ * keys pending first, then by minion; {@code state} is pending, accepted, rejected or unknown; times
+ * are ISO-8601 instants or null; {@code quarantined} lists the store files the master moved aside
+ * ({@code file} or {@code moved_to} null when unknown).
+ */
 final class KeysCommand {
     private static final String KEYS = "/admin/v1/keys";
     // Pending keys wait for the operator, so they come first.
@@ -24,9 +38,13 @@ final class KeysCommand {
         this.ctx = ctx;
     }
 
-    int list() throws CliException {
+    int list(boolean json) throws CliException {
         KeyList list = main.client().get(KEYS, KeyList::parseFrom);
         List<Key> keys = list.getKeysList().stream().sorted(ORDER).toList();
+        if (json) {
+            CliJson.print(ctx.out(), json(keys, list.getQuarantinedList()));
+            return ExitCodes.OK;
+        }
         if (keys.isEmpty()) {
             ctx.out().println("No minion keys.");
         } else {
@@ -47,6 +65,28 @@ final class KeysCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    private static ObjectNode json(List<Key> keys, List<Quarantined> quarantined) {
+        ObjectNode doc = CliJson.object();
+        ArrayNode list = doc.putArray("keys");
+        for (Key k : keys) {
+            ObjectNode o = list.addObject();
+            o.put("minion", k.getMinionId());
+            o.put("state", state(k.getState()));
+            CliJson.putWords(o, "roles", k.getRolesList());
+            CliJson.putTime(o, "requested", k.getRequestedUnixMs());
+            CliJson.putTime(o, "changed", k.getChangedUnixMs());
+            CliJson.putText(o, "fingerprint", k.getFingerprint());
+        }
+        ArrayNode moved = doc.putArray("quarantined");
+        for (Quarantined q : quarantined) {
+            ObjectNode o = moved.addObject();
+            CliJson.putText(o, "file", q.getFile());
+            CliJson.putText(o, "moved_to", q.getMovedTo());
+            o.put("reason", q.getReason());
+        }
+        return doc;
     }
 
     int accept(String id, boolean all, String roles) throws CliException, Args.UsageException {

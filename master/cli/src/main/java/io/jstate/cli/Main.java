@@ -43,16 +43,19 @@ public final class Main {
         Map<String, Boolean> job = Map.of("--target", true, "--batch", true, "--timeout", true, "--json", false);
         Map<String, String> t = Map.of("-t", "--target");
         COMMANDS.put("keys", new Args.Spec(Map.of(), Map.of(), 0, -1, false, "", """
-                Usage: jstate keys list | accept ID [--role ROLES] | accept --all | roles ID ROLES | reject ID | delete ID
+                Usage: jstate keys list [--json] | accept ID [--role ROLES] | accept --all | roles ID ROLES | reject ID | delete ID
                 Minion keys: list them, accept, reject or delete one, set the roles the master assigns it.
                 Rejecting or deleting a key cuts a connected minion off at once.
                 """ + GLOBAL_OPTIONS + examples("jstate keys list", "jstate keys accept web1", "jstate keys accept --all",
                 "jstate keys accept db1 --role db", "jstate keys roles ctl1 controller,db", "jstate keys reject rogue1",
                 "jstate keys delete web1")));
-        COMMANDS.put("keys list", new Args.Spec(Map.of(), Map.of(), 0, 0, false, "", """
-                Usage: jstate keys list
+        COMMANDS.put("keys list", new Args.Spec(Map.of("--json", false), Map.of(), 0, 0, false, "", """
+                Usage: jstate keys list [--json]
                 List every minion key, pending ones first, with the roles the master assigns it.
-                """ + GLOBAL_OPTIONS + examples("jstate keys list", "jstate keys list --master https://10.0.0.2:4507")));
+                  --json  print one JSON document: {"keys": [{"minion", "state", "roles", "requested",
+                          "changed", "fingerprint"}], "quarantined": [{"file", "moved_to", "reason"}]}
+                """ + GLOBAL_OPTIONS + examples("jstate keys list", "jstate keys list --json",
+                "jstate keys list --master https://10.0.0.2:4507")));
         COMMANDS.put("keys accept", new Args.Spec(Map.of("--all", false, "--role", true), Map.of(), 0, 1, false, "ID", """
                 Usage: jstate keys accept ID [--role ROLES] | --all
                 Accept a minion's pending (or rejected) key, or every pending key with --all.
@@ -74,12 +77,15 @@ public final class Main {
                 Usage: jstate keys delete ID
                 Delete a minion's key; a connected minion with it is cut off at once and must enroll again.
                 """ + GLOBAL_OPTIONS + examples("jstate keys delete web1")));
-        COMMANDS.put("minions", new Args.Spec(Map.of("--target", true), t, 0, 0, false, "", """
-                Usage: jstate minions [-t TARGET]
+        COMMANDS.put("minions", new Args.Spec(Map.of("--target", true, "--json", false), t, 0, 0, false, "", """
+                Usage: jstate minions [-t TARGET] [--json]
                 List the minions a target matches (default: all): connected, last seen, roles, addresses.
                   -t, --target TARGET  e.g. 'web*', 'G@roles:controller', 'N@controllers and not db1'
+                  --json               print one JSON document: {"minions": [{"id", "connected",
+                                       "last_seen", "roles", "addresses"}], "summary": {"total",
+                                       "connected"}}
                 """ + GLOBAL_OPTIONS + examples("jstate minions", "jstate minions -t 'G@roles:controller'",
-                "jstate minions -t 'web* and not web3'")));
+                "jstate minions -t 'web* and not web3'", "jstate minions --json")));
         Map<String, Boolean> apply = new LinkedHashMap<>(job);
         apply.put("--test", false);
         COMMANDS.put("apply", new Args.Spec(apply, t, 0, Integer.MAX_VALUE, false, "", """
@@ -125,14 +131,18 @@ public final class Main {
                 """ + examples("jstate orchestrate openstack-ha", "jstate orchestrate openstack-ha --test",
                 "jstate orchestrate galera-recover --choose galera=ctl2", "jstate orchestrate ./orch/upgrade.yaml --timeout 900")));
         COMMANDS.put("jobs", new Args.Spec(Map.of(), Map.of(), 0, -1, false, "", """
-                Usage: jstate jobs list [--limit N] | show JID [--json]
+                Usage: jstate jobs list [--limit N] [--json] | show JID [--json]
                 Recent jobs, or one job's results, also of a job whose CLI was interrupted.
                 """ + GLOBAL_OPTIONS + examples("jstate jobs list", "jstate jobs show 20260101120000000001")));
-        COMMANDS.put("jobs list", new Args.Spec(Map.of("--limit", true), Map.of(), 0, 0, false, "", """
-                Usage: jstate jobs list [--limit N]
+        COMMANDS.put("jobs list", new Args.Spec(Map.of("--limit", true, "--json", false), Map.of(), 0, 0, false, "", """
+                Usage: jstate jobs list [--limit N] [--json]
                 List recent jobs, newest first: jid, start, target, what, minions, state.
                   --limit N  how many jobs (default: 20)
-                """ + GLOBAL_OPTIONS + examples("jstate jobs list", "jstate jobs list --limit 50")));
+                  --json     print one JSON document: {"jobs": [{"jid", "started", "finished",
+                             "target", "what", "apply": {"sls", "test"}, "function": {"name",
+                             "args"}, "minions", "lost", "state", "error"}]}
+                """ + GLOBAL_OPTIONS + examples("jstate jobs list", "jstate jobs list --limit 50",
+                "jstate jobs list --limit 1 --json")));
         COMMANDS.put("jobs show", new Args.Spec(Map.of("--json", false), Map.of(), 1, 1, false, "JID", """
                 Usage: jstate jobs show JID [--json]
                 Show a job's results as apply or run printed them, with their exit codes.
@@ -188,12 +198,12 @@ public final class Main {
             Drive a jstate master: minion keys, minions and jobs.
 
             Commands:
-              keys list | accept ID [--role ROLES] | accept --all | roles ID ROLES | reject ID | delete ID
-              minions [-t TARGET]
+              keys list [--json] | accept ID [--role ROLES] | accept --all | roles ID ROLES | reject ID | delete ID
+              minions [-t TARGET] [--json]
               apply [highstate | SLS ...] -t TARGET [--test] [--batch N|N%] [--timeout S] [--json]
               run -t TARGET [--batch N|N%] [--timeout S] [--json] FUNCTION [ARGS...]
               orchestrate NAME|FILE [--test] [--choose RULE=VALUE] [--timeout S] [--json]
-              jobs list [--limit N] | show JID [--json]
+              jobs list [--limit N] [--json] | show JID [--json]
               events [--tag PATTERN] [--json] [--count N] [--timeout S]
               completion bash|zsh
               web passwd USER
@@ -254,18 +264,18 @@ public final class Main {
 
     private int dispatch() throws CliException, Args.UsageException {
         return switch (args.path) {
-            case "keys list" -> new KeysCommand(this, ctx).list();
+            case "keys list" -> new KeysCommand(this, ctx).list(args.flag("--json"));
             case "keys accept" -> new KeysCommand(this, ctx).accept(minionId(), args.flag("--all"), args.value("--role"));
             case "keys roles" -> new KeysCommand(this, ctx).roles(minionId(), args.positionals.get(1));
             case "keys reject" -> new KeysCommand(this, ctx).reject(minionId());
             case "keys delete" -> new KeysCommand(this, ctx).delete(minionId());
-            case "minions" -> new MinionsCommand(this, ctx).call(args.value("--target"));
+            case "minions" -> new MinionsCommand(this, ctx).call(args.value("--target"), args.flag("--json"));
             case "apply" -> new ApplyCommand(this, ctx).call(JobOptions.of(args), args.positionals, args.flag("--test"));
             case "run" -> new RunCommand(this, ctx).call(JobOptions.of(args), args.positionals.get(0),
                     args.positionals.subList(1, args.positionals.size()));
             case "orchestrate" -> new OrchestrateCommand(this, ctx).call(first(), args.flag("--test"), args.value("--choose"), args.positive("--timeout"),
                     args.flag("--json"));
-            case "jobs list" -> new JobsCommand(this, ctx).list(limit());
+            case "jobs list" -> new JobsCommand(this, ctx).list(limit(), args.flag("--json"));
             case "jobs show" -> new JobsCommand(this, ctx).show(first(), args.flag("--json"));
             case "web passwd" -> new WebPasswdCommand(ctx, System.in, ctx.process() ? System.console() : null)
                     .call(first(), args.value("--config"), args.value("--users-file"));

@@ -56,6 +56,16 @@ public class MasterBean {
         return master().metrics();
     }
 
+    /**
+     * The admin certificate check, for the admin API's filter. Produced from the started master, as
+     * the metrics are, so the filter needs nothing else of this bean.
+     */
+    @jakarta.enterprise.inject.Produces
+    @jakarta.enterprise.context.Dependent
+    public io.jstate.master.admin.AdminCertificate adminCertificate() {
+        return new io.jstate.master.admin.AdminCertificate(master().pki().admin());
+    }
+
     public Master master() {
         Master m = master;
         if (m == null) throw new IllegalStateException("the master is not started");

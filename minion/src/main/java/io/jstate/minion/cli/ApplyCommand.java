@@ -13,9 +13,11 @@ import io.jstate.states.engine.RunReport;
 import io.jstate.states.engine.Runner;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.StateResult;
+import io.jstate.states.engine.Step;
 import io.jstate.states.grains.Grains;
 import io.jstate.states.host.Host;
 import io.jstate.states.host.LocalHost;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.Compiled;
 import io.jstate.states.lang.Compiler;
@@ -103,7 +105,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     /** The real command: built-in kinds and the state language compiler. */
     static ApplyCommand system(PrintStream out, PrintStream err, boolean color) {
-        StateRegistry registry = StateRegistry.builtin();
+        StateRegistry registry = Kinds.registry();
         Compiler c = new Compiler(registry);
         return new ApplyCommand(registry, c::compile, out, err, color, ZoneId.systemDefault());
     }
@@ -146,6 +148,12 @@ final class ApplyCommand implements Callable<Integer> {
             @Override
             public void finished(StateResult result) {
                 out.print(human.state(ProtoResults.state(result, secrets)));
+                out.flush();
+            }
+
+            @Override
+            public void waiting(Step step, String what) {
+                out.println("  waiting: " + step.kind() + " " + step.id() + ": " + what);
                 out.flush();
             }
         };

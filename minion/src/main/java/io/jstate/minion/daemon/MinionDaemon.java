@@ -15,6 +15,7 @@ import io.jstate.states.grains.Grains;
 import io.jstate.states.host.Host;
 import io.jstate.states.host.LocalHost;
 import io.jstate.common.wire.Structs;
+import io.jstate.states.kinds.Kinds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ public final class MinionDaemon {
         this.random = random;
         this.timings = timings;
         this.log = log;
-        this.registry = StateRegistry.builtin();
+        this.registry = Kinds.registry();
     }
 
     /** The daemon as it runs on a machine: real TLS, the real host, grains collected from it. */

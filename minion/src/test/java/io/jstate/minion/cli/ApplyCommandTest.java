@@ -39,6 +39,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +73,32 @@ class ApplyCommandTest {
         }
     }
 
-    static final StateRegistry REGISTRY = StateRegistry.builder().register("test.file", TestFile.Spec.class, TestFile::new).build();
+    /** test.late: in sync from its third check on, so the engine waits for it after apply. */
+    static final class Late implements State<Late.Spec> {
+        record Spec(String name) {}
+
+        static final AtomicInteger CHECKS = new AtomicInteger();
+
+        Late(Env env) {}
+
+        @Override
+        public Drift check(Spec spec) {
+            return CHECKS.incrementAndGet() >= 3 ? Drift.NONE : Drift.of(Change.of("ready", false, true));
+        }
+
+        @Override
+        public Applied apply(Spec spec, Drift drift) {
+            return Applied.NONE;
+        }
+
+        @Override
+        public Step.Retry settle(Spec spec) {
+            return new Step.Retry(3, Duration.ofMillis(10));
+        }
+    }
+
+    static final StateRegistry REGISTRY = StateRegistry.builder().register("test.file", TestFile.Spec.class, TestFile::new)
+            .register("test.late", Late.Spec.class, Late::new).build();
 
     @TempDir
     Path tmp;
@@ -142,6 +168,16 @@ class ApplyCommandTest {
         out.reset();
         assertEquals(ExitCodes.OK, run(plan(file(0, "/etc/a.conf", "a")), args()));
         assertTrue(stdout().contains("  Name: /etc/a.conf - Function: test.file - Result: Unchanged"), stdout());
+    }
+
+    @Test
+    void aWaitIsPrintedWhileItLasts() throws Exception {
+        Late.CHECKS.set(0);
+        Step late = new Step(0, "late", "test.late", new Late.Spec("late"), new Source("late", "late.sls", 1), List.of(), null);
+        assertEquals(ExitCodes.OK, run(plan(late), args()), stderr());
+        String o = stdout();
+        assertTrue(o.contains("  waiting: test.late late: check 2 of 3 in 0.01s, waiting for: ready false -> true\n"), o);
+        assertTrue(o.indexOf("  waiting: test.late late") < o.indexOf("          ID: late"), o);
     }
 
     @Test

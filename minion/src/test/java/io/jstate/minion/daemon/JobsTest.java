@@ -12,8 +12,8 @@ import io.jstate.proto.v1.Job;
 import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.MinionMessage;
 import io.jstate.proto.v1.Refusal;
-import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.host.LocalHost;
+import io.jstate.states.kinds.Kinds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -101,7 +101,7 @@ class JobsTest {
     @Test
     void aCompileErrorOrABadBundleIsReportedAndNothingRuns() throws Exception {
         Files.createDirectories(tmp.resolve("root"));
-        JobRunner runner = new JobRunner("web1", LocalHost.under(tmp.resolve("root")), Map::of, StateRegistry.builtin(), Functions.builtin(),
+        JobRunner runner = new JobRunner("web1", LocalHost.under(tmp.resolve("root")), Map::of, Kinds.registry(), Functions.builtin(),
                 Clock.systemUTC());
         Bundle broken = Bundle.newBuilder().addFiles(MinionDaemonTest.file("top.sls", "base:\n  '*':\n    - missing\n")).build();
         JobResult r = runner.run(TestMaster.job("c1", "web1", Instant.now()).setApply(ApplyJob.newBuilder().setBundle(broken)).build(), e -> {});

@@ -13,6 +13,7 @@ import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.LocalHost;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jstate.common.wire.Structs;
+import io.jstate.states.kinds.Kinds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FunctionsTest {
-    static final StateRegistry REGISTRY = StateRegistry.builtin();
+    static final StateRegistry REGISTRY = Kinds.registry();
     static final Map<String, Object> DEBIAN = Map.of("id", "web1", "os_family", "Debian", "init", "systemd", "roles", List.of("web"));
 
     @TempDir

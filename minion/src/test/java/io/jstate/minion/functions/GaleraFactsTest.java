@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.proto.v1.FunctionReturn;
-import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.host.ExecResult;
 import io.jstate.common.wire.Structs;
+import io.jstate.states.kinds.Kinds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class GaleraFactsTest {
 
     private Map<String, Object> facts(ScriptedHost host, String... args) {
         FunctionReturn r = Functions.builtin().call("galera.facts",
-                new FunctionContext("ctl1", host, Map.of("init", "sysvinit"), null, null, StateRegistry.builtin()), List.of(args));
+                new FunctionContext("ctl1", host, Map.of("init", "sysvinit"), null, null, Kinds.registry()), List.of(args));
         assertTrue(r.getSuccess(), r.toString());
         return Structs.map(r.getValue().getStructValue());
     }
@@ -135,7 +135,7 @@ class GaleraFactsTest {
     void aDataFolderWithoutMariadbToAskCannotReport() throws IOException {
         write("/var/lib/mysql/grastate.dat", grastate(UUID, "-1", 0));
         FunctionReturn r = Functions.builtin().call("galera.facts",
-                new FunctionContext("ctl1", new ScriptedHost(tmp), Map.of("init", "sysvinit"), null, null, StateRegistry.builtin()), List.of());
+                new FunctionContext("ctl1", new ScriptedHost(tmp), Map.of("init", "sysvinit"), null, null, Kinds.registry()), List.of());
         assertFalse(r.getSuccess(), r.toString());
         assertEquals("galera.facts: /usr/bin/mariadb-admin is not installed but the data folder /var/lib/mysql exists: "
                 + "this node cannot tell its Galera position; install mariadb-client or look at the folder", r.getError());
@@ -227,7 +227,7 @@ class GaleraFactsTest {
 
     @Test
     void unknownOrUnsafeArgumentsAreRefused() {
-        FunctionContext ctx = new FunctionContext("ctl1", stopped(), Map.of(), null, null, StateRegistry.builtin());
+        FunctionContext ctx = new FunctionContext("ctl1", stopped(), Map.of(), null, null, Kinds.registry());
         FunctionReturn r = Functions.builtin().call("galera.facts", ctx, List.of("datadir=/x; rm -rf /"));
         assertFalse(r.getSuccess());
         assertTrue(r.getError().contains("not a plain path"), r.getError());

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.proto.v1.FunctionReturn;
-import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.host.ExecResult;
 import io.jstate.common.wire.Structs;
+import io.jstate.states.kinds.Kinds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ class HealthFunctionsTest {
     }
 
     private static Map<String, Object> call(ExecutionFunction f, ScriptedHost host, String... args) {
-        ExecutionFunction.Output out = f.call(new FunctionContext("ctl1", host, Map.of(), null, null, StateRegistry.builtin()), List.of(args));
+        ExecutionFunction.Output out = f.call(new FunctionContext("ctl1", host, Map.of(), null, null, Kinds.registry()), List.of(args));
         assertTrue(out.success());
         return Structs.map(Structs.value(out.value()).getStructValue());
     }
@@ -164,7 +164,7 @@ class HealthFunctionsTest {
     @Test
     void theFunctionsAreRegistered() {
         FunctionReturn r = Functions.builtin().call("memcached.stats",
-                new FunctionContext("ctl1", new ScriptedHost(tmp), Map.of(), null, null, StateRegistry.builtin()), List.of("bogus"));
+                new FunctionContext("ctl1", new ScriptedHost(tmp), Map.of(), null, null, Kinds.registry()), List.of("bogus"));
         assertFalse(r.getSuccess());
         assertTrue(Functions.builtin().names().containsAll(List.of("rabbitmq.status", "memcached.stats", "haproxy.stats")));
     }

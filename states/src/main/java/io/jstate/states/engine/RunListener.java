@@ -7,4 +7,12 @@ public interface RunListener {
     default void started(Step step) {}
 
     default void finished(StateResult result) {}
+
+    /**
+     * A step is waiting: for another attempt ({@code retry}) or for its check to pass after apply
+     * ({@link State#settle}). Told at the first pause and then at least every ten seconds of a
+     * wait, so no wait is silent; {@code what} says what is awaited, in an operator's words, with
+     * the run's secrets already masked.
+     */
+    default void waiting(Step step, String what) {}
 }

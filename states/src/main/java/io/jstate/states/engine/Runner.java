@@ -77,7 +77,7 @@ public final class Runner {
                     outcome = new Skipped(stoppedBy, true);
                 } else {
                     outcome = gate(plan, step, outcomes);
-                    if (outcome == null) outcome = execute(step, test, test ? wouldChangeFirst(plan, step, outcomes) : null, outcomes, workers);
+                    if (outcome == null) outcome = execute(step, test, test ? wouldChangeFirst(plan, step, outcomes) : null, outcomes, workers, plan.secrets());
                 }
                 outcome = redact(outcome, plan.secrets());
                 outcomes[step.index()] = outcome;
@@ -147,25 +147,27 @@ public final class Runner {
         return null;
     }
 
-    private Outcome execute(Step step, boolean test, String pending, Outcome[] outcomes, ExecutorService workers) {
+    private Outcome execute(Step step, boolean test, String pending, Outcome[] outcomes, ExecutorService workers, Secrets secrets) {
         boolean watchFired = step.requisites().stream()
                 .anyMatch(e -> e.type() == Requisite.WATCH && outcomes[e.target()].isChange());
         Duration timeout = step.options().timeout() != null ? step.options().timeout() : options.defaultTimeout();
-        Step.Retry retry = step.options().retry();
         // A dry run does not retry: its failures come from checks that retrying cannot change,
         // and waiting out the intervals would only delay the report.
-        int attempts = retry == null || test ? 1 : retry.attempts();
+        Step.Retry retry = test ? null : retry(step);
+        int attempts = retry == null ? 1 : retry.attempts();
+        Waiting waiting = new Waiting(step, secrets);
         int attempt = 1;
-        Outcome outcome = attempt(step, test, pending, watchFired, timeout, workers);
-        while (outcome instanceof Failed && attempt < attempts) {
+        Outcome outcome = attempt(step, test, pending, watchFired, timeout, workers, secrets);
+        while (outcome instanceof Failed f && attempt < attempts) {
             try {
-                env.host().sleep(retry.interval());
+                waiting.pause(retry.interval(), "attempt " + (attempt + 1) + " of " + attempts + " in " + seconds(retry.interval())
+                        + " after: " + f.error());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
             attempt++;
-            outcome = attempt(step, test, pending, watchFired, timeout, workers);
+            outcome = attempt(step, test, pending, watchFired, timeout, workers, secrets);
         }
         if (attempt > 1 && outcome instanceof Failed f) {
             return new Failed(f.error() + " (failed " + attempt + " attempts)", f.changes(), f.data());
@@ -173,9 +175,20 @@ public final class Runner {
         return outcome;
     }
 
+    /** The SLS's {@code retry}, else the one the kind asks for ({@link State#retry}), else null. */
+    private Step.Retry retry(Step step) {
+        if (step.options().retry() != null) return step.options().retry();
+        try {
+            return make(step, env.withHost(new ReadOnlyHost(env.host()))).retry(step.spec());
+        } catch (RuntimeException e) {
+            // An unknown kind fails in the attempt itself, with its own message.
+            return null;
+        }
+    }
+
     /** One try of a step on a worker thread, so that a hung command or loop can be abandoned at the timeout. */
-    private Outcome attempt(Step step, boolean test, String pending, boolean watchFired, Duration timeout, ExecutorService workers) {
-        Future<Outcome> future = workers.submit(() -> once(step, test, pending, watchFired));
+    private Outcome attempt(Step step, boolean test, String pending, boolean watchFired, Duration timeout, ExecutorService workers, Secrets secrets) {
+        Future<Outcome> future = workers.submit(() -> once(step, test, pending, watchFired, secrets));
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -191,7 +204,7 @@ public final class Runner {
     }
 
     /** @param pending in a dry run, a requisite that would change first (its check may then fail for want of it), or null */
-    private Outcome once(Step step, boolean test, String pending, boolean watchFired) {
+    private Outcome once(Step step, boolean test, String pending, boolean watchFired, Secrets secrets) {
         Record spec = step.spec();
         Host observe = new ReadOnlyHost(env.host());
         Host act = test ? observe : env.host();
@@ -223,17 +236,20 @@ public final class Runner {
             } catch (Exception | LinkageError | StackOverflowError e) {
                 return failed(step, e, List.of(), Map.of());
             }
+            String comment = applied.comment();
             if (checker.recheck()) {
                 try {
-                    Drift left = checker.check(spec);
-                    if (!left.inSync()) {
-                        return new Failed("still differs after apply: " + describe(left.changes()), drift.changes(), applied.data());
+                    Settled left = settle(step, checker, spec, secrets);
+                    if (!left.drift().inSync()) {
+                        return new Failed("still differs after apply" + left.checked() + ": " + describe(left.drift().changes()),
+                                drift.changes(), applied.data());
                     }
+                    if (comment == null && left.checks() > 1) comment = "in sync after " + left.effort();
                 } catch (Exception | LinkageError | StackOverflowError e) {
                     return failed(step, e, drift.changes(), applied.data(), "check after apply failed: ");
                 }
             }
-            base = new Changed(drift.changes(), applied.comment(), applied.data());
+            base = new Changed(drift.changes(), comment, applied.data());
         }
 
         if (!watchFired || !(checker instanceof Watchable)) return base;
@@ -246,9 +262,79 @@ public final class Runner {
             if (actor == null) actor = make(step, env.withHost(act));
             List<Change> reacted = asWatchable(actor).react(spec, base instanceof Changed);
             if (reacted == null || reacted.isEmpty()) return base;
-            return new Changed(concat(base.changeList(), reacted), comment(base), data(base));
+            List<Change> all = concat(base.changeList(), reacted);
+            if (checker.settle(spec) != null) {
+                // A kind that settles (a restarted daemon) is not done until its check passes again.
+                Settled left = settle(step, checker, spec, secrets);
+                if (!left.drift().inSync()) {
+                    return new Failed("still differs after reacting" + left.checked() + ": " + describe(left.drift().changes()), all, data(base));
+                }
+            }
+            return new Changed(all, comment(base), data(base));
         } catch (Exception | LinkageError | StackOverflowError e) {
             return failed(step, e, base.changeList(), data(base));
+        }
+    }
+
+    /** What checking until in sync found: the drift left and how many checks it took over how long. */
+    private record Settled(Drift drift, int checks, Duration took) {
+        /** "5 checks over 8.5s". */
+        String effort() {
+            return checks + " checks over " + seconds(took);
+        }
+
+        /** " (5 checks over 8.5s)" when it took more than one check; empty otherwise. */
+        String checked() {
+            return checks == 1 ? "" : " (" + effort() + ")";
+        }
+    }
+
+    /**
+     * Checks until in sync: once, or up to the attempts the kind's {@link State#settle} asks for,
+     * its interval apart. The wait runs inside the attempt, so the state's timeout bounds it.
+     */
+    private Settled settle(Step step, State<Record> checker, Record spec, Secrets secrets) throws Exception {
+        Step.Retry settle = checker.settle(spec);
+        int checks = settle == null ? 1 : settle.attempts();
+        long start = env.host().nanoTime();
+        Waiting waiting = new Waiting(step, secrets);
+        Drift left = checker.check(spec);
+        int done = 1;
+        while (!left.inSync() && done < checks) {
+            waiting.pause(settle.interval(), "check " + (done + 1) + " of " + checks + " in " + seconds(settle.interval())
+                    + ", waiting for: " + describe(left.changes()));
+            left = checker.check(spec);
+            done++;
+        }
+        return new Settled(left, done, Duration.ofNanos(env.host().nanoTime() - start));
+    }
+
+    /** How often, at most, a long wait tells the listener it is still waiting. */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+    /**
+     * The pauses of one wait. The listener hears of the first and then of one every
+     * {@link #PROGRESS_EVERY}, so no wait is silent for long and a fast poll does not flood it.
+     */
+    private final class Waiting {
+        private final Step step;
+        private final Secrets secrets;
+        private long toldAt;
+        private boolean told;
+
+        Waiting(Step step, Secrets secrets) {
+            this.step = step;
+            this.secrets = secrets;
+        }
+
+        void pause(Duration interval, String what) throws InterruptedException {
+            long now = env.host().nanoTime();
+            if (!told || now - toldAt >= PROGRESS_EVERY.toNanos()) {
+                told = true;
+                toldAt = now;
+                listener.waiting(step, secrets.redact(what));
+            }
+            env.host().sleep(interval);
         }
     }
 

@@ -3,6 +3,7 @@ package io.jstate.states.engine;
 import io.jstate.common.text.Names;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -16,26 +17,66 @@ import java.util.Map;
  * {@code dirMode}. Missing arguments are null (the record's compact constructor supplies defaults
  * and rejects what is required); {@code name} defaults to the state id, as in Salt. Unknown
  * arguments and values of the wrong shape are a {@link SpecException} naming the argument.
+ *
+ * <p>A component whose type is itself a record is a part several kinds share (a MySQL
+ * connection): it is no argument of its own, its components are, named with the component's name
+ * as a prefix ({@code connection} and {@code host} make {@code connection_host}), so SLS
+ * arguments stay flat.
  */
 public final class SpecBinder {
     private SpecBinder() {}
 
+    /**
+     * One SLS argument a spec accepts: its name and the components that lead to it from the spec,
+     * the last one receiving its value (more than one for an argument of an embedded record).
+     */
+    public record Argument(String name, List<RecordComponent> path) {
+        public Argument {
+            path = List.copyOf(path);
+        }
+
+        /** The record component that receives the argument: its type and annotations. */
+        public RecordComponent component() {
+            return path.get(path.size() - 1);
+        }
+
+        /** The argument's value in a bound spec. */
+        public Object read(Record spec) throws ReflectiveOperationException {
+            Object v = spec;
+            for (RecordComponent c : path) {
+                if (v == null) return null;
+                Method accessor = c.getAccessor();
+                accessor.setAccessible(true);
+                v = accessor.invoke(v);
+            }
+            return v;
+        }
+    }
+
     public static <R extends Record> R bind(Class<R> type, String id, Map<String, Object> args) {
-        RecordComponent[] comps = type.getRecordComponents();
-        Map<String, RecordComponent> byArg = new LinkedHashMap<>();
-        for (RecordComponent c : comps) byArg.put(argName(c.getName()), c);
+        List<String> accepted = argumentNames(type);
         for (String a : args.keySet()) {
-            if (!byArg.containsKey(a)) {
-                throw new SpecException(a, "unknown argument '" + a + "'" + Names.didYouMean(a, byArg.keySet())
-                        + "; accepted: " + String.join(", ", byArg.keySet()));
+            if (!accepted.contains(a)) {
+                throw new SpecException(a, "unknown argument '" + a + "'" + Names.didYouMean(a, accepted)
+                        + "; accepted: " + String.join(", ", accepted));
             }
         }
+        return build(type, id, args, "");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R extends Record> R build(Class<R> type, String id, Map<String, Object> args, String prefix) {
+        RecordComponent[] comps = type.getRecordComponents();
         Object[] values = new Object[comps.length];
         Class<?>[] types = new Class<?>[comps.length];
         for (int i = 0; i < comps.length; i++) {
             RecordComponent c = comps[i];
-            String arg = argName(c.getName());
+            String arg = prefix + argName(c.getName());
             types[i] = c.getType();
+            if (c.getType().isRecord()) {
+                values[i] = build((Class<? extends Record>) c.getType(), id, args, arg + "_");
+                continue;
+            }
             Object raw = args.get(arg);
             if (raw == null && arg.equals("name")) raw = id;
             try {
@@ -60,11 +101,27 @@ public final class SpecBinder {
         }
     }
 
+    /** The SLS arguments a spec accepts, in declaration order. */
+    public static List<Argument> arguments(Class<? extends Record> type) {
+        List<Argument> out = new ArrayList<>();
+        collect(type, "", List.of(), out);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void collect(Class<? extends Record> type, String prefix, List<RecordComponent> above, List<Argument> out) {
+        for (RecordComponent c : type.getRecordComponents()) {
+            List<RecordComponent> path = new ArrayList<>(above);
+            path.add(c);
+            String arg = prefix + argName(c.getName());
+            if (c.getType().isRecord()) collect((Class<? extends Record>) c.getType(), arg + "_", path, out);
+            else out.add(new Argument(arg, path));
+        }
+    }
+
     /** The SLS argument names a spec accepts, in declaration order. */
     public static List<String> argumentNames(Class<? extends Record> type) {
-        List<String> out = new ArrayList<>();
-        for (RecordComponent c : type.getRecordComponents()) out.add(argName(c.getName()));
-        return out;
+        return arguments(type).stream().map(Argument::name).toList();
     }
 
     static String argName(String component) {

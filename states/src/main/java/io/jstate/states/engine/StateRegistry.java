@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * State kinds by SLS name. {@link #builtin()} is the one explicit list of every kind jstate ships;
- * a reader finds any state's class here by its name.
+ * State kinds by SLS name, as the engine finds them. Which kinds exist is not the engine's
+ * business: {@code io.jstate.states.kinds.Kinds} registers every kind jstate ships.
  */
 public final class StateRegistry {
 
@@ -24,10 +24,6 @@ public final class StateRegistry {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    public static StateRegistry builtin() {
-        return BuiltinStates.register(builder()).build();
     }
 
     public Optional<Kind> find(String name) {

@@ -36,7 +36,9 @@ public record Step(int index, String id, String kind, Record spec, Source at, Li
 
     /**
      * {@code retry: {attempts: 5, interval: 10, until: true}}: run again up to {@code attempts}
-     * times in all, waiting {@code interval} between tries, while the state fails.
+     * times in all, waiting {@code interval} between tries, while the state fails. The same shape
+     * says how a kind settles ({@link State#settle}): check up to {@code attempts} times in all,
+     * {@code interval} apart, until in sync.
      */
     public record Retry(int attempts, Duration interval) {
         public Retry {

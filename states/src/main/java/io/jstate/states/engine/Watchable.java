@@ -14,6 +14,14 @@ public interface Watchable<S extends Record> extends State<S> {
      */
     java.util.List<Change> react(S spec, boolean changedNow) throws Exception;
 
-    /** What {@link #react} would do, for a dry run; must not mutate. */
-    java.util.List<Change> wouldReact(S spec);
+    /**
+     * What {@link #react} would do, for a dry run; must not mutate. The default is the engine's
+     * own answer for a reaction that only repeats check and apply unless the state just changed
+     * (a command): whatever that would change, the dry run already shows from check, so the
+     * reaction adds nothing. A kind whose reaction is an action of its own (a service's restart)
+     * says what it would be.
+     */
+    default java.util.List<Change> wouldReact(S spec) {
+        return java.util.List.of();
+    }
 }

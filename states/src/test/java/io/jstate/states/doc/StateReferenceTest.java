@@ -12,17 +12,17 @@ import io.jstate.states.engine.Outcome;
 import io.jstate.states.engine.RunListener;
 import io.jstate.states.engine.RunReport;
 import io.jstate.states.engine.Runner;
+import io.jstate.states.engine.SpecBinder;
 import io.jstate.states.engine.StateDoc;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.StateResult;
-import io.jstate.states.engine.SpecBinder;
 import io.jstate.states.engine.UsesTemplates;
 import io.jstate.states.host.FakeHost;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.Compiled;
 import io.jstate.states.lang.Compiler;
 import java.io.IOException;
-import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ class StateReferenceTest {
     static final String REGENERATE = "./mvnw -q -o -pl states test -Dtest=StateReferenceTest -Djstate.docs.write=true";
     static final Map<String, Object> GRAINS = Map.of("init", "systemd", "os_family", "Debian", "id", "example");
 
-    static final StateRegistry REGISTRY = StateRegistry.builtin();
+    static final StateRegistry REGISTRY = Kinds.registry();
 
     @Test
     void committedReferenceIsTheGeneratedOne() throws IOException {
@@ -60,7 +60,7 @@ class StateReferenceTest {
 
     @Test
     void generationIsDeterministic() {
-        assertEquals(StateReference.markdown(REGISTRY), StateReference.markdown(StateRegistry.builtin()));
+        assertEquals(StateReference.markdown(REGISTRY), StateReference.markdown(Kinds.registry()));
     }
 
     @Test
@@ -74,9 +74,9 @@ class StateReferenceTest {
             }
             if (doc.summary().isBlank()) missing.add(k.name() + ": blank summary");
             if (doc.example().isBlank()) missing.add(k.name() + ": blank example");
-            for (RecordComponent c : k.specType().getRecordComponents()) {
-                ArgDoc a = c.getAnnotation(ArgDoc.class);
-                if (a == null || a.value().isBlank()) missing.add(k.name() + ": component " + c.getName() + " has no @ArgDoc description");
+            for (SpecBinder.Argument arg : SpecBinder.arguments(k.specType())) {
+                ArgDoc a = arg.component().getAnnotation(ArgDoc.class);
+                if (a == null || a.value().isBlank()) missing.add(k.name() + ": argument " + arg.name() + " has no @ArgDoc description");
             }
         }
         assertTrue(missing.isEmpty(), String.join("\n", missing));

@@ -476,6 +476,152 @@ class RunnerTest {
     }
 
     @Test
+    void aKindsOwnRetryRunsWhenTheSlsGivesNone() {
+        Script s = script("join");
+        s.retry = new Step.Retry(5, Duration.ofSeconds(5));
+        s.check = (h, n) -> Drift.of(Change.of("cluster", "alone", "joined"));
+        s.apply = (h, d) -> {
+            if (s.applies < 3) throw new HostException("seed not up");
+            return Applied.NONE;
+        };
+        s.recheck = false;
+        scripted("join");
+        Instant before = fake.now();
+        RunReport r = run(false);
+        assertInstanceOf(Changed.class, outcome(r, 0));
+        assertEquals(3, s.applies);
+        assertEquals(before.plusSeconds(10), fake.now(), "two waits of 5s on the fake clock");
+    }
+
+    @Test
+    void anSlsRetryReplacesTheKindsOwn() {
+        Script s = script("join");
+        s.retry = new Step.Retry(5, Duration.ofSeconds(5));
+        s.check = (h, n) -> {
+            throw new HostException("seed not up");
+        };
+        scripted("join", new Step.Options(false, new Step.Retry(2, Duration.ofSeconds(1)), null));
+        RunReport r = run(false);
+        assertEquals("seed not up (failed 2 attempts)", ((Failed) outcome(r, 0)).error());
+        assertEquals(2, s.checks);
+    }
+
+    @Test
+    void aSettlingKindIsCheckedAgainUntilInSync() {
+        Script s = script("daemon");
+        s.settle = new Step.Retry(50, Duration.ofMillis(200));
+        // Check 1 finds drift; apply; checks 2 to 4 after apply still see it; check 5 is in sync.
+        s.check = (h, n) -> n < 5 ? Drift.of(Change.of("running", false, true)) : Drift.NONE;
+        scripted("daemon");
+        Instant before = fake.now();
+        RunReport r = run(false);
+        Changed c = assertInstanceOf(Changed.class, outcome(r, 0));
+        assertEquals(List.of(Change.of("running", false, true)), c.changes());
+        assertEquals("in sync after 4 checks over 0.6s", c.comment());
+        assertEquals(1, s.applies, "settling checks; it never applies again");
+        assertEquals(5, s.checks);
+        assertEquals(before.plusMillis(600), fake.now(), "three pauses of 200 ms on the fake clock");
+    }
+
+    @Test
+    void aSettlingKindThatNeverSettlesFailsNamingTheWait() {
+        Script s = script("port");
+        s.settle = new Step.Retry(5, Duration.ofMillis(1500));
+        s.check = (h, n) -> {
+            h.sleep(Duration.ofMillis(500));
+            return Drift.of(Change.of("tcp [fd00::11]:3306", "not met", "met"));
+        };
+        scripted("port");
+        RunReport r = run(false);
+        assertEquals("still differs after apply (5 checks over 8.5s): tcp [fd00::11]:3306 not met -> met", ((Failed) outcome(r, 0)).error());
+        assertEquals(6, s.checks);
+        assertEquals(1, s.applies);
+    }
+
+    @Test
+    void aDryRunNeitherSettlesNorRetries() {
+        Script s = script("daemon");
+        s.settle = new Step.Retry(50, Duration.ofMillis(200));
+        s.retry = new Step.Retry(5, Duration.ofSeconds(5));
+        s.check = (h, n) -> Drift.of(Change.of("running", false, true));
+        scripted("daemon");
+        Instant before = fake.now();
+        RunReport r = run(true);
+        assertInstanceOf(WouldChange.class, outcome(r, 0));
+        assertEquals(1, s.checks);
+        assertEquals(before, fake.now());
+    }
+
+    @Test
+    void aSettlingWatchableIsCheckedAgainAfterItReacts() {
+        Script s = script("svc");
+        s.settle = new Step.Retry(3, Duration.ofMillis(200));
+        // In sync at first; after the restart the check sees it down twice, then up.
+        s.check = (h, n) -> n == 1 || n >= 4 ? Drift.NONE : Drift.of(Change.of("running", false, true));
+        s.react = (h, changedNow) -> List.of(Change.of("service", "running", "restarted"));
+        Step conf = file("conf", "/etc/svc.conf", "x\n");
+        add("svc", "test.watching", new TestStates.Scripted.Spec("svc"), null, edge(Requisite.WATCH, conf));
+        RunReport r = run(false);
+        Changed c = assertInstanceOf(Changed.class, outcome(r, 1));
+        assertEquals(List.of(Change.of("service", "running", "restarted")), c.changes());
+        assertEquals(4, s.checks);
+
+        s.checks = 0;
+        fake.file("/etc/svc.conf", "y\n");
+        s.check = (h, n) -> n == 1 ? Drift.NONE : Drift.of(Change.of("running", false, true));
+        r = run(false);
+        assertEquals("still differs after reacting (3 checks over 0.4s): running false -> true", ((Failed) outcome(r, 1)).error());
+        assertEquals(List.of(Change.of("service", "running", "restarted")), ((Failed) outcome(r, 1)).changes());
+    }
+
+    @Test
+    void waitsAreToldAtTheFirstPauseAndThenAtLeastEveryTenSeconds() {
+        List<String> told = new ArrayList<>();
+        List<Instant> at = new ArrayList<>();
+        RunListener progress = new RunListener() {
+            @Override
+            public void waiting(Step step, String what) {
+                told.add(step.id() + ": " + what);
+                at.add(fake.now());
+            }
+        };
+        Script s = script("port");
+        s.settle = new Step.Retry(30, Duration.ofSeconds(2));
+        s.check = (h, n) -> Drift.of(Change.of("tcp 10.0.0.1:3306", "not met", "met"));
+        scripted("port");
+        Env env = new Env(fake, Map.of("os_family", "Debian"), Templates.NONE);
+        Instant start = fake.now();
+        new Runner(registry, env, progress).run(new Plan(steps, Secrets.NONE), false);
+        assertEquals("port: check 2 of 30 in 2s, waiting for: tcp 10.0.0.1:3306 not met -> met", told.get(0));
+        assertEquals(start, at.get(0));
+        // 29 pauses of 2s: told at 0, 10, 20, ... 50 s, not at every pause.
+        assertEquals(6, told.size(), told.toString());
+        for (int i = 1; i < at.size(); i++) {
+            assertEquals(Duration.ofSeconds(10), Duration.between(at.get(i - 1), at.get(i)));
+        }
+        assertEquals("port: check 27 of 30 in 2s, waiting for: tcp 10.0.0.1:3306 not met -> met", told.get(5));
+    }
+
+    @Test
+    void waitsAreToldWithTheSecretsMasked() {
+        List<String> told = new ArrayList<>();
+        RunListener progress = new RunListener() {
+            @Override
+            public void waiting(Step step, String what) {
+                told.add(what);
+            }
+        };
+        Script s = script("login");
+        s.check = (h, n) -> {
+            throw new HostException("access denied for hunter2-pw");
+        };
+        scripted("login", new Step.Options(false, new Step.Retry(2, Duration.ofSeconds(1)), null));
+        Env env = new Env(fake, Map.of("os_family", "Debian"), Templates.NONE);
+        new Runner(registry, env, progress).run(new Plan(steps, new Secrets(List.of("hunter2-pw"))), false);
+        assertEquals(List.of("attempt 2 of 2 in 1s after: access denied for <redacted>"), told);
+    }
+
+    @Test
     @Timeout(10)
     void aStepThatHangsTimesOutAndIsInterrupted() throws Exception {
         CountDownLatch interrupted = new CountDownLatch(1);

@@ -35,6 +35,30 @@ class SpecBinderTest {
         assertEquals("3306", s.sections().get("mysqld").get("port"));
     }
 
+    record Link(String host, Integer port) {
+        Link {
+            if (port != null && port > 65535) throw new SpecException("link_port", "argument 'link_port': not a port");
+        }
+    }
+
+    record Linked(String name, Link link, boolean ram) {}
+
+    @Test
+    void anEmbeddedRecordTakesFlatArgumentsPrefixedWithItsName() throws Exception {
+        assertEquals(List.of("name", "link_host", "link_port", "ram"), SpecBinder.argumentNames(Linked.class));
+        Linked l = SpecBinder.bind(Linked.class, "the-id", Map.of("link_host", "db1", "link_port", "3307"));
+        assertEquals(new Linked("the-id", new Link("db1", 3307), false), l);
+        assertEquals(new Link(null, null), SpecBinder.bind(Linked.class, "x", Map.of()).link(), "built even with no argument");
+        SpecBinder.Argument port = SpecBinder.arguments(Linked.class).get(2);
+        assertEquals(3307, port.read(l));
+        assertEquals("port", port.component().getName());
+        assertEquals("link_port", assertThrows(SpecException.class,
+                () -> SpecBinder.bind(Linked.class, "x", Map.of("link_port", "many"))).argument());
+        assertEquals("link_port", assertThrows(SpecException.class,
+                () -> SpecBinder.bind(Linked.class, "x", Map.of("link_port", 70000))).argument());
+        assertThrows(SpecException.class, () -> SpecBinder.bind(Linked.class, "x", Map.of("link", Map.of("host", "db1"))));
+    }
+
     @Test
     void unknownArgumentIsNamedWithSuggestion() {
         SpecException e = assertThrows(SpecException.class, () -> SpecBinder.bind(Spec.class, "x", Map.of("dirmode", "1")));

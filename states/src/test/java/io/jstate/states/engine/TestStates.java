@@ -98,6 +98,8 @@ final class TestStates {
         Apply apply = (h, d) -> Applied.NONE;
         React react = (h, c) -> List.of();
         boolean recheck = true;
+        Step.Retry settle;
+        Step.Retry retry;
         int checks;
         int applies;
         int reacts;
@@ -137,6 +139,16 @@ final class TestStates {
         @Override
         public boolean recheck() {
             return last == null || last.recheck;
+        }
+
+        @Override
+        public Step.Retry settle(Spec spec) {
+            return script(spec).settle;
+        }
+
+        @Override
+        public Step.Retry retry(Spec spec) {
+            return script(spec).retry;
         }
     }
 

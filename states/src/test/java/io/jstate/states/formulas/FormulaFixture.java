@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.states.engine.Plan;
-import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.Step;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.Compiled;
 import io.jstate.states.lang.Compiler;
@@ -69,7 +69,7 @@ final class FormulaFixture {
     }
 
     static Compiled compile(String minion, Map<String, Object> grains, PillarData pillar, String... sls) {
-        return new Compiler(StateRegistry.builtin()).compile(
+        return new Compiler(Kinds.registry()).compile(
                 new CompileRequest(STATES, null, grains, minion, List.of(), List.of(sls), Map.of(), pillar));
     }
 

@@ -3,8 +3,8 @@ package io.jstate.states.formulas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jstate.states.engine.Plan;
-import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.Step;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.kinds.file.FileManaged;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.Compiled;
@@ -36,7 +36,7 @@ final class Formulas {
     }
 
     static Compiled compile(Path pillarRoot, String minionId, String... sls) {
-        return new Compiler(StateRegistry.builtin()).compile(
+        return new Compiler(Kinds.registry()).compile(
                 new CompileRequest(STATES, pillarRoot, GRAINS, minionId, List.of(), List.of(sls), Map.of()));
     }
 

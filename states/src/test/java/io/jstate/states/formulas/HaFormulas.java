@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jstate.states.engine.Requisite;
-import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.Step;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.kinds.file.FileManaged;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.Compiled;
@@ -44,7 +44,7 @@ final class HaFormulas {
     }
 
     static Compiled compile(String minion, PillarData pillar, String... sls) {
-        return new Compiler(StateRegistry.builtin()).compile(
+        return new Compiler(Kinds.registry()).compile(
                 new CompileRequest(STATE_ROOT, null, GRAINS, minion, List.of(), List.of(sls), Map.of(), pillar));
     }
 

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.states.engine.Plan;
-import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.Step;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.kinds.cmd.CmdRun;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.Compiler;
@@ -23,7 +23,7 @@ class HighstateFormulaTest {
     private static Plan highstate(String minion) {
         Map<String, Object> grains = new HashMap<>(Formulas.GRAINS);
         grains.put("roles", List.of("controller"));
-        return new Compiler(StateRegistry.builtin()).compile(new CompileRequest(Formulas.STATES, Formulas.LAB_PILLAR, grains, minion,
+        return new Compiler(Kinds.registry()).compile(new CompileRequest(Formulas.STATES, Formulas.LAB_PILLAR, grains, minion,
                 List.of(), List.of("highstate"), Map.of())).plan();
     }
 

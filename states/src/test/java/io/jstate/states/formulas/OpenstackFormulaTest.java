@@ -16,9 +16,9 @@ import io.jstate.states.engine.RunListener;
 import io.jstate.states.engine.RunReport;
 import io.jstate.states.engine.Runner;
 import io.jstate.states.engine.Secrets;
-import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.StateResult;
 import io.jstate.states.host.LocalHost;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.kinds.file.FileDirectory;
 import io.jstate.states.kinds.ini.IniOptionsPresent;
 import io.jstate.states.kinds.mysql.MysqlDatabasePresent;
@@ -173,7 +173,7 @@ class OpenstackFormulaTest {
     void theSettingsLandInTheFilesOnceAndNoPasswordLeavesTheEngine() throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
         Compiled c = compile("ctl3", "openstack.config");
-        Runner runner = new Runner(StateRegistry.builtin(), new Env(LocalHost.under(root), Formulas.GRAINS, c.templates()), RunListener.NONE);
+        Runner runner = new Runner(Kinds.registry(), new Env(LocalHost.under(root), Formulas.GRAINS, c.templates()), RunListener.NONE);
 
         RunReport dry = runner.run(c.plan(), true);
         assertEquals(0, dry.failed(), failures(dry));
@@ -247,7 +247,7 @@ class OpenstackFormulaTest {
     void aChangedPasswordIsReportedMaskedOnBothSidesAndRewritten() throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
         Compiled c = compile("ctl1", "openstack.config");
-        Runner runner = new Runner(StateRegistry.builtin(), new Env(LocalHost.under(root), Formulas.GRAINS, c.templates()), RunListener.NONE);
+        Runner runner = new Runner(Kinds.registry(), new Env(LocalHost.under(root), Formulas.GRAINS, c.templates()), RunListener.NONE);
         assertEquals(0, runner.run(c.plan(), false).failed());
         Path conf = root.resolve("etc/cinder/cinder.conf");
         String old = "mysql+pymysql://cinder:oldSecretValue@10.77.0.100/cinder";

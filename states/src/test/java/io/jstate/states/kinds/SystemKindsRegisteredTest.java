@@ -11,7 +11,7 @@ class SystemKindsRegisteredTest {
 
     @Test
     void everySystemKindIsBuiltinAndConstructs() {
-        StateRegistry registry = StateRegistry.builtin();
+        StateRegistry registry = Kinds.registry();
         for (String kind : List.of("pkg.installed", "pkg.removed", "service.running", "service.dead", "service.enabled",
                 "cmd.run", "user.present", "group.present", "host.present", "sysctl.present", "wait.for")) {
             var k = registry.find(kind).orElseThrow(() -> new AssertionError(kind + " is not registered"));

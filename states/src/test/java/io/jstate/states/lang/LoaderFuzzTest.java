@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jstate.states.engine.PlanException;
-import io.jstate.states.engine.StateRegistry;
+import io.jstate.states.kinds.Kinds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +105,7 @@ class LoaderFuzzTest {
     }
 
     private static Compiled compile(Path states, Path pillar) {
-        return new Compiler(StateRegistry.builtin()).compile(
+        return new Compiler(Kinds.registry()).compile(
                 new CompileRequest(states, pillar, GRAINS, "ctl1", List.of(), List.of(Compiler.HIGHSTATE), Map.of()));
     }
 

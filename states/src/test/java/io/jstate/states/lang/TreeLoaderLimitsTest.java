@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.states.engine.PlanException;
-import io.jstate.states.engine.StateRegistry;
+import io.jstate.states.kinds.Kinds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +51,7 @@ class TreeLoaderLimitsTest {
     }
 
     private Compiled compile(Set<Path> refused, Path pillar, String... targets) {
-        return new Compiler(StateRegistry.builtin(), refused).compile(
+        return new Compiler(Kinds.registry(), refused).compile(
                 new CompileRequest(states(), pillar, Map.of("os", "Debian"), "ctl1", List.of(), List.of(targets), Map.of()));
     }
 

@@ -8,7 +8,7 @@ import io.jstate.proto.v1.Bundle;
 import io.jstate.proto.v1.BundleFile;
 import io.jstate.proto.v1.Peer;
 import io.jstate.states.engine.PlanException;
-import io.jstate.states.engine.StateRegistry;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.Compiled;
 import io.jstate.states.lang.Compiler;
@@ -40,7 +40,7 @@ final class Bundles {
         this.pillar = pillar;
         this.nodegroups = nodegroups;
         this.refused = dataDir == null ? Set.of() : Set.of(dataDir);
-        this.compiler = new Compiler(StateRegistry.builtin(), refused);
+        this.compiler = new Compiler(Kinds.registry(), refused);
     }
 
     /**

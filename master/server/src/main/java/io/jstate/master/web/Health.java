@@ -1,7 +1,6 @@
 package io.jstate.master.web;
 
 import static io.jstate.master.web.Html.badge;
-import static io.jstate.master.web.Html.esc;
 
 import io.jstate.common.wire.Structs;
 import io.jstate.master.Master;
@@ -132,48 +131,50 @@ final class Health {
 
     // ---- the page ----
 
-    String page(String user, Snapshot s) {
-        StringBuilder b = new StringBuilder();
-        b.append("<p class=\"summary\">Gathered ").append(esc(Html.time(s.takenMs()))).append(" from the minions by the jobs ");
-        for (Result r : s.results()) {
-            b.append("<a href=\"/jobs/").append(Html.seg(r.jid())).append("\"><code>").append(esc(r.probe().function())).append("</code></a> ");
+    record ProbeLink(String function, String link) {}
+
+    /** One probe's section: its job's error, or the table of the minions that have the service and what the others said. */
+    record Section(String anchor, String title, String error, Galera galera, Rows<RabbitNode> rabbitmq, Rows<MemcachedRow> memcached,
+            Rows<HaproxyRow> haproxy, String absent, List<Failure> failed, String missing) {}
+
+    record Failure(String id, String why) {}
+
+    /** A table's rows; null (no table) when no minion has the service. */
+    record Rows<T>(List<T> rows) {
+        static <T> Rows<T> of(List<T> rows) {
+            return rows.isEmpty() ? null : new Rows<>(rows);
         }
+    }
+
+    String page(String user, Snapshot s) {
+        List<ProbeLink> probes = new ArrayList<>();
+        for (Result r : s.results()) probes.add(new ProbeLink(r.probe().function(), Html.seg(r.jid())));
         // No automatic reload: each gathering is four jobs in the job store, and a tab left open must
         // not fill it. Reloading the page gathers again (values younger than 10 s are reused).
-        b.append("— <a href=\"/health\">gather again</a>.</p>");
+        List<Section> sections = new ArrayList<>();
         for (Result r : s.results()) {
-            b.append("<section class=\"health\" id=\"health-").append(esc(r.probe().function().replace('.', '-'))).append("\"><h2>")
-                    .append(esc(r.probe().title())).append("</h2>");
+            String anchor = r.probe().function().replace('.', '-');
             if (r.error() != null) {
-                b.append("<p class=\"error\">").append(esc(r.error())).append("</p></section>");
+                sections.add(new Section(anchor, r.probe().title(), r.error(), null, null, null, null, null, List.of(), null));
                 continue;
             }
             List<String> absent = new ArrayList<>();
             Map<String, Answer> present = new TreeMap<>();
-            Map<String, String> failed = new TreeMap<>();
-            r.answers().forEach((id, a) -> {
-                if (!a.success()) failed.put(id, a.error());
+            List<Failure> failed = new ArrayList<>();
+            new TreeMap<>(r.answers()).forEach((id, a) -> {
+                if (!a.success()) failed.add(new Failure(id, a.error()));
                 else if (!installed(r.probe().function(), a.value())) absent.add(id);
                 else present.put(id, a);
             });
-            switch (r.probe().function()) {
-                case "galera.facts" -> galera(b, present);
-                case "rabbitmq.status" -> rabbitmq(b, present);
-                case "memcached.stats" -> memcached(b, present);
-                case "haproxy.stats" -> haproxy(b, present);
-                default -> { }
-            }
-            if (!absent.isEmpty()) b.append("<p class=\"muted\">Not installed on: ").append(esc(String.join(", ", absent))).append("</p>");
-            failed.forEach((id, why) -> b.append("<p class=\"error\">").append(esc(id)).append(": ").append(esc(why)).append("</p>"));
-            if (!r.missing().isEmpty()) {
-                b.append("<p class=\"missing\">Did not answer: ");
-                List<String> parts = new ArrayList<>();
-                r.missing().forEach((id, why) -> parts.add(esc(id) + " (" + esc(why) + ")"));
-                b.append(String.join(", ", parts)).append("</p>");
-            }
-            b.append("</section>");
+            String f = r.probe().function();
+            List<String> parts = new ArrayList<>();
+            r.missing().forEach((id, why) -> parts.add(id + " (" + why + ")"));
+            sections.add(new Section(anchor, r.probe().title(), null, f.equals("galera.facts") ? galera(present) : null,
+                    f.equals("rabbitmq.status") ? Rows.of(rabbitmq(present)) : null, f.equals("memcached.stats") ? Rows.of(memcached(present)) : null,
+                    f.equals("haproxy.stats") ? Rows.of(haproxy(present)) : null, absent.isEmpty() ? null : String.join(", ", absent), failed,
+                    parts.isEmpty() ? null : String.join(", ", parts)));
         }
-        return Html.page("Health", "Health", user, b.toString(), 0);
+        return Html.page("Health", "Health", user, Html.render("health", Map.of("taken", Html.time(s.takenMs()), "probes", probes, "sections", sections)), 0);
     }
 
     /** Whether the service the function looks at is on the minion at all. */
@@ -189,104 +190,104 @@ final class Health {
         return o == null ? "" : String.valueOf(o);
     }
 
-    private static void galera(StringBuilder b, Map<String, Answer> nodes) {
-        if (nodes.isEmpty()) return;
+    record Galera(int synced, int count, List<GaleraNode> nodes) {}
+
+    record GaleraNode(String id, Html.Badge running, Html.Badge state, String stateError, Html.Badge status, String size, String ready,
+            String lastCommitted) {}
+
+    private static Galera galera(Map<String, Answer> nodes) {
+        if (nodes.isEmpty()) return null;
         int synced = 0;
         for (Answer a : nodes.values()) if ("Synced".equals(a.value().get("wsrep_local_state_comment"))) synced++;
-        b.append("<p class=\"summary\">").append(synced).append(" of ").append(nodes.size()).append(" node(s) Synced.</p>");
-        b.append("<table><thead><tr><th>Node</th><th>mariadbd</th><th>State</th><th>Cluster</th><th>Cluster size</th><th>Ready</th>"
-                + "<th>Last committed</th></tr></thead><tbody>");
+        List<GaleraNode> rows = new ArrayList<>();
         nodes.forEach((id, a) -> {
             Map<String, Object> v = a.value();
             boolean running = Boolean.TRUE.equals(v.get("running"));
             String state = str(v.get("wsrep_local_state_comment"));
             String status = str(v.get("wsrep_cluster_status"));
-            b.append("<tr class=\"galera-node\" data-minion=\"").append(esc(id)).append("\"><td>").append(esc(id)).append("</td><td>")
-                    .append(running ? badge("ok", "running") : badge("bad", "not running")).append("</td><td class=\"galera-state\">")
-                    .append(state.isEmpty() ? esc(str(v.get("error"))) : badge(state.equals("Synced") ? "ok" : "warn", state))
-                    .append("</td><td class=\"galera-status\">").append(status.isEmpty() ? "" : badge(status.equals("Primary") ? "ok" : "bad", status))
-                    .append("</td><td class=\"galera-size num\">").append(esc(str(v.get("wsrep_cluster_size")))).append("</td><td>")
-                    .append(esc(str(v.get("wsrep_ready")))).append("</td><td class=\"num\">").append(esc(str(v.get("wsrep_last_committed"))))
-                    .append("</td></tr>");
+            rows.add(new GaleraNode(id, running ? badge("ok", "running") : badge("bad", "not running"),
+                    state.isEmpty() ? null : badge(state.equals("Synced") ? "ok" : "warn", state), state.isEmpty() ? str(v.get("error")) : null,
+                    status.isEmpty() ? null : badge(status.equals("Primary") ? "ok" : "bad", status), str(v.get("wsrep_cluster_size")),
+                    str(v.get("wsrep_ready")), str(v.get("wsrep_last_committed"))));
         });
-        b.append("</tbody></table>");
+        return new Galera(synced, nodes.size(), rows);
     }
 
     private static List<?> list(Object o) {
         return o instanceof List<?> l ? l : List.of();
     }
 
-    private static void rabbitmq(StringBuilder b, Map<String, Answer> nodes) {
-        if (nodes.isEmpty()) return;
-        b.append("<table><thead><tr><th>Minion</th><th>Broker</th><th>Running nodes</th><th>Partitions</th><th>Alarms</th></tr></thead><tbody>");
+    private static String joined(List<?> l) {
+        return String.join(", ", l.stream().map(String::valueOf).toList());
+    }
+
+    record RabbitNode(String id, Html.Badge running, String error, int count, String runningNodes, Html.Badge partitions, Html.Badge alarms) {}
+
+    private static List<RabbitNode> rabbitmq(Map<String, Answer> nodes) {
+        List<RabbitNode> rows = new ArrayList<>();
         nodes.forEach((id, a) -> {
             Map<String, Object> v = a.value();
             boolean running = Boolean.TRUE.equals(v.get("running"));
             List<?> nodesUp = list(v.get("running_nodes"));
             List<?> partitions = list(v.get("partitions"));
             List<?> alarms = list(v.get("alarms"));
-            b.append("<tr class=\"rabbitmq-node\" data-minion=\"").append(esc(id)).append("\"><td>").append(esc(id)).append("</td><td>")
-                    .append(running ? badge("ok", "running") : badge("bad", "not running"));
-            if (v.get("error") != null) b.append(" <small>").append(esc(v.get("error"))).append("</small>");
-            b.append("</td><td class=\"rabbitmq-running\"><span class=\"count\">").append(nodesUp.size()).append("</span> ")
-                    .append(esc(String.join(", ", nodesUp.stream().map(String::valueOf).toList()))).append("</td><td class=\"rabbitmq-partitions\">")
-                    .append(partitions.isEmpty() ? badge("ok", "none") : badge("bad", String.join(", ", partitions.stream().map(String::valueOf).toList())))
-                    .append("</td><td>").append(alarms.isEmpty() ? badge("ok", "none") : badge("bad", String.join(", ", alarms.stream().map(String::valueOf).toList())))
-                    .append("</td></tr>");
+            rows.add(new RabbitNode(id, running ? badge("ok", "running") : badge("bad", "not running"),
+                    v.get("error") == null ? null : String.valueOf(v.get("error")), nodesUp.size(), joined(nodesUp),
+                    partitions.isEmpty() ? badge("ok", "none") : badge("bad", joined(partitions)),
+                    alarms.isEmpty() ? badge("ok", "none") : badge("bad", joined(alarms))));
         });
-        b.append("</tbody></table>");
+        return rows;
     }
 
-    private static void memcached(StringBuilder b, Map<String, Answer> nodes) {
-        if (nodes.isEmpty()) return;
-        b.append("<table><thead><tr><th>Minion</th><th>Address</th><th>Reachable</th><th>Uptime</th><th>Connections</th><th>Version</th></tr>"
-                + "</thead><tbody>");
+    /** A memcached instance of a minion, or (instance false) a minion without any, with why in {@code error}. */
+    record MemcachedRow(String id, boolean instance, String address, Html.Badge reachable, String error, String uptime, String connections,
+            String version) {}
+
+    private static List<MemcachedRow> memcached(Map<String, Answer> nodes) {
+        List<MemcachedRow> rows = new ArrayList<>();
         nodes.forEach((id, a) -> {
             List<?> instances = list(a.value().get("instances"));
             if (instances.isEmpty()) {
-                b.append("<tr class=\"memcached\" data-minion=\"").append(esc(id)).append("\"><td>").append(esc(id)).append("</td><td colspan=\"5\">")
-                        .append(esc(str(a.value().getOrDefault("error", "no listen address configured")))).append("</td></tr>");
+                rows.add(new MemcachedRow(id, false, null, null, str(a.value().getOrDefault("error", "no listen address configured")), null, null,
+                        null));
             }
             for (Object o : instances) {
                 Map<?, ?> i = o instanceof Map<?, ?> m ? m : Map.of();
                 boolean up = Boolean.TRUE.equals(i.get("reachable"));
-                b.append("<tr class=\"memcached\" data-minion=\"").append(esc(id)).append("\"><td>").append(esc(id)).append("</td><td><code>")
-                        .append(esc(str(i.get("address")))).append("</code></td><td class=\"memcached-reachable\">")
-                        .append(up ? badge("ok", "reachable") : badge("bad", "unreachable"));
-                if (!up && i.get("error") != null) b.append(" <small>").append(esc(i.get("error"))).append("</small>");
-                b.append("</td><td class=\"num\">").append(i.get("uptime") == null ? "" : esc(i.get("uptime") + " s")).append("</td><td class=\"num\">")
-                        .append(esc(str(i.get("curr_connections")))).append("</td><td>").append(esc(str(i.get("version")))).append("</td></tr>");
+                rows.add(new MemcachedRow(id, true, str(i.get("address")), up ? badge("ok", "reachable") : badge("bad", "unreachable"),
+                        !up && i.get("error") != null ? String.valueOf(i.get("error")) : null, i.get("uptime") == null ? "" : i.get("uptime") + " s",
+                        str(i.get("curr_connections")), str(i.get("version"))));
             }
         });
-        b.append("</tbody></table>");
+        return rows;
     }
 
-    private static void haproxy(StringBuilder b, Map<String, Answer> nodes) {
-        if (nodes.isEmpty()) return;
-        b.append("<table><thead><tr><th>Minion</th><th>Backend</th><th>Status</th><th>Servers</th></tr></thead><tbody>");
+    /** A backend of a minion's HAProxy, or (backend false) a minion that reported none, with why in {@code error}. */
+    record HaproxyRow(String id, boolean backend, String name, Html.Badge status, List<Server> servers, Html.Badge notRunning, String error) {}
+
+    record Server(String name, Html.Badge status) {}
+
+    private static List<HaproxyRow> haproxy(Map<String, Answer> nodes) {
+        List<HaproxyRow> rows = new ArrayList<>();
         nodes.forEach((id, a) -> {
             Map<String, Object> v = a.value();
             List<?> backends = list(v.get("backends"));
             if (backends.isEmpty()) {
-                b.append("<tr class=\"haproxy\" data-minion=\"").append(esc(id)).append("\"><td>").append(esc(id)).append("</td><td colspan=\"3\">")
-                        .append(Boolean.TRUE.equals(v.get("running")) ? "" : badge("bad", "not running")).append(' ')
-                        .append(esc(str(v.get("error")))).append("</td></tr>");
+                rows.add(new HaproxyRow(id, false, null, null, List.of(), Boolean.TRUE.equals(v.get("running")) ? null : badge("bad", "not running"),
+                        str(v.get("error"))));
             }
             for (Object o : backends) {
                 Map<?, ?> be = o instanceof Map<?, ?> m ? m : Map.of();
                 String status = str(be.get("status"));
-                b.append("<tr class=\"haproxy-backend\" data-minion=\"").append(esc(id)).append("\" data-backend=\"").append(esc(str(be.get("name"))))
-                        .append("\"><td>").append(esc(id)).append("</td><td>").append(esc(str(be.get("name")))).append("</td><td>")
-                        .append(badge(status.equals("UP") ? "ok" : "bad", status)).append("</td><td>");
+                List<Server> servers = new ArrayList<>();
                 for (Object so : list(be.get("servers"))) {
-                    Map<?, ?> s = so instanceof Map<?, ?> m ? m : Map.of();
-                    String st = str(s.get("status"));
-                    b.append("<span class=\"server\">").append(esc(str(s.get("name")))).append(' ')
-                            .append(badge(st.startsWith("UP") ? "ok" : st.equals("no check") ? "muted" : "bad", st)).append("</span> ");
+                    Map<?, ?> sv = so instanceof Map<?, ?> m ? m : Map.of();
+                    String st = str(sv.get("status"));
+                    servers.add(new Server(str(sv.get("name")), badge(st.startsWith("UP") ? "ok" : st.equals("no check") ? "muted" : "bad", st)));
                 }
-                b.append("</td></tr>");
+                rows.add(new HaproxyRow(id, true, str(be.get("name")), badge(status.equals("UP") ? "ok" : "bad", status), servers, null, null));
             }
         });
-        b.append("</tbody></table>");
+        return rows;
     }
 }

@@ -1,7 +1,6 @@
 package io.jstate.master.web;
 
 import static io.jstate.master.web.Html.badge;
-import static io.jstate.master.web.Html.esc;
 import static io.jstate.master.web.Html.seg;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,33 +37,27 @@ final class Pages {
         this.master = master;
     }
 
+    record MinionRow(String id, String link, Html.Badge key, Html.Badge connection, String lastSeen, String ago, String roles,
+            String addresses, String os) {}
+
     /** Every minion with a key in any state, and what the master last knew of it. */
     String minions(String user, long now) {
         Map<String, Key> keys = new TreeMap<>();
         for (Key k : master.keys().list()) keys.put(k.getMinionId(), k);
-        StringBuilder b = new StringBuilder();
         long connected = keys.values().stream().filter(k -> master.connections().connected(k.getMinionId())).count();
-        b.append("<p class=\"summary\">").append(keys.size()).append(" minion key(s), ").append(connected).append(" connected.</p>");
-        b.append("<table><thead><tr><th>Minion</th><th>Key</th><th>Connected</th><th>Last seen</th><th>Roles</th><th>Addresses</th>"
-                + "<th>OS</th></tr></thead><tbody>");
+        List<MinionRow> rows = new ArrayList<>();
         for (Key k : keys.values()) {
             String id = k.getMinionId();
             Minion m = master.connections().describe(id);
             Map<String, Object> grains = master.connections().grains(id);
-            b.append("<tr id=\"minion-").append(esc(id)).append("\"><td><a href=\"/minions/").append(seg(id)).append("\">").append(esc(id))
-                    .append("</a></td><td>").append(keyBadge(k.getState())).append("</td><td>")
-                    .append(m.getConnected() ? badge("ok", "connected") : badge("bad", "not connected")).append("</td><td title=\"")
-                    .append(esc(Html.time(m.getLastSeenUnixMs()))).append("\">").append(esc(Html.ago(m.getLastSeenUnixMs(), now)))
-                    .append("</td><td>").append(esc(String.join(", ", m.getRolesList()))).append("</td><td>")
-                    .append(esc(String.join(", ", m.getAddressesList()))).append("</td><td>")
-                    .append(esc(grains.getOrDefault("os", "") + " " + grains.getOrDefault("osrelease", ""))).append("</td></tr>");
+            rows.add(new MinionRow(id, seg(id), keyBadge(k.getState()), connection(m), Html.time(m.getLastSeenUnixMs()),
+                    Html.ago(m.getLastSeenUnixMs(), now), String.join(", ", m.getRolesList()), String.join(", ", m.getAddressesList()),
+                    grains.getOrDefault("os", "") + " " + grains.getOrDefault("osrelease", "")));
         }
-        b.append("</tbody></table>");
-        if (keys.isEmpty()) b.append("<p>No minion has asked to enroll yet.</p>");
-        return Html.page("Minions", "Minions", user, b.toString(), 0);
+        return Html.page("Minions", "Minions", user, Html.render("minions", Map.of("keys", keys.size(), "connected", connected, "rows", rows)), 0);
     }
 
-    static String keyBadge(Key.State s) {
+    static Html.Badge keyBadge(Key.State s) {
         return switch (s) {
             case ACCEPTED -> badge("ok", "accepted");
             case PENDING -> badge("warn", "pending");
@@ -73,30 +66,29 @@ final class Pages {
         };
     }
 
+    private static Html.Badge connection(Minion m) {
+        return m.getConnected() ? badge("ok", "connected") : badge("bad", "not connected");
+    }
+
+    /** A grain: structured values (maps, lists) are shown as indented JSON. */
+    record Grain(String name, String value, boolean structured) {}
+
+    record MinionPage(Html.Badge key, String fingerprint, Html.Badge connection, String lastSeen, String ago, String roles,
+            String addresses, boolean hasGrains, List<Grain> grains) {}
+
     Optional<String> minion(String user, String id, long now) {
         Optional<Key> key = master.keys().find(id);
         if (key.isEmpty()) return Optional.empty();
         Minion m = master.connections().describe(id);
-        StringBuilder b = new StringBuilder("<dl>");
-        dt(b, "Key", keyBadge(key.get().getState()) + " <code>" + esc(key.get().getFingerprint()) + "</code>");
-        dt(b, "Connected", m.getConnected() ? badge("ok", "connected") : badge("bad", "not connected"));
-        dt(b, "Last seen", esc(Html.time(m.getLastSeenUnixMs()) + " (" + Html.ago(m.getLastSeenUnixMs(), now) + ")"));
-        dt(b, "Roles", esc(String.join(", ", m.getRolesList())));
-        dt(b, "Addresses", esc(String.join(", ", m.getAddressesList())));
-        b.append("</dl><h2>Grains</h2>");
-        Map<String, Object> grains = new TreeMap<>(master.connections().grains(id));
-        if (grains.isEmpty()) b.append("<p>None known: the minion has not connected since its key was accepted.</p>");
-        else {
-            b.append("<table class=\"grains\"><tbody>");
-            grains.forEach((k, v) -> b.append("<tr><th>").append(esc(k)).append("</th><td>").append(value(v)).append("</td></tr>"));
-            b.append("</tbody></table>");
-        }
-        return Optional.of(Html.page("Minion " + id, "Minions", user, b.toString(), 0));
-    }
-
-    private static String value(Object v) {
-        if (v instanceof Map<?, ?> || v instanceof List<?>) return "<pre>" + esc(json(v)) + "</pre>";
-        return esc(v);
+        List<Grain> grains = new ArrayList<>();
+        new TreeMap<>(master.connections().grains(id)).forEach((k, v) -> {
+            boolean structured = v instanceof Map<?, ?> || v instanceof List<?>;
+            grains.add(new Grain(k, structured ? json(v) : String.valueOf(v), structured));
+        });
+        MinionPage page = new MinionPage(keyBadge(key.get().getState()), key.get().getFingerprint(), connection(m),
+                Html.time(m.getLastSeenUnixMs()), Html.ago(m.getLastSeenUnixMs(), now), String.join(", ", m.getRolesList()),
+                String.join(", ", m.getAddressesList()), !grains.isEmpty(), grains);
+        return Optional.of(Html.page("Minion " + id, "Minions", user, Html.render("minion", page), 0));
     }
 
     static String json(Object v) {
@@ -107,23 +99,15 @@ final class Pages {
         }
     }
 
-    private static void dt(StringBuilder b, String term, String html) {
-        b.append("<dt>").append(esc(term)).append("</dt><dd>").append(html).append("</dd>");
-    }
+    record JobRow(String jid, String link, String started, String target, String what, int minions, Html.Badge state) {}
 
     String jobs(String user, int limit) {
-        List<JobRecord> jobs = master.store().list(limit);
-        StringBuilder b = new StringBuilder("<table><thead><tr><th>Job</th><th>Started</th><th>Target</th><th>What</th><th>Minions</th>"
-                + "<th>State</th></tr></thead><tbody>");
-        for (JobRecord j : jobs) {
-            b.append("<tr><td><a href=\"/jobs/").append(seg(j.getJid())).append("\">").append(esc(j.getJid())).append("</a></td><td>")
-                    .append(esc(Html.time(j.getStartedUnixMs()))).append("</td><td><code>").append(esc(j.getRequest().getTarget()))
-                    .append("</code></td><td>").append(esc(what(j.getRequest()))).append("</td><td>").append(j.getMinionsCount())
-                    .append("</td><td>").append(jobState(j)).append("</td></tr>");
+        List<JobRow> rows = new ArrayList<>();
+        for (JobRecord j : master.store().list(limit)) {
+            rows.add(new JobRow(j.getJid(), seg(j.getJid()), Html.time(j.getStartedUnixMs()), j.getRequest().getTarget(), what(j.getRequest()),
+                    j.getMinionsCount(), jobState(j)));
         }
-        b.append("</tbody></table>");
-        if (jobs.isEmpty()) b.append("<p>No jobs yet.</p>");
-        return Html.page("Jobs", "Jobs", user, b.toString(), 0);
+        return Html.page("Jobs", "Jobs", user, Html.render("jobs", Map.of("jobs", rows)), 0);
     }
 
     static String what(JobRequest r) {
@@ -134,61 +118,66 @@ final class Pages {
         return "run " + r.getFunction().getName() + (r.getFunction().getArgsCount() == 0 ? "" : " " + String.join(" ", r.getFunction().getArgsList()));
     }
 
-    private static String jobState(JobRecord j) {
+    private static Html.Badge jobState(JobRecord j) {
         if (!j.getError().isEmpty()) return badge("bad", "could not start");
         return j.getFinishedUnixMs() == 0 ? badge("warn", "running") : badge("muted", "finished");
     }
+
+    /** One minion's section of a job page; what it has depends on how the minion answered (or did not). */
+    record MinionResult(String minion, Html.Badge outcome, Summary summary, String error, String value, StatesTable table) {}
+
+    record Summary(int states, int changed, String changedVerb, int failed, String duration) {}
+
+    record StatesTable(List<StateRow> rows) {}
+
+    record StateRow(String id, String name, String where, String kind, Html.Badge outcome, String duration, List<ChangeView> changes,
+            String comment) {}
+
+    record ChangeView(String attribute, boolean values, boolean hasBefore, String before, boolean hasAfter, String after, boolean hasDiff,
+            List<DiffLine> diff) {}
+
+    /** A line of a diff, styled by what it is: header (h), added (a), dropped (d) or context (c). */
+    record DiffLine(String style, String text) {}
+
+    record JobPage(String what, String target, String started, Html.Badge running, String finished, String minions, String error,
+            List<MinionResult> results, List<MinionResult> partial, List<MinionResult> lost) {}
 
     Optional<String> job(String user, String jid) {
         Optional<JobRecord> found = master.store().load(jid);
         if (found.isEmpty()) return Optional.empty();
         JobRecord j = found.get();
-        StringBuilder b = new StringBuilder("<dl>");
-        dt(b, "What", esc(what(j.getRequest())));
-        dt(b, "Target", "<code>" + esc(j.getRequest().getTarget()) + "</code>");
-        dt(b, "Started", esc(Html.time(j.getStartedUnixMs())));
-        dt(b, "Finished", j.getFinishedUnixMs() == 0 ? badge("warn", "running") : esc(Html.time(j.getFinishedUnixMs())));
-        dt(b, "Minions", esc(String.join(", ", j.getMinionsList())));
-        b.append("</dl>");
-        if (!j.getError().isEmpty()) b.append("<p class=\"error\">").append(esc(j.getError())).append("</p>");
-        for (JobResult r : j.getResultsList()) result(b, r);
+        List<MinionResult> results = new ArrayList<>();
+        for (JobResult r : j.getResultsList()) results.add(result(r));
         Map<String, List<StateResult>> partial = new TreeMap<>();
         for (MinionStateEvent e : j.getPartialList()) partial.computeIfAbsent(e.getMinionId(), k -> new ArrayList<>()).add(e.getResult());
-        partial.forEach((id, states) -> {
-            b.append("<section class=\"minion\"><h2>").append(esc(id)).append(" ").append(badge("warn", "not returned yet")).append("</h2>");
-            states(b, states);
-            b.append("</section>");
-        });
-        for (String id : j.getLostList()) {
-            b.append("<section class=\"minion\"><h2>").append(esc(id)).append(" ").append(badge("bad", "lost")).append("</h2>"
-                    + "<p>It did not return: it was disconnected too long, came back without the job, or passed the job's timeout.</p></section>");
-        }
-        return Optional.of(Html.page("Job " + jid, "Jobs", user, b.toString(), j.getFinishedUnixMs() == 0 && j.getError().isEmpty() ? 5 : 0));
+        List<MinionResult> running = new ArrayList<>();
+        partial.forEach((id, states) -> running.add(new MinionResult(id, badge("warn", "not returned yet"), null, null, null, states(states))));
+        List<MinionResult> lost = new ArrayList<>();
+        for (String id : j.getLostList()) lost.add(new MinionResult(id, badge("bad", "lost"), null, null, null, null));
+        boolean finished = j.getFinishedUnixMs() != 0;
+        JobPage page = new JobPage(what(j.getRequest()), j.getRequest().getTarget(), Html.time(j.getStartedUnixMs()),
+                finished ? null : badge("warn", "running"), finished ? Html.time(j.getFinishedUnixMs()) : null, String.join(", ", j.getMinionsList()),
+                Html.nonEmpty(j.getError()), results, running, lost);
+        return Optional.of(Html.page("Job " + jid, "Jobs", user, Html.render("job", page), !finished && j.getError().isEmpty() ? 5 : 0));
     }
 
-    private static void result(StringBuilder b, JobResult r) {
-        b.append("<section class=\"minion\" id=\"result-").append(esc(r.getMinionId())).append("\"><h2>").append(esc(r.getMinionId())).append(' ');
-        switch (r.getOutcomeCase()) {
+    private static MinionResult result(JobResult r) {
+        String id = r.getMinionId();
+        return switch (r.getOutcomeCase()) {
             case REPORT -> {
                 RunReport rep = r.getReport();
                 ResultView.Minion view = ResultView.minion(r);
-                b.append(view.ok() ? badge("ok", "succeeded") : badge("bad", "failed")).append("</h2>");
-                b.append("<p class=\"summary\">").append(view.counts().states()).append(" state(s), ").append(view.counts().changed())
-                        .append(rep.getTest() ? " would change" : " changed").append(", ").append(view.counts().failed()).append(" failed, in ")
-                        .append(esc(Html.duration(rep.getDurationUs()))).append(".</p>");
-                if (!rep.getCompileError().isEmpty()) b.append("<p class=\"error\">").append(esc(rep.getCompileError())).append("</p>");
-                states(b, rep.getStatesList());
+                Html.Badge outcome = view.ok() ? badge("ok", "succeeded") : badge("bad", "failed");
+                Summary summary = new Summary(view.counts().states(), view.counts().changed(), rep.getTest() ? "would change" : "changed",
+                        view.counts().failed(), Html.duration(rep.getDurationUs()));
+                yield new MinionResult(id, outcome, summary, Html.nonEmpty(rep.getCompileError()), null, states(rep.getStatesList()));
             }
-            case FUNCTION -> {
-                b.append(r.getFunction().getSuccess() ? badge("ok", "succeeded") : badge("bad", "failed")).append("</h2>");
-                if (!r.getFunction().getError().isEmpty()) b.append("<p class=\"error\">").append(esc(r.getFunction().getError())).append("</p>");
-                if (r.getFunction().hasValue()) b.append("<pre>").append(esc(json(plain(r.getFunction().getValue())))).append("</pre>");
-            }
-            case REFUSED -> b.append(badge("bad", "refused")).append("</h2><p class=\"error\">").append(esc(r.getRefused().getReason()))
-                    .append(": ").append(esc(r.getRefused().getMessage())).append("</p>");
-            default -> b.append(badge("muted", "no outcome")).append("</h2>");
-        }
-        b.append("</section>");
+            case FUNCTION -> new MinionResult(id, r.getFunction().getSuccess() ? badge("ok", "succeeded") : badge("bad", "failed"), null,
+                    Html.nonEmpty(r.getFunction().getError()), r.getFunction().hasValue() ? json(plain(r.getFunction().getValue())) : null, null);
+            case REFUSED -> new MinionResult(id, badge("bad", "refused"), null, r.getRefused().getReason() + ": " + r.getRefused().getMessage(),
+                    null, null);
+            default -> new MinionResult(id, badge("muted", "no outcome"), null, null, null, null);
+        };
     }
 
     private static Object plain(com.google.protobuf.Value v) {
@@ -199,64 +188,56 @@ final class Pages {
         }
     }
 
-    private static void states(StringBuilder b, List<StateResult> states) {
-        b.append("<table class=\"states\"><thead><tr><th>State</th><th>Kind</th><th>Outcome</th><th>Duration</th><th>Changes</th>"
-                + "<th>Comment</th></tr></thead><tbody>");
+    private static StatesTable states(List<StateResult> states) {
+        List<StateRow> rows = new ArrayList<>();
         for (StateResult s : states) {
-            b.append("<tr><td><span class=\"id\">").append(esc(s.getId())).append("</span>");
-            if (!s.getName().isEmpty() && !s.getName().equals(s.getId())) b.append("<br><small>").append(esc(s.getName())).append("</small>");
-            if (!s.getFile().isEmpty()) b.append("<br><small>").append(esc(s.getFile() + ":" + s.getLine())).append("</small>");
-            b.append("</td><td><code>").append(esc(s.getKind())).append("</code></td><td>");
             List<Change> changes = List.of();
             String comment = "";
+            Html.Badge outcome;
             switch (s.getOutcomeCase()) {
                 case UNCHANGED -> {
-                    b.append(badge("muted", "unchanged"));
+                    outcome = badge("muted", "unchanged");
                     comment = s.getUnchanged().getComment();
                 }
                 case CHANGED -> {
-                    b.append(badge("ok", "changed"));
+                    outcome = badge("ok", "changed");
                     changes = s.getChanged().getChangesList();
                     comment = s.getChanged().getComment();
                 }
                 case WOULD_CHANGE -> {
-                    b.append(badge("warn", "would change"));
+                    outcome = badge("warn", "would change");
                     changes = s.getWouldChange().getChangesList();
                     comment = s.getWouldChange().getComment();
                 }
                 case FAILED -> {
-                    b.append(badge("bad", "failed"));
+                    outcome = badge("bad", "failed");
                     changes = s.getFailed().getChangesList();
                     comment = s.getFailed().getError();
                 }
                 case SKIPPED -> {
-                    b.append(s.getSkipped().getBlocked() ? badge("bad", "blocked") : badge("muted", "skipped"));
+                    outcome = s.getSkipped().getBlocked() ? badge("bad", "blocked") : badge("muted", "skipped");
                     comment = s.getSkipped().getReason();
                 }
-                default -> b.append(badge("muted", "—"));
+                default -> outcome = badge("muted", "—");
             }
-            b.append("</td><td class=\"num\">").append(esc(Html.duration(s.getDurationUs()))).append("</td><td>");
-            for (Change c : changes) change(b, c);
-            b.append("</td><td>").append(esc(comment)).append("</td></tr>");
+            String name = !s.getName().isEmpty() && !s.getName().equals(s.getId()) ? s.getName() : null;
+            String where = s.getFile().isEmpty() ? null : s.getFile() + ":" + s.getLine();
+            rows.add(new StateRow(s.getId(), name, where, s.getKind(), outcome, Html.duration(s.getDurationUs()),
+                    changes.stream().map(Pages::change).toList(), comment));
         }
-        b.append("</tbody></table>");
+        return new StatesTable(rows);
     }
 
-    private static void change(StringBuilder b, Change c) {
-        b.append("<div class=\"change\"><code>").append(esc(c.getAttribute())).append("</code>");
-        if (c.hasBefore() || c.hasAfter()) {
-            b.append(": ").append(c.hasBefore() ? "<del>" + esc(c.getBefore()) + "</del>" : "<i>none</i>").append(" → ")
-                    .append(c.hasAfter() ? "<ins>" + esc(c.getAfter()) + "</ins>" : "<i>none</i>");
-        }
+    private static ChangeView change(Change c) {
+        List<DiffLine> diff = new ArrayList<>();
         if (c.hasDiff() && !c.getDiff().isEmpty()) {
-            b.append("<pre class=\"diff\">");
             for (String line : c.getDiff().split("\n")) {
-                String cls = line.startsWith("+++") || line.startsWith("---") ? "h" : line.startsWith("+") ? "a" : line.startsWith("-") ? "d"
+                String style = line.startsWith("+++") || line.startsWith("---") ? "h" : line.startsWith("+") ? "a" : line.startsWith("-") ? "d"
                         : line.startsWith("@@") ? "h" : "c";
-                b.append("<span class=\"").append(cls).append("\">").append(esc(line)).append("</span>\n");
+                diff.add(new DiffLine(style, line));
             }
-            b.append("</pre>");
         }
-        b.append("</div>");
+        return new ChangeView(c.getAttribute(), c.hasBefore() || c.hasAfter(), c.hasBefore(), c.getBefore(), c.hasAfter(), c.getAfter(),
+                !diff.isEmpty(), diff);
     }
 }

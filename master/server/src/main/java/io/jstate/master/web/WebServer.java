@@ -1,7 +1,7 @@
 package io.jstate.master.web;
 
 import io.jstate.master.Master;
-import io.jstate.master.admin.AdminCertificateFilter;
+import io.jstate.master.admin.AdminCertificate;
 import io.jstate.common.config.MasterConfig;
 import io.jstate.master.jobs.Jids;
 import io.jstate.master.keys.Keys;
@@ -62,6 +62,9 @@ public final class WebServer implements AutoCloseable {
     private final Pages pages;
     private final Health health;
     private final String css;
+    /** The login form without an error; rendering it here also compiles the templates at start. */
+    private final String loginForm;
+    private final AdminCertificate admin;
     private HttpServer server;
     /** How many passwords this listener has checked, for the test that the limiter bounds them under concurrency. */
     final AtomicLong passwordChecks = new AtomicLong();
@@ -81,6 +84,8 @@ public final class WebServer implements AutoCloseable {
         this.pages = new Pages(master);
         this.health = new Health(master, Duration.ofSeconds(4), Duration.ofSeconds(10), clock::millis);
         this.css = resource("/web/style.css");
+        this.loginForm = loginPage(null);
+        this.admin = new AdminCertificate(master.pki().admin());
     }
 
     /** Listens on the configured address; returns the port (the real one when the configuration asked for 0). */
@@ -129,7 +134,7 @@ public final class WebServer implements AutoCloseable {
         r.get("/static/style.css").handler(ctx -> send(ctx, 200, "text/css; charset=utf-8", css));
         r.get("/login").handler(ctx -> {
             if (who(ctx).isPresent()) redirect(ctx, "/minions");
-            else send(ctx, 200, "text/html; charset=utf-8", loginPage(null));
+            else send(ctx, 200, "text/html; charset=utf-8", loginForm);
         });
         r.post("/login").handler(BodyHandler.create(false).setBodyLimit(4096)).blockingHandler(this::login, false);
         r.post("/logout").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::logout);
@@ -157,7 +162,7 @@ public final class WebServer implements AutoCloseable {
             html(ctx, Jids.valid(jid) ? pages.job(user(ctx), jid) : Optional.empty());
         }, false);
         r.get("/health").blockingHandler(ctx -> html(ctx, health.page(user(ctx), health.snapshot())), false);
-        r.route().handler(ctx -> send(ctx, 404, "text/html; charset=utf-8", Html.page("Not found", "", user(ctx), "<p>No such page.</p>", 0)));
+        r.route().handler(ctx -> send(ctx, 404, "text/html; charset=utf-8", Html.message("Not found", user(ctx), "No such page.")));
         r.errorHandler(500, ctx -> {
             LOG.log(Level.WARNING, "web dashboard: " + ctx.request().path(), ctx.failure());
             send(ctx, 500, "text/plain; charset=utf-8", "internal error; the master's log says more\n");
@@ -196,7 +201,7 @@ public final class WebServer implements AutoCloseable {
     }
 
     private Optional<Who> who(RoutingContext ctx) {
-        if (AdminCertificateFilter.isAdmin(ctx.request().sslSession(), master.pki().admin())) return Optional.of(new Who("admin certificate", null));
+        if (admin.presentedIn(ctx.request().sslSession())) return Optional.of(new Who("admin certificate", null));
         Cookie c = ctx.request().getCookie(COOKIE);
         if (c == null) return Optional.empty();
         return sessions.find(c.getValue()).map(s -> new Who(s.user, s));
@@ -250,7 +255,7 @@ public final class WebServer implements AutoCloseable {
             send(ctx, 404, "text/plain; charset=utf-8", "this master has no metrics\n");
             return;
         }
-        if (!AdminCertificateFilter.isAdmin(ctx.request().sslSession(), master.pki().admin()) && !bearerOk(ctx.request().getHeader("Authorization"))) {
+        if (!admin.presentedIn(ctx.request().sslSession()) && !bearerOk(ctx.request().getHeader("Authorization"))) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"jstate\"");
             send(ctx, 401, "text/plain; charset=utf-8", "a bearer token or the admin certificate is required\n");
             return;
@@ -279,12 +284,7 @@ public final class WebServer implements AutoCloseable {
     // ---- answers ----
 
     private static String loginPage(String error) {
-        String body = (error == null ? "" : "<p class=\"error\" id=\"login-error\">" + Html.esc(error) + "</p>")
-                + "<form method=\"post\" action=\"/login\" class=\"login\"><label>User name <input name=\"username\" id=\"username\" "
-                + "autocomplete=\"username\" required autofocus></label><label>Password <input type=\"password\" name=\"password\" "
-                + "id=\"password\" autocomplete=\"current-password\" required></label><button type=\"submit\" id=\"login\">Log in</button></form>"
-                + "<p class=\"muted\">Operators are added on the master with <code>jstate web passwd NAME</code>.</p>";
-        return Html.page("Log in", "", null, body, 0);
+        return Html.page("Log in", "", null, Html.render("login", java.util.Collections.singletonMap("error", error)), 0);
     }
 
     private static void html(RoutingContext ctx, String page) {
@@ -293,7 +293,7 @@ public final class WebServer implements AutoCloseable {
 
     private static void html(RoutingContext ctx, Optional<String> page) {
         if (page.isPresent()) html(ctx, page.get());
-        else send(ctx, 404, "text/html; charset=utf-8", Html.page("Not found", "", user(ctx), "<p>No such minion or job.</p>", 0));
+        else send(ctx, 404, "text/html; charset=utf-8", Html.message("Not found", user(ctx), "No such minion or job."));
     }
 
     private static void redirect(RoutingContext ctx, String to) {

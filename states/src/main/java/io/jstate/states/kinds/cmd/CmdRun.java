@@ -101,7 +101,8 @@ public final class CmdRun implements Watchable<CmdRun.Spec> {
 
     /**
      * A watched change runs the command again unless it already ran in this run; its guards still
-     * apply, as they would on any run.
+     * apply, as they would on any run. This only repeats check and apply, so a dry run predicts
+     * nothing more than check showed (the engine's default {@link #wouldReact}).
      */
     @Override
     public List<Change> react(Spec spec, boolean changedNow) {
@@ -110,11 +111,6 @@ public final class CmdRun implements Watchable<CmdRun.Spec> {
         if (d.inSync()) return List.of();
         apply(spec, d);
         return d.changes();
-    }
-
-    @Override
-    public List<Change> wouldReact(Spec spec) {
-        return check(spec).changes();
     }
 
     private boolean done(Spec spec) {

@@ -1,5 +1,8 @@
 package io.jstate.states.kinds.file;
 
+import com.github.difflib.DiffUtils;
+import com.github.difflib.algorithm.DiffAlgorithmListener;
+import com.github.difflib.patch.AbstractDelta;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -9,9 +12,12 @@ import java.util.List;
 
 /**
  * A unified diff of two texts, as {@code diff -u} prints it, for content changes of every
- * file-writing state. It is computed with Myers' algorithm after trimming the common head and
- * tail, which keeps the usual config edit (a few lines in a long file) cheap; very large or very
- * different inputs get a one-line summary instead, because a diff nobody can read is no help.
+ * file-writing state. java-diff-utils computes the edit script (Myers' algorithm) on the lines
+ * left after trimming the common head and tail, which keeps the usual config edit (a few lines in
+ * a long file) cheap; very large or very different inputs get a one-line summary instead, because
+ * a diff nobody can read is no help. This class only writes the script in {@code diff -u}'s exact
+ * format: the library's own writer prints an empty range as {@code -1,0} where {@code diff -u}
+ * prints {@code -0,0}, and has no marker for a missing final newline.
  */
 public final class UnifiedDiff {
     static final int CONTEXT = 3;
@@ -46,14 +52,36 @@ public final class UnifiedDiff {
         List<String> midA = a.subList(head, a.size() - tail);
         List<String> midB = b.subList(head, b.size() - tail);
         if (midA.size() + midB.size() > MAX_LINES) return tooLarge(a, b);
-        List<Op> middle = myers(midA, midB);
-        if (middle == null) return tooLarge(a, b);
+        List<AbstractDelta<String>> deltas;
+        try {
+            deltas = DiffUtils.diff(midA, midB, EDIT_LIMIT).getDeltas();
+        } catch (TooManyEdits e) {
+            return tooLarge(a, b);
+        }
+        return render(deltas, head, a);
+    }
 
-        List<Op> ops = new ArrayList<>(a.size() + midB.size());
-        for (int i = 0; i < head; i++) ops.add(new Op(' ', i, i));
-        for (Op o : middle) ops.add(new Op(o.kind, o.a + head, o.b + head));
-        for (int i = 0; i < tail; i++) ops.add(new Op(' ', a.size() - tail + i, b.size() - tail + i));
-        return render(ops, a, b);
+    /**
+     * Stops the search once the edit distance passes {@link #MAX_EDITS}: the library reports each
+     * distance it reaches, and its cost grows with that distance times the length of the texts.
+     */
+    private static final DiffAlgorithmListener EDIT_LIMIT = new DiffAlgorithmListener() {
+        @Override
+        public void diffStart() {}
+
+        @Override
+        public void diffStep(int distance, int max) {
+            if (distance > MAX_EDITS) throw new TooManyEdits();
+        }
+
+        @Override
+        public void diffEnd() {}
+    };
+
+    private static final class TooManyEdits extends RuntimeException {
+        TooManyEdits() {
+            super(null, null, false, false);
+        }
     }
 
     /** The text of a file's bytes, or null when they are not UTF-8 text. */
@@ -71,9 +99,6 @@ public final class UnifiedDiff {
         }
     }
 
-    /** One line of the edit script: ' ' keeps a.get(a), '-' drops a.get(a), '+' adds b.get(b). */
-    private record Op(char kind, int a, int b) {}
-
     /** Lines with their line ending kept, so a missing final newline is a difference like any other. */
     static List<String> lines(String s) {
         List<String> out = new ArrayList<>();
@@ -89,114 +114,62 @@ public final class UnifiedDiff {
     }
 
     /**
-     * Myers' O(ND) shortest edit script. It keeps, for each edit distance d, only the 2d+1
-     * furthest-reaching points, so memory grows with the number of edits rather than with the
-     * file size. Returns null when the texts differ in more than {@link #MAX_EDITS} lines.
+     * Writes the deltas (positions relative to the trimmed middle, so shifted by {@code head}) as
+     * hunks with {@link #CONTEXT} lines of context; a hunk runs on while the next change is close
+     * enough that their contexts touch.
      */
-    private static List<Op> myers(List<String> a, List<String> b) {
-        int n = a.size();
-        int m = b.size();
-        int max = Math.min(n + m, MAX_EDITS);
-        int off = max + 1;
-        int[] v = new int[2 * max + 3];
-        List<int[]> trace = new ArrayList<>();
-        int found = -1;
-        for (int d = 0; d <= max && found < 0; d++) {
-            for (int k = -d; k <= d; k += 2) {
-                int x = (k == -d || (k != d && v[off + k - 1] < v[off + k + 1])) ? v[off + k + 1] : v[off + k - 1] + 1;
-                int y = x - k;
-                while (x < n && y < m && a.get(x).equals(b.get(y))) {
-                    x++;
-                    y++;
-                }
-                v[off + k] = x;
-                if (x >= n && y >= m) found = d;
-            }
-            int[] snap = new int[2 * d + 1];
-            System.arraycopy(v, off - d, snap, 0, 2 * d + 1);
-            trace.add(snap);
-        }
-        if (found < 0) return null;
-
-        List<Op> reversed = new ArrayList<>();
-        int x = n;
-        int y = m;
-        for (int d = found; d > 0; d--) {
-            int[] prev = trace.get(d - 1);
-            int k = x - y;
-            int prevK = (k == -d || (k != d && prev[k - 1 + d - 1] < prev[k + 1 + d - 1])) ? k + 1 : k - 1;
-            int prevX = prev[prevK + d - 1];
-            int prevY = prevX - prevK;
-            while (x > prevX && y > prevY) reversed.add(new Op(' ', --x, --y));
-            if (x == prevX) reversed.add(new Op('+', x, --y));
-            else reversed.add(new Op('-', --x, y));
-        }
-        while (x > 0 && y > 0) reversed.add(new Op(' ', --x, --y));
-        List<Op> out = new ArrayList<>(reversed.size());
-        for (int i = reversed.size() - 1; i >= 0; i--) out.add(reversed.get(i));
-        return out;
-    }
-
-    private static String render(List<Op> ops, List<String> a, List<String> b) {
+    private static String render(List<AbstractDelta<String>> deltas, int head, List<String> a) {
         StringBuilder sb = new StringBuilder("--- before\n+++ after\n");
         int i = 0;
-        while (i < ops.size()) {
-            while (i < ops.size() && ops.get(i).kind == ' ') i++;
-            if (i == ops.size()) break;
-            int start = Math.max(0, i - CONTEXT);
-            // A hunk runs on while the next change is close enough that their contexts touch.
-            int end = i;
+        while (i < deltas.size()) {
             int j = i;
-            while (j < ops.size()) {
-                if (ops.get(j).kind != ' ') {
-                    end = j;
-                    j++;
-                } else if (j - end <= 2 * CONTEXT) {
-                    j++;
-                } else {
-                    break;
-                }
-            }
-            int stop = Math.min(ops.size(), end + 1 + CONTEXT);
-            hunk(sb, ops.subList(start, stop), a, b);
+            while (j + 1 < deltas.size() && from(deltas.get(j + 1)) - end(deltas.get(j)) <= 2 * CONTEXT) j++;
+            hunk(sb, deltas.subList(i, j + 1), head, a);
             if (sb.length() > MAX_CHARS) {
                 sb.setLength(MAX_CHARS);
                 sb.append("\n... diff truncated at ").append(MAX_CHARS / 1024).append(" KiB\n");
                 return sb.toString();
             }
-            i = stop;
+            i = j + 1;
         }
         return sb.toString();
     }
 
-    private static void hunk(StringBuilder sb, List<Op> ops, List<String> a, List<String> b) {
-        int aStart = -1;
-        int bStart = -1;
-        int aCount = 0;
-        int bCount = 0;
-        for (Op o : ops) {
-            if (o.kind != '+') {
-                if (aStart < 0) aStart = o.a;
-                aCount++;
-            }
-            if (o.kind != '-') {
-                if (bStart < 0) bStart = o.b;
-                bCount++;
-            }
-        }
-        // Per the format, an empty range names the line before it, so it starts one lower.
-        Op first = ops.get(0);
-        if (aStart < 0) aStart = first.a - 1;
-        if (bStart < 0) bStart = first.b - 1;
-        sb.append("@@ -").append(range(aStart, aCount)).append(" +").append(range(bStart, bCount)).append(" @@\n");
-        for (Op o : ops) {
-            String line = o.kind == '+' ? b.get(o.b) : a.get(o.a);
-            sb.append(o.kind).append(line);
-            if (!line.endsWith("\n")) sb.append("\n\\ No newline at end of file\n");
-        }
+    private static int from(AbstractDelta<String> d) {
+        return d.getSource().getPosition();
     }
 
+    private static int end(AbstractDelta<String> d) {
+        return d.getSource().getPosition() + d.getSource().size();
+    }
+
+    private static void hunk(StringBuilder sb, List<AbstractDelta<String>> deltas, int head, List<String> a) {
+        AbstractDelta<String> first = deltas.get(0);
+        AbstractDelta<String> last = deltas.get(deltas.size() - 1);
+        // Line numbers in the whole texts; b's lines stand shifted from a's by what the hunk's earlier deltas added or dropped.
+        int aStart = Math.max(0, head + from(first) - CONTEXT);
+        int bStart = head + first.getTarget().getPosition() - (head + from(first) - aStart);
+        int aEnd = Math.min(a.size(), head + end(last) + CONTEXT);
+        int bEnd = head + last.getTarget().getPosition() + last.getTarget().size() + (aEnd - head - end(last));
+        sb.append("@@ -").append(range(aStart, aEnd - aStart)).append(" +").append(range(bStart, bEnd - bStart)).append(" @@\n");
+        int at = aStart;
+        for (AbstractDelta<String> d : deltas) {
+            for (; at < head + from(d); at++) line(sb, ' ', a.get(at));
+            for (String l : d.getSource().getLines()) line(sb, '-', l);
+            for (String l : d.getTarget().getLines()) line(sb, '+', l);
+            at = head + end(d);
+        }
+        for (; at < aEnd; at++) line(sb, ' ', a.get(at));
+    }
+
+    private static void line(StringBuilder sb, char kind, String line) {
+        sb.append(kind).append(line);
+        if (!line.endsWith("\n")) sb.append("\n\\ No newline at end of file\n");
+    }
+
+    /** A range as the format writes it: an empty range names the line before it, so it starts one lower. */
     private static String range(int start, int count) {
+        if (count == 0) return start + ",0";
         return count == 1 ? String.valueOf(start + 1) : (start + 1) + "," + count;
     }
 

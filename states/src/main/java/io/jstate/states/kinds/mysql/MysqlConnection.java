@@ -1,5 +1,6 @@
 package io.jstate.states.kinds.mysql;
 
+import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.SpecException;
 import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
@@ -15,24 +16,25 @@ import java.util.regex.Pattern;
 
 /**
  * How every MySQL kind reaches the server: the {@code connection_*} arguments and the one way the
- * {@code mariadb} client is run with them. With no arguments it is root over the local unix socket,
+ * {@code mariadb} client is run with them. Each MySQL spec embeds it as its {@code connection}
+ * component, which the binder fills from {@code connection_host}, {@code connection_port}, and so on. With no arguments it is root over the local unix socket,
  * which Debian's MariaDB authenticates by the calling system user.
  *
  * <p>SQL always goes on stdin and the password in MYSQL_PWD, so neither shows in a process list,
  * and argv carries only option values validated here.
  */
-record MysqlConnection(String host, Integer port, String socket, String user, String pass, String defaultFile) {
+record MysqlConnection(
+        @ArgDoc("the server to connect to over TCP; with no `connection_*` argument at all, root over the local unix socket (Debian authenticates it by the system user)") String host,
+        @ArgDoc("the server's TCP port") Integer port,
+        @ArgDoc("the server's unix socket") String socket,
+        @ArgDoc("the account to log in as; root unless an options file names one") String user,
+        @ArgDoc("that account's password, handed to the client in MYSQL_PWD (never in argv)") String pass,
+        @ArgDoc("a client options file read first (`--defaults-extra-file`), e.g. /etc/mysql/debian.cnf") String defaultFile) {
 
-    // The descriptions of the connection_* arguments every MySQL kind takes, written once for the reference.
-    static final String HOST_DOC = "the server to connect to over TCP; with no `connection_*` argument at all, root over the local unix socket (Debian authenticates it by the system user)";
-    static final String PORT_DOC = "the server's TCP port";
-    static final String SOCKET_DOC = "the server's unix socket";
-    static final String USER_DOC = "the account to log in as; root unless an options file names one";
-    static final String PASS_DOC = "that account's password, handed to the client in MYSQL_PWD (never in argv)";
-    static final String DEFAULT_FILE_DOC = "a client options file read first (`--defaults-extra-file`), e.g. /etc/mysql/debian.cnf";
     static final String CLIENT = "mariadb";
 
-    private static final Set<String> SECRET_COMPONENTS = Set.of("pass", "connectionPass", "password", "passwordHash");
+    /** Components whose values {@link #describe} blanks: this record's password and a spec's own. */
+    private static final Set<String> SECRET_COMPONENTS = Set.of("pass", "password", "passwordHash");
 
     private static final Pattern NETWORK_HOST = Pattern.compile("[A-Za-z0-9_.:-]{1,255}");
     private static final Pattern PATH = Pattern.compile("/[^\\x00-\\x1f\\x7f]*");

@@ -25,28 +25,12 @@ public final class MysqlDatabaseAbsent implements State<MysqlDatabaseAbsent.Spec
                 """)
     public record Spec(
             @ArgDoc("the database") String name,
-            @ArgDoc(MysqlConnection.HOST_DOC) String connectionHost,
-            @ArgDoc(MysqlConnection.PORT_DOC) Integer connectionPort,
-            @ArgDoc(MysqlConnection.SOCKET_DOC) String connectionSocket,
-            @ArgDoc(MysqlConnection.USER_DOC) String connectionUser,
-            @ArgDoc(MysqlConnection.PASS_DOC) String connectionPass,
-            @ArgDoc(MysqlConnection.DEFAULT_FILE_DOC) String connectionDefaultFile) {
+            MysqlConnection connection) {
         public Spec {
             Sql.require("name", name, Sql.DATABASE, "letters, digits and _ $ -, at most 64");
             if (SYSTEM.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new SpecException("name", "argument 'name': '" + name + "' is a system database and is never dropped");
             }
-            connection();
-        }
-
-        MysqlConnection connection() {
-            return new MysqlConnection(connectionHost, connectionPort, connectionSocket, connectionUser,
-                    connectionPass, connectionDefaultFile);
-        }
-
-        @Override
-        public String toString() {
-            return MysqlConnection.describe(this);
         }
     }
 

@@ -28,12 +28,7 @@ public final class MysqlDatabasePresent implements State<MysqlDatabasePresent.Sp
             @ArgDoc("the database") String name,
             @ArgDoc("its default character set") String characterSet,
             @ArgDoc("its default collation") String collate,
-            @ArgDoc(MysqlConnection.HOST_DOC) String connectionHost,
-            @ArgDoc(MysqlConnection.PORT_DOC) Integer connectionPort,
-            @ArgDoc(MysqlConnection.SOCKET_DOC) String connectionSocket,
-            @ArgDoc(MysqlConnection.USER_DOC) String connectionUser,
-            @ArgDoc(MysqlConnection.PASS_DOC) String connectionPass,
-            @ArgDoc(MysqlConnection.DEFAULT_FILE_DOC) String connectionDefaultFile) {
+            MysqlConnection connection) {
         public Spec {
             Sql.require("name", name, Sql.DATABASE, "letters, digits and _ $ -, at most 64");
             if (characterSet == null && collate == null) {
@@ -42,17 +37,6 @@ public final class MysqlDatabasePresent implements State<MysqlDatabasePresent.Sp
             }
             if (characterSet != null) Sql.require("character_set", characterSet, Sql.CHARSET, "a character set name");
             if (collate != null) Sql.require("collate", collate, Sql.CHARSET, "a collation name");
-            connection();
-        }
-
-        MysqlConnection connection() {
-            return new MysqlConnection(connectionHost, connectionPort, connectionSocket, connectionUser,
-                    connectionPass, connectionDefaultFile);
-        }
-
-        @Override
-        public String toString() {
-            return MysqlConnection.describe(this);
         }
     }
 

@@ -68,12 +68,7 @@ public final class MysqlGrantsPresent implements State<MysqlGrantsPresent.Spec> 
             @ArgDoc("the account's user name") String user,
             @ArgDoc("the account's host part") String host,
             @ArgDoc("also grant the right to grant these privileges") boolean grantOption,
-            @ArgDoc(MysqlConnection.HOST_DOC) String connectionHost,
-            @ArgDoc(MysqlConnection.PORT_DOC) Integer connectionPort,
-            @ArgDoc(MysqlConnection.SOCKET_DOC) String connectionSocket,
-            @ArgDoc(MysqlConnection.USER_DOC) String connectionUser,
-            @ArgDoc(MysqlConnection.PASS_DOC) String connectionPass,
-            @ArgDoc(MysqlConnection.DEFAULT_FILE_DOC) String connectionDefaultFile) {
+            MysqlConnection connection) {
         public Spec {
             if (grant == null) throw new SpecException("grant", "argument 'grant' is required, e.g. 'ALL PRIVILEGES' or 'SELECT, INSERT'");
             grant = String.join(", ", parsePrivileges(grant));
@@ -82,12 +77,6 @@ public final class MysqlGrantsPresent implements State<MysqlGrantsPresent.Spec> 
             Sql.require("user", user, Sql.USER, "letters, digits and _ . $ -, at most 80");
             host = host == null ? "localhost" : host.toLowerCase(Locale.ROOT);
             Sql.require("host", host, Sql.ACCOUNT_HOST, "a host name, an IP address, a % pattern or address/netmask");
-            connection();
-        }
-
-        MysqlConnection connection() {
-            return new MysqlConnection(connectionHost, connectionPort, connectionSocket, connectionUser,
-                    connectionPass, connectionDefaultFile);
         }
 
         List<String> privileges() {
@@ -96,11 +85,6 @@ public final class MysqlGrantsPresent implements State<MysqlGrantsPresent.Spec> 
 
         DbObject object() {
             return DbObject.parse(database);
-        }
-
-        @Override
-        public String toString() {
-            return MysqlConnection.describe(this);
         }
     }
 

@@ -44,12 +44,7 @@ public final class MysqlUserPresent implements State<MysqlUserPresent.Spec> {
             @ArgDoc("the password; exactly one of `password`, `password_hash`, `unix_socket: true`") String password,
             @ArgDoc("a mysql_native_password hash (`*` and 40 hex digits)") String passwordHash,
             @ArgDoc("log in by the unix_socket plugin (the system user of the same name)") boolean unixSocket,
-            @ArgDoc(MysqlConnection.HOST_DOC) String connectionHost,
-            @ArgDoc(MysqlConnection.PORT_DOC) Integer connectionPort,
-            @ArgDoc(MysqlConnection.SOCKET_DOC) String connectionSocket,
-            @ArgDoc(MysqlConnection.USER_DOC) String connectionUser,
-            @ArgDoc(MysqlConnection.PASS_DOC) String connectionPass,
-            @ArgDoc(MysqlConnection.DEFAULT_FILE_DOC) String connectionDefaultFile) {
+            MysqlConnection connection) {
         public Spec {
             Sql.require("name", name, Sql.USER, "letters, digits and _ . $ -, at most 80");
             host = host == null ? "localhost" : host.toLowerCase(Locale.ROOT);
@@ -69,12 +64,6 @@ public final class MysqlUserPresent implements State<MysqlUserPresent.Spec> {
                 }
                 passwordHash = passwordHash.toUpperCase(Locale.ROOT);
             }
-            connection();
-        }
-
-        MysqlConnection connection() {
-            return new MysqlConnection(connectionHost, connectionPort, connectionSocket, connectionUser,
-                    connectionPass, connectionDefaultFile);
         }
 
         /** The hash the account should have, or null when it logs in by unix_socket. */
@@ -82,6 +71,7 @@ public final class MysqlUserPresent implements State<MysqlUserPresent.Spec> {
             return password != null ? nativeHash(password) : passwordHash;
         }
 
+        /** With the passwords blanked: a record's own toString would print them into any message that mentions the spec. */
         @Override
         public String toString() {
             return MysqlConnection.describe(this);

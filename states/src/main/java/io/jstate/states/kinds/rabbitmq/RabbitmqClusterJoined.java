@@ -6,6 +6,7 @@ import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.Step;
 import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.HostException;
@@ -20,15 +21,16 @@ import java.util.TreeSet;
  *
  * <p>In sync when the other node is already among the cluster's disc or RAM nodes; that includes
  * the other node being this node itself, so one SLS can say "join rabbit@ctl1" on every node and
- * ctl1 never tries to join itself. Joining stops the app, runs {@code join_cluster} (retried a
- * few times, since the seed node may still be starting), and always starts the app again.
+ * ctl1 never tries to join itself. Joining stops the app, runs {@code join_cluster} and always
+ * starts the app again. The seed node may still be starting, so the kind asks the engine to retry
+ * it ({@link #retry}) when the SLS sets no {@code retry} of its own.
  */
 public final class RabbitmqClusterJoined implements State<RabbitmqClusterJoined.Spec> {
 
-    static final int JOIN_ATTEMPTS = 5;
-    static final Duration JOIN_RETRY_WAIT = Duration.ofSeconds(5);
+    /** Five joins, five seconds apart: long enough for a seed node that is still starting. */
+    static final Step.Retry JOIN_RETRY = new Step.Retry(5, Duration.ofSeconds(5));
 
-    @StateDoc(summary = "This RabbitMQ node is in the same cluster as another node. In sync when the other node is already a cluster member, including when it is this node, so one SLS can say \"join rabbit@ctl1\" on every node. Joining stops the app, runs `join_cluster` (retried while the seed starts) and always starts the app again.",
+    @StateDoc(summary = "This RabbitMQ node is in the same cluster as another node. In sync when the other node is already a cluster member, including when it is this node, so one SLS can say \"join rabbit@ctl1\" on every node. Joining stops the app, runs `join_cluster` and always starts the app again; the engine retries it (5 times, 5 s apart, unless the SLS sets `retry`) while the seed starts.",
             example = """
                 rabbitmq-cluster:
                   rabbitmq_cluster.joined:
@@ -79,23 +81,14 @@ public final class RabbitmqClusterJoined implements State<RabbitmqClusterJoined.
     }
 
     @Override
-    public Applied apply(Spec spec, Drift drift) throws InterruptedException {
+    public Applied apply(Spec spec, Drift drift) {
         Rabbitmqctl ctl = Rabbitmqctl.of(env, spec.node());
         Call join = spec.ram() ? Call.of("join_cluster", spec.clusterNode()).options("--ram") : Call.of("join_cluster", spec.clusterNode());
         ctl.change(Call.of("stop_app"));
-        int attempt = 0;
         try {
-            while (true) {
-                attempt++;
-                ExecResult r = ctl.tryChange(join);
-                if (r.succeeded()) break;
-                if (attempt >= JOIN_ATTEMPTS) {
-                    throw new HostException("could not join " + spec.clusterNode() + " after " + attempt + " attempts: "
-                            + Rabbitmqctl.output(r).strip());
-                }
-                env.host().sleep(JOIN_RETRY_WAIT);
-            }
-        } catch (RuntimeException | InterruptedException e) {
+            ExecResult r = ctl.tryChange(join);
+            if (!r.succeeded()) throw new HostException("could not join " + spec.clusterNode() + ": " + Rabbitmqctl.output(r).strip());
+        } catch (RuntimeException e) {
             // Never leave the node stopped: it keeps serving as it was, and the error says why it did not join.
             try {
                 ctl.change(Call.of("start_app"));
@@ -105,7 +98,12 @@ public final class RabbitmqClusterJoined implements State<RabbitmqClusterJoined.
             throw e;
         }
         ctl.change(Call.of("start_app"));
-        return attempt == 1 ? Applied.NONE : Applied.comment("joined " + spec.clusterNode() + " at attempt " + attempt);
+        return Applied.NONE;
+    }
+
+    @Override
+    public Step.Retry retry(Spec spec) {
+        return JOIN_RETRY;
     }
 
     private static TreeSet<String> members(Object status) {

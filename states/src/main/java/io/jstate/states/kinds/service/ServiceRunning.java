@@ -6,6 +6,7 @@ import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.StateDoc;
+import io.jstate.states.engine.Step;
 import io.jstate.states.engine.Watchable;
 import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
@@ -88,15 +89,19 @@ public final class ServiceRunning implements Watchable<ServiceRunning.Spec> {
         return Applied.NONE;
     }
 
-    /** How long a started service may take to say it runs. */
-    static final Duration SETTLE = Duration.ofSeconds(10);
-    private static final Duration POLL = Duration.ofMillis(200);
-
     /**
      * Many init scripts return before the daemon has written its pid file (memcached's, for one),
-     * so a status asked at once says "stopped" for a service that is starting. Asks again for a
-     * short while; the engine's recheck then reports a service that really did not start.
+     * so a status asked at once says "stopped" for a service that is starting: the engine asks
+     * again for up to ten seconds after a start or restart before it reports a service that really
+     * did not start.
      */
+    static final Step.Retry SETTLE = new Step.Retry(50, Duration.ofMillis(200));
+
+    @Override
+    public Step.Retry settle(Spec spec) {
+        return SETTLE;
+    }
+
     private void start(ServiceBackend b, Spec spec) {
         try {
             if (spec.start() == null) {
@@ -109,12 +114,6 @@ public final class ServiceRunning implements Watchable<ServiceRunning.Spec> {
             throw new HostException(e.getMessage() + logTail(spec));
         }
         started.add(spec.name());
-        long end = env.host().nanoTime() + SETTLE.toNanos();
-        try {
-            while (!running(b, spec) && env.host().nanoTime() < end) env.host().sleep(POLL);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Lines of the daemon's log quoted after a failed start: enough for the error that stopped it. */

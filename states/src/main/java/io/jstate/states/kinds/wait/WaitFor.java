@@ -6,19 +6,21 @@ import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
+import io.jstate.states.engine.Step;
 import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.Exec;
 import java.time.Duration;
 
 /**
  * {@code wait.for}: a health gate. Check probes the condition once and is in sync when it holds,
- * so a converged run and a dry run never wait. Apply does the waiting: it polls up to
- * {@code attempts} times and fails, naming the condition and how long it waited, when the
- * condition never held, which stops whatever requires this state.
+ * so a converged run and a dry run never wait. There is nothing to apply: the kind asks the engine
+ * to settle ({@link #settle}), which checks again up to {@code attempts} times, {@code interval}
+ * apart, and fails, naming the condition and how long it waited, when the condition never held,
+ * which stops whatever requires this state.
  */
 public final class WaitFor implements State<WaitFor.Spec> {
 
-    @StateDoc(summary = "A health gate: a TCP port accepts connections, a URL answers a status, or a command exits 0. Check probes once, so a converged run and a dry run never wait; apply polls up to `attempts` times and fails, naming the condition and how long it waited, which stops whatever requires this state.",
+    @StateDoc(summary = "A health gate: a TCP port accepts connections, a URL answers a status, or a command exits 0. Check probes once, so a converged run and a dry run never wait; otherwise the engine checks again up to `attempts` times, `interval` apart, and fails, naming the condition and how long it waited, which stops whatever requires this state.",
             example = """
                 galera-port:
                   wait.for:
@@ -32,8 +34,8 @@ public final class WaitFor implements State<WaitFor.Spec> {
             @ArgDoc("an http:// or https:// URL whose GET must answer `status`; exactly one of `tcp`, `http`, `command`") String http,
             @ArgDoc("the HTTP status wanted (with `http` only)") Integer status,
             @ArgDoc("a shell command that must exit 0; exactly one of `tcp`, `http`, `command`") String command,
-            @ArgDoc("tries in all") Integer attempts,
-            @ArgDoc("seconds between tries") Double interval,
+            @ArgDoc("checks in all after the first probe found the condition not met (the engine does the waiting)") Integer attempts,
+            @ArgDoc("seconds between checks") Double interval,
             @ArgDoc("seconds each try may take; `timeout` is the engine's bound on the whole state, waiting included") Double probeTimeout) {
         public Spec {
             int given = (tcp != null ? 1 : 0) + (http != null ? 1 : 0) + (command != null ? 1 : 0);
@@ -87,25 +89,15 @@ public final class WaitFor implements State<WaitFor.Spec> {
         return met(spec) ? Drift.NONE : Drift.of(Change.of(spec.condition(), "not met", "met"));
     }
 
+    /** Nothing to change: the condition holds by itself or not at all; the engine waits for it. */
     @Override
-    public Applied apply(Spec spec, Drift drift) throws InterruptedException {
-        long start = env.host().nanoTime();
-        for (int attempt = 1; attempt <= spec.attempts(); attempt++) {
-            if (met(spec)) {
-                long waited = Duration.ofNanos(env.host().nanoTime() - start).toMillis();
-                return Applied.comment("met after " + attempt + (attempt == 1 ? " attempt" : " attempts") + " (" + waited + " ms)");
-            }
-            if (attempt < spec.attempts()) env.host().sleep(seconds(spec.interval()));
-        }
-        long waited = Duration.ofNanos(env.host().nanoTime() - start).toSeconds();
-        throw new IllegalStateException("gave up waiting for " + spec.condition() + ": not met after "
-                + spec.attempts() + " attempts over " + waited + "s");
+    public Applied apply(Spec spec, Drift drift) {
+        return Applied.NONE;
     }
 
-    /** Apply has just observed the condition holding; probing again would prove nothing more. */
     @Override
-    public boolean recheck() {
-        return false;
+    public Step.Retry settle(Spec spec) {
+        return new Step.Retry(spec.attempts(), seconds(spec.interval()));
     }
 
     private boolean met(Spec spec) {

@@ -8,13 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jstate.states.engine.Applied;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Outcome;
+import io.jstate.states.engine.Plan;
+import io.jstate.states.engine.Requisite;
+import io.jstate.states.engine.RunListener;
+import io.jstate.states.engine.Runner;
+import io.jstate.states.engine.Secrets;
+import io.jstate.states.engine.Source;
 import io.jstate.states.engine.SpecBinder;
 import io.jstate.states.engine.SpecException;
+import io.jstate.states.engine.Step;
 import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.FakeHost;
 import io.jstate.states.host.HostException;
+import io.jstate.states.kinds.Kinds;
 import io.jstate.states.kinds.TestEnv;
+import io.jstate.states.kinds.file.FileManaged;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -136,8 +146,25 @@ class CmdRunTest {
         var ro = new CmdRun(TestEnv.readOnly(TestEnv.debian(host)));
         var spec = spec(Map.of("unless", "test -f /etc/ready", "creates", "/nope"));
         assertEquals(1, ro.check(spec).changes().size());
-        assertEquals(List.of(Change.of("command", null, CMD)), ro.wouldReact(spec));
+        assertEquals(List.of(), ro.wouldReact(spec), "the reaction repeats check and apply, which the dry run shows already");
         assertTrue(host.mutations().isEmpty());
+    }
+
+    @Test
+    void aDryRunShowsAWatchingCommandOnceAsTheRealRunRunsItOnce() {
+        host.dir("/etc");
+        host.on(sh(CMD), e -> ExecResult.ok(""));
+        Step conf = new Step(0, "conf", "file.managed", SpecBinder.bind(FileManaged.Spec.class, "/etc/galera.cnf", Map.of("contents", "x\n")),
+                new Source("test", "test.sls", 1), List.of(), null);
+        Step cmd = new Step(1, "bootstrap", "cmd.run", spec(Map.of()), new Source("test", "test.sls", 5),
+                List.of(new Step.Edge(Requisite.WATCH, 0)), null);
+        Plan plan = new Plan(List.of(conf, cmd), Secrets.NONE);
+        Runner runner = new Runner(Kinds.registry(), TestEnv.debian(host), RunListener.NONE);
+        Outcome dry = runner.run(plan, true).results().get(1).outcome();
+        assertEquals(List.of(Change.of("command", null, CMD)), dry.changeList());
+        Outcome real = runner.run(plan, false).results().get(1).outcome();
+        assertEquals(List.of(Change.of("command", null, CMD)), real.changeList());
+        assertEquals(1, host.commandLines().stream().filter(c -> c.equals("/bin/sh -c " + CMD)).count());
     }
 
     @Test

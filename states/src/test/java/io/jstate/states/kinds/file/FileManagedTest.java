@@ -13,6 +13,7 @@ import io.jstate.states.engine.SpecException;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.host.FakeHost;
 import io.jstate.states.host.Host;
+import io.jstate.states.kinds.Kinds;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -206,7 +207,7 @@ class FileManagedTest {
 
     @Test
     void fileKindsAreRegisteredByTheirSlsNames() {
-        StateRegistry r = StateRegistry.builtin();
+        StateRegistry r = Kinds.registry();
         assertEquals(FileManaged.Spec.class, r.find("file.managed").orElseThrow().specType());
         assertEquals(FileDirectory.Spec.class, r.find("file.directory").orElseThrow().specType());
         assertEquals(FileAbsent.Spec.class, r.find("file.absent").orElseThrow().specType());

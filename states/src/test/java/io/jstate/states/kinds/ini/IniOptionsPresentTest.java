@@ -13,6 +13,7 @@ import io.jstate.states.engine.SpecException;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.host.FakeHost;
 import io.jstate.states.host.Host;
+import io.jstate.states.kinds.Kinds;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -264,7 +265,7 @@ class IniOptionsPresentTest {
 
     @Test
     void iniKindsAreRegisteredByTheirSlsNames() {
-        StateRegistry r = StateRegistry.builtin();
+        StateRegistry r = Kinds.registry();
         assertEquals(IniOptionsPresent.Spec.class, r.find("ini.options_present").orElseThrow().specType());
         assertEquals(IniOptionsAbsent.Spec.class, r.find("ini.options_absent").orElseThrow().specType());
     }

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jstate.states.engine.SpecBinder;
 import io.jstate.states.engine.SpecException;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.FakeHost;
 import io.jstate.states.host.HostException;
+import io.jstate.states.kinds.Kinds;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,11 +22,36 @@ class MysqlConnectionTest {
 
     @Test
     void kindsAreRegisteredUnderTheirSlsNames() {
-        var r = io.jstate.states.engine.StateRegistry.builtin();
+        var r = Kinds.registry();
         assertEquals(MysqlDatabasePresent.Spec.class, r.find("mysql_database.present").orElseThrow().specType());
         assertEquals(MysqlDatabaseAbsent.Spec.class, r.find("mysql_database.absent").orElseThrow().specType());
         assertEquals(MysqlUserPresent.Spec.class, r.find("mysql_user.present").orElseThrow().specType());
         assertEquals(MysqlGrantsPresent.Spec.class, r.find("mysql_grants.present").orElseThrow().specType());
+    }
+
+    @Test
+    void everyMysqlKindTakesTheSameFlatConnectionArgumentsIntoOneComponent() throws Exception {
+        List<String> connection = List.of("connection_host", "connection_port", "connection_socket", "connection_user",
+                "connection_pass", "connection_default_file");
+        Map<String, Object> args = Map.of("connection_host", "db1", "connection_port", 3307, "connection_user", "admin",
+                "connection_pass", "pw", "connection_default_file", "/etc/mysql/debian.cnf");
+        MysqlConnection wanted = new MysqlConnection("db1", 3307, null, "admin", "pw", "/etc/mysql/debian.cnf");
+        Map<String, Object> user = new java.util.HashMap<>(args);
+        user.put("password", "x");
+        Map<String, Object> grant = new java.util.HashMap<>(args);
+        grant.putAll(Map.of("grant", "ALL", "database", "nova.*", "user", "nova"));
+        for (Record spec : List.<Record>of(SpecBinder.bind(MysqlDatabasePresent.Spec.class, "nova", args),
+                SpecBinder.bind(MysqlDatabaseAbsent.Spec.class, "nova", args),
+                SpecBinder.bind(MysqlUserPresent.Spec.class, "nova", user),
+                SpecBinder.bind(MysqlGrantsPresent.Spec.class, "nova", grant))) {
+            List<String> names = SpecBinder.argumentNames(spec.getClass().asSubclass(Record.class));
+            assertEquals(connection, names.subList(names.size() - connection.size(), names.size()), names.toString());
+            assertFalse(names.contains("connection"), names.toString());
+            assertEquals(wanted, spec.getClass().getMethod("connection").invoke(spec));
+            assertFalse(spec.toString().contains("pw"), spec.toString());
+        }
+        var e = assertThrows(SpecException.class, () -> SpecBinder.bind(MysqlDatabaseAbsent.Spec.class, "nova", Map.of("connection_hots", "db1")));
+        assertTrue(e.getMessage().startsWith("unknown argument 'connection_hots' (did you mean connection_host"), e.getMessage());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.jstate.states.kinds.mysql;
 
 import static io.jstate.states.kinds.mysql.MysqlConnectionTest.DEFAULT_ARGV;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,6 +116,7 @@ class MysqlDatabasePresentTest {
         Exec e = h.commands().get(0);
         assertTrue(e.argv().contains("--socket=/tmp/t/mysqld.sock"));
         assertEquals(Map.of("MYSQL_PWD", "pw"), e.env());
-        assertTrue(spec.toString().contains("connectionPass=****"), spec.toString());
+        assertTrue(spec.toString().contains("pass=****"), spec.toString());
+        assertFalse(spec.toString().contains("=pw"), spec.toString());
     }
 }

@@ -1,18 +1,24 @@
 package io.jstate.states.kinds.rabbitmq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.states.engine.Applied;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Outcome;
+import io.jstate.states.engine.Outcome.Changed;
+import io.jstate.states.engine.Outcome.Failed;
 import io.jstate.states.engine.ReadOnlyHost;
 import io.jstate.states.engine.SpecBinder;
 import io.jstate.states.engine.SpecException;
+import io.jstate.states.engine.Step;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.FakeHost;
 import io.jstate.states.host.HostException;
+import io.jstate.states.kinds.TestEnv;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -93,30 +99,50 @@ class RabbitmqClusterJoinedTest {
     }
 
     @Test
-    void joinIsRetriedWhileTheSeedIsStarting() throws Exception {
-        FakeHost h = new FakeHost();
-        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(""));
-        int[] joins = {0};
-        h.on(cmd("join_cluster"), e -> ++joins[0] < 3 ? ExecResult.fail(69, FakeBroker.fixture("unreachable.txt")) : ExecResult.ok(""));
-        long before = h.nanoTime();
-        Applied a = new RabbitmqClusterJoined(FakeBroker.env(h)).apply(joinA(), Drift.of(Change.of("cluster", "x", "y")));
-        assertEquals(3, joins[0]);
-        assertEquals(Duration.ofSeconds(10).toNanos(), h.nanoTime() - before);
-        assertEquals("joined jstman@localhost at attempt 3", a.comment());
-        assertEquals(List.of(cmd("start_app")), h.commands().subList(h.commands().size() - 1, h.commands().size())
-                .stream().map(e -> e.argv()).toList());
-    }
-
-    @Test
-    void failedJoinStillStartsTheAppAndSaysWhy() {
+    void aFailedJoinStillStartsTheAppAndSaysWhy() {
         FakeHost h = new FakeHost();
         h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(""));
         h.on(cmd("join_cluster"), e -> ExecResult.fail(69, FakeBroker.fixture("unreachable.txt")));
-        HostException e = assertThrows(HostException.class, () -> new RabbitmqClusterJoined(FakeBroker.env(h))
-                .apply(joinA(), Drift.of(Change.of("cluster", "x", "y"))));
-        assertTrue(e.getMessage().startsWith("could not join jstman@localhost after 5 attempts"), e.getMessage());
-        assertEquals(7, h.commands().size());
-        assertEquals(cmd("start_app"), h.commands().get(6).argv());
+        RabbitmqClusterJoined state = new RabbitmqClusterJoined(FakeBroker.env(h));
+        HostException e = assertThrows(HostException.class, () -> state.apply(joinA(), Drift.of(Change.of("cluster", "x", "y"))));
+        assertTrue(e.getMessage().startsWith("could not join jstman@localhost: "), e.getMessage());
+        assertEquals(List.of(cmd("stop_app"), cmd("join_cluster", "--", "jstman@localhost"), cmd("start_app")),
+                h.commands().stream().map(c -> c.argv()).toList(), "one join per apply; the engine retries");
+        assertEquals(new Step.Retry(5, Duration.ofSeconds(5)), state.retry(joinA()));
+    }
+
+    @Test
+    void theEngineRetriesTheJoinWhileTheSeedIsStarting() {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(""));
+        int[] joins = {0};
+        h.on(cmd("cluster_status"), e -> ExecResult.ok(joins[0] >= 3 ? FakeBroker.fixture("cluster_status_joined.json")
+                : FakeBroker.fixture("cluster_status_single.json").replace("jstman@", "jstmanb@")));
+        h.on(cmd("join_cluster"), e -> ++joins[0] < 3 ? ExecResult.fail(69, FakeBroker.fixture("unreachable.txt")) : ExecResult.ok(""));
+        long before = h.nanoTime();
+        Outcome o = TestEnv.run(FakeBroker.env(h), "rabbitmq_cluster.joined", joinA());
+        assertInstanceOf(Changed.class, o);
+        assertEquals(3, joins[0]);
+        assertEquals(Duration.ofSeconds(10).toNanos(), h.nanoTime() - before, "two waits of 5s on the fake clock");
+        List<String> attempt = List.of("rabbitmqctl -n jstmanb@localhost -q cluster_status --formatter json",
+                "rabbitmqctl -n jstmanb@localhost -q stop_app", "rabbitmqctl -n jstmanb@localhost -q join_cluster -- jstman@localhost",
+                "rabbitmqctl -n jstmanb@localhost -q start_app");
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 3; i++) expected.addAll(attempt);
+        expected.add("rabbitmqctl -n jstmanb@localhost -q cluster_status --formatter json");
+        assertEquals(expected, h.commandLines());
+    }
+
+    @Test
+    void aJoinThatNeverWorksFailsAfterTheEnginesAttempts() {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(""));
+        h.on(cmd("cluster_status"), e -> ExecResult.ok(FakeBroker.fixture("cluster_status_single.json").replace("jstman@", "jstmanb@")));
+        h.on(cmd("join_cluster"), e -> ExecResult.fail(69, FakeBroker.fixture("unreachable.txt")));
+        Failed f = assertInstanceOf(Failed.class, TestEnv.run(FakeBroker.env(h), "rabbitmq_cluster.joined", joinA()));
+        assertTrue(f.error().startsWith("could not join jstman@localhost: "), f.error());
+        assertTrue(f.error().endsWith(" (failed 5 attempts)"), f.error());
+        assertEquals("rabbitmqctl -n jstmanb@localhost -q start_app", h.commandLines().get(h.commandLines().size() - 1));
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.Templates;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.LocalHost;
+import io.jstate.states.kinds.Kinds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -80,13 +81,13 @@ class RabbitmqRealTest {
 
     @SuppressWarnings("unchecked")
     private static State<Record> stateFor(String kind, io.jstate.states.host.Host host) {
-        StateRegistry.Kind k = StateRegistry.builtin().find(kind).orElseThrow();
+        StateRegistry.Kind k = Kinds.registry().find(kind).orElseThrow();
         return (State<Record>) k.factory().apply(new Env(host, rabbit.grains(), Templates.NONE));
     }
 
     @SuppressWarnings("unchecked")
     private static Class<Record> kindSpec(String kind) {
-        return (Class<Record>) StateRegistry.builtin().find(kind).orElseThrow().specType();
+        return (Class<Record>) Kinds.registry().find(kind).orElseThrow().specType();
     }
 
     private static Map<String, Object> onA(Object... kv) {

@@ -1,17 +1,22 @@
 package io.jstate.states.kinds.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Outcome.Changed;
+import io.jstate.states.engine.Outcome.Failed;
 import io.jstate.states.engine.SpecBinder;
 import io.jstate.states.engine.SpecException;
+import io.jstate.states.engine.Step;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.FakeHost;
 import io.jstate.states.host.HostException;
 import io.jstate.states.kinds.TestEnv;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -137,13 +142,31 @@ class ServiceRunningTest {
     }
 
     @Test
-    void aServiceThatSaysItRunsOnlyAMomentAfterItsStartIsWaitedFor() {
+    void applyStartsOnceWithoutWaitingAndLeavesTheWaitToTheEngine() {
+        host.on(List.of("/etc/init.d/memcached", "status"), e -> new ExecResult(3, "", "", false));
+        Drift d = state.check(spec(Map.of()));
+        state.apply(spec(Map.of()), d);
+        assertEquals(List.of("/etc/init.d/memcached status", "/etc/init.d/memcached start"), host.commandLines());
+        assertEquals(0L, host.nanoTime(), "apply never sleeps");
+        assertEquals(new Step.Retry(50, Duration.ofMillis(200)), state.settle(spec(Map.of())));
+    }
+
+    @Test
+    void aServiceThatSaysItRunsOnlyAMomentAfterItsStartIsWaitedForByTheEngine() {
         // The script returns at once; the daemon writes its pid file a little later (two more status calls).
         int[] calls = {0};
         host.on(List.of("/etc/init.d/memcached", "status"), e -> new ExecResult(memcached.running && ++calls[0] > 2 ? 0 : 3, "", "", false));
-        Drift d = state.check(spec(Map.of()));
-        state.apply(spec(Map.of()), d);
-        assertTrue(state.check(spec(Map.of())).inSync());
+        Changed c = assertInstanceOf(Changed.class, TestEnv.run(TestEnv.debian(host), "service.running", spec(Map.of())));
+        assertEquals("in sync after 3 checks over 0.4s", c.comment());
+        assertEquals(List.of("run /etc/init.d/memcached start"), host.mutations(), "started once");
+    }
+
+    @Test
+    void aServiceThatNeverSaysItRunsFailsAfterTheEnginesTenSeconds() {
+        host.on(List.of("/etc/init.d/memcached", "status"), e -> new ExecResult(3, "", "", false));
+        Failed f = assertInstanceOf(Failed.class, TestEnv.run(TestEnv.debian(host), "service.running", spec(Map.of())));
+        assertEquals("still differs after apply (50 checks over 9.8s): running false -> true", f.error());
+        assertEquals(List.of("run /etc/init.d/memcached start"), host.mutations(), "started once");
     }
 
     @Test

@@ -2,13 +2,21 @@ package io.jstate.states.kinds.wait;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jstate.states.engine.Applied;
 import io.jstate.states.engine.Change;
 import io.jstate.states.engine.Drift;
+import io.jstate.states.engine.Outcome;
+import io.jstate.states.engine.Outcome.Changed;
+import io.jstate.states.engine.Outcome.Failed;
+import io.jstate.states.engine.Outcome.WouldChange;
+import io.jstate.states.engine.RunListener;
 import io.jstate.states.engine.SpecBinder;
 import io.jstate.states.engine.SpecException;
+import io.jstate.states.engine.Step;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.FakeHost;
 import io.jstate.states.kinds.TestEnv;
@@ -39,47 +47,62 @@ class WaitForTest {
     }
 
     @Test
-    void applyPollsUntilThePortOpensWithoutRealSleeping() throws Exception {
+    void applyChangesNothingAndAsksTheEngineToWait() throws Exception {
+        var spec = spec(Map.of("tcp", "10.77.0.11:4567", "attempts", 60, "interval", 1));
+        assertEquals(Applied.NONE, state.apply(spec, Drift.of(Change.of("tcp 10.77.0.11:4567", "not met", "met"))));
+        assertTrue(host.commands().isEmpty());
+        assertEquals(0L, host.nanoTime(), "apply neither probes nor sleeps");
+        assertEquals(new Step.Retry(60, Duration.ofSeconds(1)), state.settle(spec));
+        assertEquals(new Step.Retry(30, Duration.ofSeconds(2)), state.settle(spec(Map.of("tcp", "10.77.0.11:4567"))), "the defaults");
+    }
+
+    @Test
+    void theEngineChecksUntilThePortOpensWithoutRealSleeping() {
         AtomicInteger tries = new AtomicInteger();
         host.endpoint("10.77.0.11:4567", () -> tries.incrementAndGet() >= 3 ? 0 : -1);
-        var spec = spec(Map.of("tcp", "10.77.0.11:4567"));
         long t0 = System.nanoTime();
-        var applied = state.apply(spec, Drift.of(Change.of("tcp 10.77.0.11:4567", "not met", "met")));
-        assertEquals(3, tries.get());
-        assertEquals("met after 3 attempts (8000 ms)", applied.comment());
-        // Two failed tries of 2s each and two intervals of 2s, all on the fake clock.
-        assertEquals(8_000_000_000L, host.nanoTime());
+        Outcome o = TestEnv.run(TestEnv.debian(host), "wait.for", spec(Map.of("tcp", "10.77.0.11:4567")));
+        Changed c = assertInstanceOf(Changed.class, o);
+        assertEquals(3, tries.get(), "the first probe, then two checks after apply");
+        assertEquals("in sync after 2 checks over 4s", c.comment());
+        // Two failed tries of 2s each and one interval of 2s, all on the fake clock.
+        assertEquals(6_000_000_000L, host.nanoTime());
         assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
     }
 
     @Test
-    void aConditionThatNeverHoldsFailsApplyNamingTheWait() throws Exception {
+    void aConditionThatNeverHoldsFailsNamingTheWait() {
         var spec = spec(Map.of("tcp", "[fd00::11]:3306", "attempts", 5, "interval", 1.5, "probe_timeout", 0.5));
-        Drift d = state.check(spec);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> state.apply(spec, d));
-        assertEquals("gave up waiting for tcp [fd00::11]:3306: not met after 5 attempts over 8s", e.getMessage());
-        assertFalse(state.recheck());
+        Failed f = assertInstanceOf(Failed.class, TestEnv.run(TestEnv.debian(host), "wait.for", spec));
+        assertEquals("still differs after apply (5 checks over 8.5s): tcp [fd00::11]:3306 not met -> met", f.error());
     }
 
     @Test
-    void httpWaitsForTheWantedStatus() throws Exception {
+    void aDryRunProbesOnceAndNeverWaits() {
+        AtomicInteger tries = new AtomicInteger();
+        host.endpoint("10.77.0.11:4567", () -> tries.incrementAndGet() >= 3 ? 0 : -1);
+        Outcome o = TestEnv.run(TestEnv.debian(host), "wait.for", spec(Map.of("tcp", "10.77.0.11:4567")), true, RunListener.NONE);
+        assertInstanceOf(WouldChange.class, o);
+        assertEquals(1, tries.get());
+    }
+
+    @Test
+    void httpWaitsForTheWantedStatus() {
         AtomicInteger tries = new AtomicInteger();
         host.endpoint("http://10.77.0.11:9200/", () -> tries.incrementAndGet() < 2 ? 503 : 200);
         var spec = spec(Map.of("http", "http://10.77.0.11:9200/"));
-        state.apply(spec, state.check(spec));
+        assertInstanceOf(Changed.class, TestEnv.run(TestEnv.debian(host), "wait.for", spec));
         assertEquals(2, tries.get());
-        assertTrue(state.check(spec).inSync());
         Drift d = state.check(spec(Map.of("http", "http://10.77.0.11:9200/", "status", 204, "attempts", 2)));
         assertEquals("http http://10.77.0.11:9200/ answering 204", d.changes().get(0).attribute());
     }
 
     @Test
-    void commandWaitsForExitZeroWithThePerTryTimeout() throws Exception {
+    void commandWaitsForExitZeroWithThePerTryTimeout() {
         AtomicInteger tries = new AtomicInteger();
         host.on(List.of("/bin/sh", "-c", "rabbitmqctl await_startup"), e -> tries.incrementAndGet() < 4 ? ExecResult.fail(69, "") : ExecResult.ok(""));
         var spec = spec(Map.of("command", "rabbitmqctl await_startup", "probe_timeout", 10));
-        assertFalse(state.check(spec).inSync());
-        state.apply(spec, Drift.NONE);
+        assertInstanceOf(Changed.class, TestEnv.run(TestEnv.debian(host), "wait.for", spec));
         assertEquals(4, host.commands().size());
         assertTrue(host.commands().stream().allMatch(e -> !e.mutates() && e.timeout().equals(Duration.ofSeconds(10))));
     }

@@ -1,5 +1,6 @@
-package io.jstate.states.engine;
+package io.jstate.states.kinds;
 
+import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.kinds.cmd.CmdRun;
 import io.jstate.states.kinds.file.FileAbsent;
 import io.jstate.states.kinds.file.FileDirectory;
@@ -27,11 +28,21 @@ import io.jstate.states.kinds.system.SysctlPresent;
 import io.jstate.states.kinds.system.UserPresent;
 import io.jstate.states.kinds.wait.WaitFor;
 
-/** Every state kind jstate ships, by SLS name: the one place kinds are registered. */
-final class BuiltinStates {
-    private BuiltinStates() {}
+/**
+ * Every state kind jstate ships, by SLS name: the one place kinds are registered. It lives beside
+ * the kinds, not in the engine: the engine knows the {@code State} contract and a registry, never
+ * a kind.
+ */
+public final class Kinds {
+    private Kinds() {}
 
-    static StateRegistry.Builder register(StateRegistry.Builder r) {
+    /** A registry of every kind jstate ships; a reader finds any state's class here by its name. */
+    public static StateRegistry registry() {
+        return register(StateRegistry.builder()).build();
+    }
+
+    /** Adds every kind jstate ships to {@code r}, for a registry that also holds kinds of its own. */
+    public static StateRegistry.Builder register(StateRegistry.Builder r) {
         return r
                 .register("file.managed", FileManaged.Spec.class, FileManaged::new)
                 .register("file.directory", FileDirectory.Spec.class, FileDirectory::new)
