@@ -32,6 +32,7 @@ import io.jstate.proto.v1.MasterMessage;
 import io.jstate.proto.v1.MinionGatewayGrpc;
 import io.jstate.proto.v1.MinionMessage;
 import io.jstate.proto.v1.Refusal;
+import io.jstate.common.net.HostPort;
 import java.io.File;
 import java.security.KeyPair;
 import java.security.KeyStore;
@@ -117,8 +118,8 @@ public final class FanoutMinions {
             i++;
         }
         if (gateway == null || ca == null) throw new IllegalArgumentException("--gateway HOST:PORT and --ca FILE are required");
-        int colon = gateway.lastIndexOf(':');
-        FanoutMinions f = new FanoutMinions(gateway.substring(0, colon), Integer.parseInt(gateway.substring(colon + 1)),
+        HostPort at = HostPort.parse("--gateway", gateway);
+        FanoutMinions f = new FanoutMinions(at.host(), at.port(),
                 new File(ca), token, count, prefix, roles, threads);
         Runtime.getRuntime().addShutdownHook(new Thread(f::report));
         f.run(maxSeconds);

@@ -1,14 +1,16 @@
 package io.jstate.common.config;
 
-import io.jstate.common.config.ConfigKeys;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.jstate.common.net.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import static io.jstate.common.config.ConfigFile.integer;
+import static io.jstate.common.config.ConfigFile.map;
+import static io.jstate.common.config.ConfigFile.path;
+import static io.jstate.common.config.ConfigFile.string;
 import io.jstate.common.target.RoleNames;
 import io.jstate.common.target.Target;
 import io.jstate.common.target.TargetException;
@@ -34,7 +36,7 @@ import io.jstate.common.target.TargetException;
  * @param lostAfter          how long a minion running a job may be disconnected before the job reports it lost
  * @param web                the read-only web dashboard
  */
-public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin, List<String> tlsNames, Path states,
+public record MasterConfig(Path file, Path dataDir, HostPort gateway, HostPort admin, List<String> tlsNames, Path states,
                            Path pillar, Map<String, String> nodegroups, String enrollmentToken, int enrollPerMinute,
                            Duration retention, Duration defaultJobTimeout, Web web, Map<String, String> roles, Duration lostAfter) {
 
@@ -58,79 +60,36 @@ public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin
      * file holding the bearer token that may scrape /metrics (none: only the admin certificate may),
      * and how long a login lasts idle and at most.
      */
-    public record Web(Listen listen, Path usersFile, Path metricsTokenFile, Duration sessionIdle, Duration sessionLifetime) {}
+    public record Web(HostPort listen, Path usersFile, Path metricsTokenFile, Duration sessionIdle, Duration sessionLifetime) {}
 
-    /** A host and port to listen on. */
-    public record Listen(String host, int port) {
-        static Listen parse(String where, String text) {
-            int colon = text.lastIndexOf(':');
-            if (colon <= 0) throw new ConfigException(where + ": expected HOST:PORT, got '" + text + "'");
-            String host = text.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-            try {
-                int port = Integer.parseInt(text.substring(colon + 1));
-                if (port < 0 || port > 65535) throw new NumberFormatException();
-                return new Listen(host, port);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(where + ": bad port in '" + text + "'");
-            }
-        }
-
-        /** Whether this listens on every address, in which case no single address names the server. */
-        public boolean wildcard() {
-            return host.equals("0.0.0.0") || host.equals("::") || host.isEmpty();
-        }
-    }
-
-    /** A configuration file that cannot be used; the message names the file and the key. */
-    public static final class ConfigException extends RuntimeException {
-        public ConfigException(String message) {
-            super(message);
-        }
+    /** The configuration of a master without a file: every setting at its default. */
+    public static MasterConfig defaults() {
+        return from(null, Map.of());
     }
 
     public static MasterConfig load(Path file) {
-        String text;
-        Object doc;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        }
-        try {
-            doc = ConfigKeys.yaml().load(text);
-        } catch (RuntimeException e) {
-            throw new ConfigException(file + ": not valid YAML: " + e.getMessage());
-        }
-        if (doc == null) doc = Map.of();
-        if (!(doc instanceof Map<?, ?> top)) throw new ConfigException(file + ": expected a mapping at the top");
-        try {
-            KEYS.check(String.valueOf(file), text);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
-        return from(file, top);
+        return from(file, ConfigFile.read(file, KEYS));
     }
 
     static MasterConfig from(Path file, Map<?, ?> top) {
         String name = String.valueOf(file);
         Path base = file == null ? Path.of("").toAbsolutePath() : file.toAbsolutePath().getParent();
-        Path dataDir = path(base, string(top, "data_dir", "/var/lib/jstate/master"));
-        Listen gateway = Listen.parse(name + ": gateway.listen", string(map(name, top, "gateway"), "listen", "0.0.0.0:4506"));
-        Listen admin = Listen.parse(name + ": admin.listen", string(map(name, top, "admin"), "listen", "127.0.0.1:4507"));
+        Path dataDir = path(base, string(name, top, "data_dir", "/var/lib/jstate/master"));
+        HostPort gateway = listen(name, map(name, top, "gateway"), "gateway.listen", "0.0.0.0:4506");
+        HostPort admin = listen(name, map(name, top, "admin"), "admin.listen", "127.0.0.1:4507");
         List<String> tlsNames = new ArrayList<>();
         Object names = top.get("tls_names");
         if (names instanceof List<?> l) for (Object o : l) tlsNames.add(String.valueOf(o));
         else if (names != null) throw new ConfigException(name + ": tls_names must be a list");
-        Path states = path(base, string(top, "states", "/srv/jstate/states"));
-        String pillarText = string(top, "pillar", null);
+        Path states = path(base, string(name, top, "states", "/srv/jstate/states"));
+        String pillarText = string(name, top, "pillar", null);
         Path pillar = pillarText == null ? null : path(base, pillarText);
         Map<String, String> nodegroups = new LinkedHashMap<>();
         map(name, top, "nodegroups").forEach((k, v) -> nodegroups.put(String.valueOf(k), String.valueOf(v)));
         Map<String, String> roles = new LinkedHashMap<>();
         map(name, top, "roles").forEach((k, v) -> roles.put(String.valueOf(k), roleTarget(name, String.valueOf(k), v, nodegroups)));
         Map<?, ?> enrollment = map(name, top, "enrollment");
-        String token = string(enrollment, "token", "");
+        String token = string(name, enrollment, "token", "");
         int perMinute = integer(name + ": enrollment.rate_per_minute", enrollment.get("rate_per_minute"), 60);
         Map<?, ?> jobs = map(name, top, "jobs");
         int retentionDays = integer(name + ": jobs.retention_days", jobs.get("retention_days"), 7);
@@ -160,38 +119,20 @@ public record MasterConfig(Path file, Path dataDir, Listen gateway, Listen admin
     }
 
     private static Web web(String name, Path base, Map<?, ?> web) {
-        Listen listen = Listen.parse(name + ": web.listen", string(web, "listen", "127.0.0.1:4508"));
-        Path users = path(base, string(web, "users_file", "web-users"));
-        String token = string(web, "metrics_token_file", null);
+        HostPort listen = listen(name, web, "web.listen", "127.0.0.1:4508");
+        Path users = path(base, string(name, web, "users_file", "web-users"));
+        String token = string(name, web, "metrics_token_file", null);
         int idle = integer(name + ": web.session_idle_minutes", web.get("session_idle_minutes"), 30);
         int lifetime = integer(name + ": web.session_lifetime_hours", web.get("session_lifetime_hours"), 12);
         if (idle <= 0 || lifetime <= 0) throw new ConfigException(name + ": web.session_idle_minutes and web.session_lifetime_hours must be positive");
         return new Web(listen, users, token == null ? null : path(base, token), Duration.ofMinutes(idle), Duration.ofHours(lifetime));
     }
 
-    private static Path path(Path base, String p) {
-        return base.resolve(p).normalize();
-    }
-
-    private static String string(Map<?, ?> m, String key, String dflt) {
-        Object v = m.get(key);
-        return v == null ? dflt : String.valueOf(v);
-    }
-
-    private static int integer(String where, Object v, int dflt) {
-        if (v == null) return dflt;
-        if (v instanceof Number n) return n.intValue();
+    private static HostPort listen(String file, Map<?, ?> section, String key, String dflt) {
         try {
-            return Integer.parseInt(String.valueOf(v).trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(where + ": expected a number, got '" + v + "'");
+            return HostPort.parse(file + ": " + key, ConfigFile.string(file, section, "listen", dflt));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
         }
-    }
-
-    private static Map<?, ?> map(String file, Map<?, ?> m, String key) {
-        Object v = m.get(key);
-        if (v == null) return Map.of();
-        if (v instanceof Map<?, ?> r) return r;
-        throw new ConfigException(file + ": " + key + " must be a mapping");
     }
 }

@@ -1,64 +1,41 @@
 package io.jstate.cli;
 
-import io.jstate.common.config.ConfigKeys;
-import java.io.IOException;
-import java.io.Reader;
+import io.jstate.common.config.ConfigException;
+import io.jstate.common.config.MasterConfig;
+import io.jstate.common.net.HostPort;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 /**
  * Where the master's admin API is and which pki folder holds the admin identity. Each comes from
- * its option, else its environment variable, else the master's config file, else the default; the
- * config file is only read when something is still missing, since parsing it costs start-up time.
+ * its option, else its environment variable, else the master's config file, else the master's
+ * default; the config file is only read when something is still missing, since parsing it costs
+ * start-up time.
  *
  * @param master         the admin API's base URL
  * @param pki            the folder with ca.crt, admin.crt and admin.key
  * @param defaultTimeout the master's default job timeout, used to bound waiting for a job that sets none
  */
 record Endpoint(URI master, Path pki, Duration defaultTimeout) {
-    static final String DEFAULT_MASTER = "https://127.0.0.1:4507";
-    static final Path DEFAULT_CONFIG = Path.of("/etc/jstate/master.yaml");
-    static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/jstate/master");
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
-
     static Endpoint resolve(String masterOption, Path pkiOption, Path configOption, Map<String, String> env)
             throws CliException {
         String master = masterOption != null ? masterOption : blankToNull(env.get("JSTATE_MASTER"));
         Path pki = pkiOption != null ? pkiOption : pathOrNull(env.get("JSTATE_PKI"));
-        Duration timeout = DEFAULT_TIMEOUT;
-        Path config = configOption != null ? configOption : DEFAULT_CONFIG;
-        if (configOption != null || ((master == null || pki == null) && Files.isRegularFile(config))) {
-            Map<?, ?> yaml = load(config);
-            Path base = config.toAbsolutePath().getParent();
-            if (pki == null) {
-                Object dataDir = yaml.get("data_dir");
-                Path data = dataDir == null ? DEFAULT_DATA_DIR : base.resolve(dataDir.toString());
-                pki = data.resolve("pki");
-            }
-            if (master == null && yaml.get("admin") instanceof Map<?, ?> admin && admin.get("listen") != null) {
-                master = fromListen(admin.get("listen").toString());
-            }
-            if (yaml.get("jobs") instanceof Map<?, ?> jobs && jobs.get("default_timeout_seconds") instanceof Number n) {
-                timeout = Duration.ofSeconds(n.longValue());
-            }
-        }
-        if (pki == null) pki = DEFAULT_DATA_DIR.resolve("pki");
-        return new Endpoint(url(master != null ? master : DEFAULT_MASTER), pki, timeout);
+        Path file = configOption != null ? configOption : MasterConfig.DEFAULT_FILE;
+        boolean read = configOption != null || ((master == null || pki == null) && Files.isRegularFile(file));
+        MasterConfig config = read ? load(file) : MasterConfig.defaults();
+        if (pki == null) pki = config.dataDir().resolve("pki");
+        if (master == null) master = url(config.admin());
+        return new Endpoint(url(master), pki, config.defaultJobTimeout());
     }
 
     /** The URL to reach an admin listener at: a wildcard address is reached on loopback. */
-    static String fromListen(String listen) {
-        int colon = listen.lastIndexOf(':');
-        String host = colon < 0 ? listen : listen.substring(0, colon);
-        String port = colon < 0 ? "4507" : listen.substring(colon + 1);
-        if (host.isEmpty() || host.equals("0.0.0.0")) host = "127.0.0.1";
-        else if (host.equals("[::]") || host.equals("::")) host = "[::1]";
-        return "https://" + host + ":" + port;
+    static String url(HostPort listen) {
+        return "https://" + listen.dialable();
     }
 
     private static URI url(String s) throws CliException {
@@ -74,19 +51,12 @@ record Endpoint(URI master, Path pki, Duration defaultTimeout) {
         }
     }
 
-    /** The master's configuration file as a mapping; the message names the file when it cannot be used. */
-    static Map<?, ?> load(Path config) throws CliException {
-        try (Reader r = Files.newBufferedReader(config)) {
-            Object doc = ConfigKeys.yaml().load(r);
-            if (doc == null) return Map.of();
-            if (doc instanceof Map<?, ?> m) return m;
-            throw new CliException(config + ": the master config must be a mapping");
-        } catch (NoSuchFileException e) {
-            throw new CliException("cannot read the master config " + config + ": no such file");
-        } catch (IOException e) {
-            throw new CliException("cannot read the master config " + config + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw new CliException("cannot parse the master config " + config + ": " + e.getMessage());
+    /** The master's configuration, read by the master's own loader; the message names the file and the key. */
+    static MasterConfig load(Path file) throws CliException {
+        try {
+            return MasterConfig.load(file);
+        } catch (ConfigException e) {
+            throw new CliException(e.getMessage());
         }
     }
 

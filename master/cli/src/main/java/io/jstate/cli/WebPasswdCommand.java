@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import io.jstate.common.config.MasterConfig;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -94,13 +95,9 @@ final class WebPasswdCommand {
     /** --users-file, else the config's web.users_file (relative to the config's folder), else web-users beside the config. */
     static Path usersFile(String configOption, String usersOption) throws CliException {
         if (usersOption != null) return Path.of(usersOption).toAbsolutePath();
-        Path config = configOption != null ? Path.of(configOption) : Endpoint.DEFAULT_CONFIG;
-        Path base = config.toAbsolutePath().getParent();
-        Object users = null;
-        if (configOption != null || Files.isRegularFile(config)) {
-            if (Endpoint.load(config).get("web") instanceof Map<?, ?> web) users = web.get("users_file");
-        }
-        return base.resolve(users == null ? "web-users" : String.valueOf(users)).normalize();
+        Path config = configOption != null ? Path.of(configOption) : MasterConfig.DEFAULT_FILE;
+        if (configOption != null || Files.isRegularFile(config)) return Endpoint.load(config).web().usersFile();
+        return config.toAbsolutePath().getParent().resolve("web-users").normalize();
     }
 
     private static void write(Path file, String text) throws CliException {

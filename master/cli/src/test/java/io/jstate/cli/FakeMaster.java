@@ -197,7 +197,8 @@ final class FakeMaster implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         TestPki pki = new TestPki("jstate master CA");
         TestPki.Identity admin = pki.client("admin");
-        pki.write(Path.of(args[0]), admin, false);
+        // PKCS#8, as the master writes its admin key.
+        pki.write(Path.of(args[0]), admin, true);
         FakeMaster m = new FakeMaster(pki, pki.server(), admin.cert());
         Canned.install(m);
         System.out.println(m.url());

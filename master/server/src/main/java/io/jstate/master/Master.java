@@ -1,5 +1,6 @@
 package io.jstate.master;
 
+import io.jstate.common.net.HostPort;
 import io.grpc.DecompressorRegistry;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -149,7 +150,7 @@ public final class Master implements AutoCloseable {
 
     /** Starts the gateway on the configured address with TLS: server certificate, client certificates optional. */
     public synchronized Server startGateway() {
-        MasterConfig.Listen l = config.gateway();
+        HostPort l = config.gateway();
         try {
             SslContext ssl = GrpcSslContexts.forServer(pki.serverCert().toFile(), pki.serverKey().toFile())
                     .trustManager(pki.caCert().toFile()).clientAuth(ClientAuth.OPTIONAL).build();
@@ -162,7 +163,7 @@ public final class Master implements AutoCloseable {
             LOG.info(() -> "minion gateway listening on " + server.getListenSockets());
             return server;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + l.host() + ":" + l.port() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on " + l + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,15 +1,14 @@
 package io.jstate.minion.daemon;
 
+import io.jstate.common.tls.CaTrust;
 import io.jstate.common.wire.Fingerprints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -20,8 +19,6 @@ import java.util.function.Consumer;
  * required from then on.
  */
 final class MasterPins {
-    private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
-
     private final DataDir dir;
     private final String caPin;
     private final String signingPin;
@@ -74,24 +71,22 @@ final class MasterPins {
     }
 
     /**
-     * Checks the TLS chain a master presents: issued by the known CA; before the CA is known, its
-     * root must carry the pinned fingerprint; with neither (first use) any chain passes here and
-     * the enrollment reply's CA must then have issued it ({@link #checkEnrollReply}).
+     * The CA a master's TLS chain must lead to: the known CA; before it is known, the chain's root,
+     * which must carry the pinned fingerprint; with neither (first use) the chain's own root, and
+     * the enrollment reply's CA must then have issued the chain ({@link #checkEnrollReply}).
      */
-    void checkServer(X509Certificate[] chain) throws CertificateException {
-        if (chain == null || chain.length == 0) throw new CertificateException("the master presented no certificate");
+    X509Certificate anchor(X509Certificate[] chain) throws CertificateException {
         X509Certificate known = ca;
-        if (known != null) {
-            verifyChain(chain, known);
-        } else if (caPin != null) {
-            X509Certificate root = chain[chain.length - 1];
+        if (known != null) return known;
+        X509Certificate root = chain[chain.length - 1];
+        if (caPin != null) {
             String fp = fingerprint(root);
             if (!Fingerprints.same(fp, caPin)) {
                 throw new CertificateException("the master's certificate chain ends in a CA with fingerprint " + fp
                         + ", not the pinned " + caPin + " (master_ca_fingerprint); the master must send its CA certificate in its chain");
             }
-            verifyChain(chain, root);
         }
+        return root;
     }
 
     /**
@@ -114,7 +109,7 @@ final class MasterPins {
         if (expectedCa != null && !Fingerprints.same(caFp, expectedCa)) {
             throw new CertificateException("the master's CA has fingerprint " + caFp + ", not the trusted " + expectedCa);
         }
-        if (serverChain != null && serverChain.length > 0) verifyChain(serverChain, replyCa);
+        if (serverChain != null && serverChain.length > 0) CaTrust.verifyChain(serverChain, replyCa);
 
         PublicKey replyKey = Pki.ed25519PublicKey(signingDer);
         String keyFp = Fingerprints.sha256(signingDer);
@@ -137,32 +132,6 @@ final class MasterPins {
         if (!trustedNow.isEmpty()) {
             log.accept("first contact with the master: now trusting " + String.join(" and ", trustedNow) + ", kept in " + dir.pki()
                     + "; confirm with the master's operator and pin them in the configuration");
-        }
-    }
-
-    /**
-     * Each certificate of the chain must be valid now and signed by the next, the last by the
-     * anchor (or be the anchor itself); the first must be fit for a TLS server, which keeps a
-     * minion's client certificate from posing as the master.
-     */
-    static void verifyChain(X509Certificate[] chain, X509Certificate anchor) throws CertificateException {
-        X509Certificate leaf = chain[0];
-        List<String> eku = leaf.getExtendedKeyUsage();
-        if (eku != null && !eku.contains(SERVER_AUTH)) {
-            throw new CertificateException("the master's certificate " + leaf.getSubjectX500Principal() + " is not for a TLS server");
-        }
-        byte[] anchorDer = anchor.getEncoded();
-        for (int i = 0; i < chain.length; i++) {
-            X509Certificate c = chain[i];
-            if (Arrays.equals(c.getEncoded(), anchorDer)) return;
-            c.checkValidity();
-            X509Certificate issuer = i + 1 < chain.length ? chain[i + 1] : anchor;
-            try {
-                c.verify(issuer.getPublicKey());
-            } catch (GeneralSecurityException e) {
-                throw new CertificateException("the master's certificate " + c.getSubjectX500Principal()
-                        + " is not issued by the trusted master CA", e);
-            }
         }
     }
 

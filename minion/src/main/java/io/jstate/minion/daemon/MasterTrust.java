@@ -1,16 +1,17 @@
 package io.jstate.minion.daemon;
 
+import io.jstate.common.tls.CaTrust;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import io.jstate.common.tls.ServerOnlyTrust;
 
 /**
- * The TLS trust decision for connections to the master, made by {@link MasterPins} and never by
- * the JDK's default trust store. Host names are not checked: only the master holds a server
- * certificate from its own CA, and masters are often reached by an address its certificate
- * does not list.
+ * The TLS trust decision for connections to the master: the common {@link CaTrust} policy
+ * (chain to the master's CA, fit for a TLS server, naming the address dialled) anchored where
+ * {@link MasterPins} says, never at the JDK's default trust store. The address dialled is the
+ * gRPC channel's authority, the {@code master} entry of minion.yaml; the master's certificate
+ * names its listen addresses and {@code tls_names}.
  */
-final class MasterTrust extends ServerOnlyTrust {
+final class MasterTrust extends CaTrust {
     private final MasterPins pins;
     private volatile X509Certificate[] lastChain;
 
@@ -25,8 +26,12 @@ final class MasterTrust extends ServerOnlyTrust {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        pins.checkServer(chain);
+    protected X509Certificate anchor(X509Certificate[] chain) throws CertificateException {
+        return pins.anchor(chain);
+    }
+
+    @Override
+    protected void trusted(X509Certificate[] chain) {
         lastChain = chain.clone();
     }
 

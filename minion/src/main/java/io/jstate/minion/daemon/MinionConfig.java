@@ -1,19 +1,18 @@
 package io.jstate.minion.daemon;
 
 import io.jstate.common.wire.MinionIds;
+import io.jstate.common.config.ConfigFile;
 import io.jstate.common.config.ConfigKeys;
+import io.jstate.common.net.HostPort;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The minion's configuration ({@code /etc/jstate/minion.yaml}).
@@ -48,23 +47,7 @@ public record MinionConfig(String id, List<String> masters, String caFingerprint
 
     /** Reads the configuration file; relative paths in it resolve against the file's folder. */
     public static MinionConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("no configuration file " + file + " (give one with --config)");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
-        }
-        KEYS.check(file.toString(), text);
-        Object doc;
-        try {
-            doc = ConfigKeys.yaml().load(text);
-        } catch (YAMLException e) {
-            throw new IllegalArgumentException(file + ": not valid YAML: " + e.getMessage());
-        }
-        if (doc == null) doc = Map.of();
-        if (!(doc instanceof Map<?, ?> map)) throw new IllegalArgumentException(file + ": must be a YAML mapping");
+        Map<?, ?> map = ConfigFile.read(file, KEYS);
         try {
             return parse(map, file.toAbsolutePath().getParent());
         } catch (IllegalArgumentException e) {
@@ -83,7 +66,7 @@ public record MinionConfig(String id, List<String> masters, String caFingerprint
             masters.add(address(String.valueOf(m)));
         }
         String dir = string(map, "data_dir");
-        Path dataDir = dir == null ? DEFAULT_DATA_DIR : base.resolve(dir).normalize();
+        Path dataDir = dir == null ? DEFAULT_DATA_DIR : ConfigFile.path(base, dir);
         Object g = map.get("grains");
         Map<String, Object> grains = new LinkedHashMap<>();
         if (g instanceof Map<?, ?> gm) {
@@ -97,17 +80,12 @@ public record MinionConfig(String id, List<String> masters, String caFingerprint
 
     /** "host" becomes "host:4506"; an IPv6 literal needs brackets when it carries a port. */
     static String address(String s) {
-        String a = s.strip();
-        if (a.isEmpty()) throw new IllegalArgumentException("a master address is empty");
-        boolean hasPort = a.startsWith("[") ? a.contains("]:") : a.indexOf(':') > 0 && a.indexOf(':') == a.lastIndexOf(':');
-        return hasPort ? a : a + ":" + DEFAULT_PORT;
+        return HostPort.parse("master", s, DEFAULT_PORT).toString();
     }
 
+    /** A single value, stripped; null when absent or blank. */
     private static String string(Map<?, ?> map, String key) {
-        Object v = map.get(key);
-        if (v == null) return null;
-        if (v instanceof Map || v instanceof List) throw new IllegalArgumentException(key + " must be a single value");
-        String s = String.valueOf(v).strip();
+        String s = ConfigFile.string("", map, key, "").strip();
         return s.isEmpty() ? null : s;
     }
 

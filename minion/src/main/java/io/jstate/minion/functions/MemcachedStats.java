@@ -1,6 +1,7 @@
 package io.jstate.minion.functions;
 
 import io.jstate.states.host.Host;
+import io.jstate.common.net.HostPort;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,8 +58,8 @@ final class MemcachedStats implements ExecutionFunction {
         if (listen.isEmpty()) listen.add("127.0.0.1");
         List<String> out = new ArrayList<>();
         for (String a : listen) {
-            String h = a.equals("0.0.0.0") ? "127.0.0.1" : a;
-            out.add(h.contains(":") && !h.startsWith("[") ? "[" + h + "]:" + port : h + ":" + port);
+            // The port stays text here: a bad one is reported with the instance it belongs to.
+            out.add(new HostPort(a, 0).dialable().hostForUrl() + ":" + port);
         }
         return out;
     }
@@ -66,11 +67,9 @@ final class MemcachedStats implements ExecutionFunction {
     private Map<String, Object> ask(String address) {
         Map<String, Object> i = new LinkedHashMap<>();
         i.put("address", address);
-        int colon = address.lastIndexOf(':');
-        String h = address.substring(0, colon).replace("[", "").replace("]", "");
         try {
-            int port = Integer.parseInt(address.substring(colon + 1));
-            String answer = wire.tcp(h, port, "stats\r\n", "END\r\n", TIMEOUT);
+            HostPort at = HostPort.parse("memcached address", address);
+            String answer = wire.tcp(at.host(), at.port(), "stats\r\n", "END\r\n", TIMEOUT);
             Map<String, String> stats = new LinkedHashMap<>();
             for (String line : answer.split("\r?\n")) {
                 String[] f = line.split(" ", 3);
@@ -86,7 +85,7 @@ final class MemcachedStats implements ExecutionFunction {
                 String v = stats.get(k);
                 if (v != null) i.put(k, NUMBERS.contains(k) && v.matches("\\d+") ? (Object) Long.parseLong(v) : v);
             }
-        } catch (java.io.IOException | NumberFormatException e) {
+        } catch (java.io.IOException | IllegalArgumentException e) {
             i.put("reachable", false);
             i.put("error", "not running or not answering on " + address + ": " + e.getMessage());
         }

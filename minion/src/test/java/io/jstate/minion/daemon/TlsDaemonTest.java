@@ -67,6 +67,10 @@ class TlsDaemonTest {
      * layer and required for Connect.
      */
     private int serve(FakeGateway gw) throws Exception {
+        return serve(gw, "127.0.0.1");
+    }
+
+    private int serve(FakeGateway gw, String address) throws Exception {
         TestMaster m = gw.master;
         var ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(m.serverKey.getPrivate(), m.server, m.ca))
                 .trustManager(m.ca).clientAuth(ClientAuth.OPTIONAL).build();
@@ -91,14 +95,18 @@ class TlsDaemonTest {
                 return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {};
             }
         };
-        Server s = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).sslContext(ssl)
+        Server s = NettyServerBuilder.forAddress(new InetSocketAddress(address, 0)).sslContext(ssl)
                 .addService(ServerInterceptors.intercept(gw, identity)).build().start();
         servers.add(s);
         return s.getPort();
     }
 
     private MinionDaemon start(int port, String caPin, String bind) {
-        MinionConfig config = new MinionConfig("web1", List.of("127.0.0.1:" + port), caPin, null, null, tmp.resolve("data"), Map.of(), bind);
+        return start("127.0.0.1:" + port, caPin, bind);
+    }
+
+    private MinionDaemon start(String master, String caPin, String bind) {
+        MinionConfig config = new MinionConfig("web1", List.of(master), caPin, null, null, tmp.resolve("data"), Map.of(), bind);
         MinionDaemon d = new MinionDaemon(config, new TlsChannels(bind), LocalHost.under(tmp), Map::of, Clock.systemUTC(),
                 new SecureRandom(), MinionDaemonTest.FAST, log::add);
         Thread t = new Thread(() -> {
@@ -158,5 +166,20 @@ class TlsDaemonTest {
         assertTrue(log.stream().anyMatch(l -> l.contains("not issued by the trusted master CA")), log.toString());
         assertTrue(impostor.streams.isEmpty());
         impostor.close();
+    }
+
+    @Test
+    void aMasterWhoseCertificateDoesNotNameTheDialledAddressIsRefusedNamingBoth() throws Exception {
+        // The fake master's certificate names 127.0.0.1 and localhost; it listens on 127.0.0.2.
+        FakeGateway gw = new FakeGateway(new TestMaster(), 0);
+        int port = serve(gw, "127.0.0.2");
+        start("127.0.0.2:" + port, MasterPins.fingerprint(gw.master.ca), null);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (log.stream().noneMatch(l -> l.contains("does not name")) && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(log.stream().anyMatch(l -> l.contains("the master's certificate does not name '127.0.0.2' (it names 127.0.0.1, localhost)")
+                && l.contains("tls_names")), log.toString());
+        assertTrue(calls.isEmpty(), "the handshake failed, so no request reached the server: " + calls);
+        assertTrue(gw.enrolls.isEmpty());
+        gw.close();
     }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.jstate.master.Master;
 import io.jstate.master.MasterBean;
 import io.jstate.master.events.EventBus;
+import io.jstate.master.events.EventForm;
 import io.jstate.master.jobs.Jids;
 import io.jstate.master.store.Quarantine;
 import io.jstate.proto.v1.Event;
@@ -165,14 +166,14 @@ public class AdminResource {
     public StreamingOutput events(@QueryParam("tag") String tag) {
         String pattern = tag == null || tag.isBlank() ? "*" : tag;
         if (pattern.length() > 512) throw new BadRequestException("the tag pattern is longer than 512 characters");
-        EventBus.Subscription sub = master().events().open(pattern);
+        EventBus.Subscription sub = master().events().open(pattern, EventForm.matching(pattern));
         return out -> {
             try (sub) {
                 Event.getDefaultInstance().writeDelimitedTo(out);
                 out.flush();
                 long idleSince = System.currentTimeMillis();
                 while (!sub.closed()) {
-                    EventBus.Event e;
+                    EventBus.Published e;
                     try {
                         e = sub.poll(1, TimeUnit.SECONDS);
                     } catch (InterruptedException ie) {
@@ -185,8 +186,8 @@ public class AdminResource {
                     } else {
                         // What queued up meanwhile goes out in the same flush.
                         do {
-                            Event.newBuilder().setTag(e.tag()).setTimeUnixMs(e.timeMs())
-                                    .setData(Structs.struct(e.data())).build().writeDelimitedTo(out);
+                            Event.newBuilder().setTag(EventForm.tag(e.event())).setTimeUnixMs(e.timeMs())
+                                    .setData(Structs.struct(EventForm.data(e.event()))).build().writeDelimitedTo(out);
                         } while ((e = sub.poll()) != null);
                     }
                     out.flush();

@@ -3,6 +3,7 @@ package io.jstate.master.gateway;
 import io.jstate.common.files.AtomicFiles;
 import com.google.protobuf.Struct;
 import io.grpc.Status;
+import io.jstate.master.events.Event;
 import io.jstate.master.events.EventBus;
 import io.jstate.master.store.Quarantine;
 import io.jstate.common.wire.MinionIds;
@@ -133,12 +134,8 @@ public final class Connections {
         Session old = live.put(s.minionId(), s);
         if (old != null && old != s) old.close(Status.ALREADY_EXISTS.withDescription("replaced by a newer stream of the same minion"));
         remember(s);
-        Map<String, Object> data = new java.util.LinkedHashMap<>();
-        data.put("id", s.minionId());
-        data.put("address", s.remoteAddress() == null ? "" : s.remoteAddress());
-        data.put("roles", roles.apply(s.minionId()));
-        if (old != null && old != s) data.put("replaced", true);
-        events.publish("jstate/minion/up/" + s.minionId(), data);
+        events.publish(new Event.MinionUp(s.minionId(), s.remoteAddress() == null ? "" : s.remoteAddress(), roles.apply(s.minionId()),
+                old != null && old != s));
     }
 
     /**
@@ -172,8 +169,7 @@ public final class Connections {
     }
 
     private void down(Session s, String why) {
-        events.publish("jstate/minion/down/" + s.minionId(), Map.of("id", s.minionId(), "reason", why,
-                "connected_ms", Math.max(0, clock.millis() - s.since())));
+        events.publish(new Event.MinionDown(s.minionId(), why, Math.max(0, clock.millis() - s.since())));
     }
 
     /** Cuts a minion's stream at once, as when its key is rejected or deleted. */

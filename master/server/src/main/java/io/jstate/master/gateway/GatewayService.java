@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.jstate.master.events.Event;
 import io.jstate.master.events.EventBus;
 import io.jstate.master.keys.Keys;
 import io.jstate.master.pki.Csr;
@@ -105,18 +106,9 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
         out.onCompleted();
     }
 
-    /**
-     * Tells the bus a request to enroll was turned away. The tag names the minion when its id is
-     * one (else the address it came from), so a pattern can follow one minion.
-     */
+    /** Tells the bus a request to enroll was turned away; an id that is not one is not passed on as one. */
     private void refused(String id, String remote, String reason) {
-        String address = remote == null ? "" : remote;
-        boolean named = MinionIds.valid(id);
-        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
-        if (named) data.put("id", id);
-        data.put("address", address);
-        data.put("reason", reason);
-        bus.publish("jstate/enroll/refused/" + (named ? id : address.isEmpty() ? "unknown" : address), data);
+        bus.publish(new Event.EnrollmentRefused(MinionIds.valid(id) ? id : null, remote == null ? "" : remote, reason));
     }
 
     /** Constant-time, so the reply's timing says nothing about how much of a guess was right. */

@@ -1,7 +1,7 @@
 package io.jstate.master.jobs;
 
 import io.jstate.master.events.EventBus;
-import io.jstate.master.events.Events;
+import io.jstate.master.events.Event;
 import io.jstate.master.gateway.Connections;
 import io.jstate.master.gateway.MinionEvents;
 import io.jstate.master.keys.Keys;
@@ -115,7 +115,7 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
             JobRecord h = header.addAllMinions(minions).build();
             store.create(h);
             RunningJob job = new RunningJob(this, jid, minions, kinds, timeout, batch, request.getStopOnFailure(), listener,
-                    jobData(jid, request));
+                    Event.Job.of(jid, request));
             running.put(jid, job);
             LOG.info(() -> "job " + jid + ": " + describe(request) + " on " + minions.size() + " minion(s)");
             job.start();
@@ -131,10 +131,7 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
     private String failed(JobRecord.Builder header, String message, Consumer<JobEvent> listener) {
         store.create(header.setError(message).setFinishedUnixMs(clock.millis()).build());
         // The message is left out: it may quote the state tree, and events carry only ids and counts.
-        Map<String, Object> data = new LinkedHashMap<>(jobData(header.getJid(), header.getRequest()));
-        data.put("outcome", "not_started");
-        data.put("duration_ms", 0L);
-        events.publish("jstate/job/" + header.getJid() + "/done", data);
+        events.publish(Event.JobDone.notStarted(Event.Job.of(header.getJid(), header.getRequest())));
         listener.accept(JobEvent.newBuilder().setType(JobEvent.Type.JOB_FAILED).setJid(header.getJid()).setMessage(message).build());
         return header.getJid();
     }
@@ -246,22 +243,6 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
         String jid = Jids.make(now);
         while (store.exists(jid) || running.containsKey(jid)) jid = Jids.make(now);
         return jid;
-    }
-
-    /** What a job is, for its events: its target and what it runs, never its pillar overlay. */
-    static Map<String, Object> jobData(String jid, JobRequest r) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("jid", jid);
-        d.put("target", r.getTarget());
-        if (r.hasApply()) {
-            d.put("kind", "apply");
-            d.put("sls", List.copyOf(r.getApply().getTargetsList()));
-            d.put("test", r.getApply().getTest());
-        } else if (r.hasFunction()) {
-            d.put("kind", "function");
-            d.put("function", r.getFunction().getName());
-        }
-        return d;
     }
 
     private static String describe(JobRequest r) {
@@ -376,27 +357,16 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
     private void resumedDone(String jid) {
         JobRecord rec = store.load(jid).orElse(null);
         if (rec == null) return;
-        long failed = rec.getResultsList().stream().filter(r -> !io.jstate.common.output.Results.ok(r)).count();
-        Map<String, Object> data = new LinkedHashMap<>(jobData(jid, rec.getRequest()));
-        data.put("outcome", failed == 0 && rec.getLostCount() == 0 ? "succeeded" : "failed");
-        data.put("duration_ms", Math.max(0, rec.getFinishedUnixMs() - rec.getStartedUnixMs()));
-        data.put("minions", rec.getMinionsCount());
-        data.put("returned", rec.getResultsCount());
-        data.put("lost", rec.getLostCount());
-        data.put("failed_minions", failed);
-        data.put("resumed", true);
-        events.publish("jstate/job/" + jid + "/done", data);
+        int failed = (int) rec.getResultsList().stream().filter(r -> !io.jstate.common.output.Results.ok(r)).count();
+        // Every minion of a job finished here has returned or was recorded lost, so none is left skipped.
+        events.publish(Event.JobDone.ran(Event.Job.of(jid, rec.getRequest()), Math.max(0, rec.getFinishedUnixMs() - rec.getStartedUnixMs()),
+                rec.getMinionsCount(), rec.getResultsCount(), rec.getLostCount(), failed, 0, true));
     }
 
     /** Publishes a minion's return, and its refusal when it refused the job. */
     void returned(String jid, String minionId, JobResult r, boolean late) {
-        if (r.hasRefused()) {
-            events.publish("jstate/job/" + jid + "/refused/" + minionId, Map.of("jid", jid, "minion", minionId,
-                    "reason", r.getRefused().getReason().name()));
-        }
-        Map<String, Object> data = Events.result(jid, minionId, r);
-        if (late) data.put("late", true);
-        events.publish("jstate/job/" + jid + "/return/" + minionId, data);
+        if (r.hasRefused()) events.publish(new Event.JobRefused(jid, minionId, r.getRefused().getReason().name()));
+        events.publish(Event.MinionReturned.of(jid, minionId, r, late));
     }
 
     // ---- for RunningJob ----

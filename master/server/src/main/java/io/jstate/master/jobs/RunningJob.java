@@ -2,7 +2,7 @@ package io.jstate.master.jobs;
 
 import com.google.protobuf.ByteString;
 import io.jstate.master.gateway.Session;
-import io.jstate.master.events.Events;
+import io.jstate.master.events.Event;
 import io.jstate.common.output.Results;
 import io.jstate.proto.v1.JobAccepted;
 import io.jstate.proto.v1.JobEvent;
@@ -61,11 +61,11 @@ final class RunningJob {
     private int skipped;
     private boolean done;
     /** The job's description for its events (target, kind, what it runs). */
-    private final Map<String, Object> about;
+    private final Event.Job about;
     private long startedMs;
 
     RunningJob(Jobs jobs, String jid, List<String> minions, Map<String, Jobs.Job> kinds, Duration timeout, int batch,
-               boolean stopOnFailure, Consumer<JobEvent> listener, Map<String, Object> about) {
+               boolean stopOnFailure, Consumer<JobEvent> listener, Event.Job about) {
         this.about = about;
         this.stopOnFailure = stopOnFailure;
         this.jobs = jobs;
@@ -80,10 +80,7 @@ final class RunningJob {
 
     synchronized void start() {
         startedMs = jobs.clock().millis();
-        Map<String, Object> data = new java.util.LinkedHashMap<>(about);
-        data.put("minions", minions);
-        data.put("batch", batch);
-        jobs.events().publish("jstate/job/" + jid + "/start", data);
+        jobs.events().publish(new Event.JobStarted(about, minions, batch));
         emit(event(JobEvent.Type.JOB_STARTED).addAllMinions(minions));
         fill();
         if (!done) watch = jobs.timer().scheduleAtFixedRate(this::watchStreams, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
@@ -187,7 +184,7 @@ final class RunningJob {
         jobs.store().addLost(jid, id);
         LOG.info(() -> "job " + jid + ": minion " + id + " lost: " + why);
         emit(event(JobEvent.Type.MINION_LOST).setMinionId(id).setMessage(why));
-        jobs.events().publish("jstate/job/" + jid + "/lost/" + id, Map.of("jid", jid, "minion", id, "reason", why));
+        jobs.events().publish(new Event.MinionLost(jid, id, why));
     }
 
     synchronized void accepted(String id, JobAccepted a) {
@@ -200,7 +197,7 @@ final class RunningJob {
         jobs.store().appendPartial(jid, id, s);
         if (inFlight.containsKey(id)) {
             emit(event(JobEvent.Type.STATE).setMinionId(id).setState(s));
-            jobs.events().publish("jstate/job/" + jid + "/state/" + id, Events.state(jid, id, s));
+            jobs.events().publish(Event.StateDone.of(jid, id, s));
         }
     }
 
@@ -231,15 +228,8 @@ final class RunningJob {
         JobSummary summary = JobSummary.newBuilder().setMinions(minions.size()).setReturned(returned.size()).setLost(lost.size())
                 .setFailedMinions(failedMinions).setSkipped(skipped).build();
         emit(event(JobEvent.Type.JOB_DONE).setSummary(summary));
-        Map<String, Object> data = new java.util.LinkedHashMap<>(about);
-        data.put("outcome", failedMinions == 0 && lost.isEmpty() ? "succeeded" : "failed");
-        data.put("duration_ms", now - startedMs);
-        data.put("minions", minions.size());
-        data.put("returned", returned.size());
-        data.put("lost", lost.size());
-        data.put("failed_minions", failedMinions);
-        data.put("skipped", skipped);
-        jobs.events().publish("jstate/job/" + jid + "/done", data);
+        jobs.events().publish(Event.JobDone.ran(about, now - startedMs, minions.size(), returned.size(), lost.size(), failedMinions,
+                skipped, false));
         jobs.finished(jid);
     }
 

@@ -2,6 +2,7 @@ package io.jstate.master.keys;
 
 import io.jstate.common.target.RoleNames;
 
+import io.jstate.master.events.Event;
 import io.jstate.master.events.EventBus;
 import io.jstate.common.files.AtomicFiles;
 import io.jstate.master.pki.Csr;
@@ -156,7 +157,7 @@ public final class Keys {
                 .setRequestedUnixMs(now).setChangedUnixMs(now).build();
         write(Key.State.PENDING, id, ".csr", csrDer);
         save(pending);
-        events.publish("jstate/key/request/" + id, Map.of("id", id, "fingerprint", csr.fingerprint(), "auto_accept", autoAccept));
+        events.publish(new Event.KeyRequested(id, csr.fingerprint(), autoAccept));
         if (!autoAccept) return new Enrollment(Key.State.PENDING, null, "waiting for an operator to accept the key");
         accept(id);
         return new Enrollment(Key.State.ACCEPTED, certificate(id).orElseThrow(), "accepted by enrollment token");
@@ -210,7 +211,7 @@ public final class Keys {
         if (k == null) throw new NoSuchKeyException(id);
         Key changed = k.toBuilder().clearRoles().addAllRoles(checked).setChangedUnixMs(clock.millis()).build();
         save(changed);
-        events.publish("jstate/key/roles/" + id, Map.of("id", id, "roles", checked));
+        events.publish(new Event.KeyRoles(id, checked));
         return List.of(changed);
     }
 
@@ -237,7 +238,7 @@ public final class Keys {
         write(Key.State.ACCEPTED, id, ".crt", Pem.encode("CERTIFICATE", Pki.der(cert)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         Key accepted = k.toBuilder().setState(Key.State.ACCEPTED).setChangedUnixMs(clock.millis()).build();
         save(accepted);
-        events.publish("jstate/key/accepted/" + id, Map.of("id", id, "fingerprint", accepted.getFingerprint(), "was", k.getState().name().toLowerCase(java.util.Locale.ROOT)));
+        events.publish(new Event.KeyChanged(Event.KeyChanged.Change.ACCEPTED, id, accepted.getFingerprint(), k.getState()));
         return List.of(accepted);
     }
 
@@ -259,7 +260,7 @@ public final class Keys {
             write(Key.State.REJECTED, id, ".csr", csrDer);
             rejected = k.toBuilder().setState(Key.State.REJECTED).setChangedUnixMs(clock.millis()).build();
             save(rejected);
-            events.publish("jstate/key/rejected/" + id, Map.of("id", id, "fingerprint", k.getFingerprint(), "was", k.getState().name().toLowerCase(java.util.Locale.ROOT)));
+            events.publish(new Event.KeyChanged(Event.KeyChanged.Change.REJECTED, id, k.getFingerprint(), k.getState()));
         }
         revocationListeners.forEach(l -> l.accept(id));
         return List.of(rejected);
@@ -272,7 +273,7 @@ public final class Keys {
             k = index.get(id);
             if (k == null) throw new NoSuchKeyException(id);
             remove(id);
-            events.publish("jstate/key/deleted/" + id, Map.of("id", id, "fingerprint", k.getFingerprint(), "was", k.getState().name().toLowerCase(java.util.Locale.ROOT)));
+            events.publish(new Event.KeyChanged(Event.KeyChanged.Change.DELETED, id, k.getFingerprint(), k.getState()));
         }
         revocationListeners.forEach(l -> l.accept(id));
         return List.of(k);

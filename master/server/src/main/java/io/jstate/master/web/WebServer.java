@@ -1,5 +1,6 @@
 package io.jstate.master.web;
 
+import io.jstate.common.net.HostPort;
 import io.jstate.master.Master;
 import io.jstate.master.admin.AdminCertificate;
 import io.jstate.common.config.MasterConfig;
@@ -90,7 +91,7 @@ public final class WebServer implements AutoCloseable {
 
     /** Listens on the configured address; returns the port (the real one when the configuration asked for 0). */
     public synchronized int start() {
-        MasterConfig.Listen l = config.listen();
+        HostPort l = config.listen();
         HttpServerOptions o = new HttpServerOptions().setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions().setCertPath(master.pki().serverCert().toString())
                         .setKeyPath(master.pki().serverKey().toString()))
@@ -101,9 +102,9 @@ public final class WebServer implements AutoCloseable {
             server = vertx.createHttpServer(o).requestHandler(router()).listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable c = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException("web dashboard: cannot listen on " + l.host() + ":" + l.port() + ": " + c.getMessage(), c);
+            throw new IllegalStateException("web dashboard: cannot listen on " + l + ": " + c.getMessage(), c);
         }
-        LOG.info(() -> "web dashboard listening on https://" + l.host() + ":" + server.actualPort() + "/");
+        LOG.info(() -> "web dashboard listening on https://" + new HostPort(l.host(), server.actualPort()) + "/");
         return server.actualPort();
     }
 

@@ -210,7 +210,7 @@ class AdminApiTest {
         ManagedChannel anonymous = NettyChannelBuilder.forAddress("127.0.0.1", m.gatewayPort())
                 .sslContext(GrpcSslContexts.forClient().trustManager(m.pki().ca()).build()).build();
         try {
-            m.events().publish("jstate/minion/up/not-matched", java.util.Map.of("id", "not-matched"));
+            m.events().publish(new io.jstate.master.events.Event.MinionUp("not-matched", "", java.util.List.of(), false));
             FakeMinion minion = new FakeMinion("evt1");
             assertEquals(EnrollReply.Status.PENDING, minion.enroll(anonymous, "").getStatus());
             io.jstate.proto.v1.Event e = io.jstate.proto.v1.Event.parseDelimitedFrom(in);

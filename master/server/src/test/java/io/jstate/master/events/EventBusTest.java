@@ -2,12 +2,18 @@ package io.jstate.master.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jstate.master.events.Event.KeyChanged;
+import io.jstate.master.events.Event.KeyRequested;
+import io.jstate.master.events.Event.MinionDown;
+import io.jstate.master.events.Event.MinionLost;
+import io.jstate.master.events.Event.MinionUp;
+import io.jstate.proto.v1.Key;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,34 +23,29 @@ import org.junit.jupiter.api.Timeout;
 class EventBusTest {
     @Test
     void globsMatchWholeTagsAndStarCrossesSlashes() {
-        assertTrue(EventBus.glob("jstate/job/*").matcher("jstate/job/1/state/m1").matches());
-        assertTrue(EventBus.glob("jstate/*/up/*").matcher("jstate/minion/up/web1").matches());
-        assertTrue(EventBus.glob("jstate/key/?ccepted/*").matcher("jstate/key/accepted/a").matches());
-        assertFalse(EventBus.glob("jstate/key/*").matcher("jstate/minion/up/a").matches());
-        assertFalse(EventBus.glob("jstate/job").matcher("jstate/job/1/done").matches());
+        assertTrue(EventForm.glob("jstate/job/*").matcher("jstate/job/1/state/m1").matches());
+        assertTrue(EventForm.glob("jstate/*/up/*").matcher("jstate/minion/up/web1").matches());
+        assertTrue(EventForm.glob("jstate/key/?ccepted/*").matcher("jstate/key/accepted/a").matches());
+        assertFalse(EventForm.glob("jstate/key/*").matcher("jstate/minion/up/a").matches());
+        assertFalse(EventForm.glob("jstate/job").matcher("jstate/job/1/done").matches());
         // Regex characters in a pattern are themselves.
-        assertFalse(EventBus.glob("jstate/job/.+").matcher("jstate/job/1").matches());
-        assertTrue(EventBus.glob("jstate/job/.+").matcher("jstate/job/.+").matches());
+        assertFalse(EventForm.glob("jstate/job/.+").matcher("jstate/job/1").matches());
+        assertTrue(EventForm.glob("jstate/job/.+").matcher("jstate/job/.+").matches());
     }
 
     @Test
-    void subscribersGetMatchingEventsInOrderWithTimeAndData() throws Exception {
+    void subscribersGetTheEventsTheyWantInOrderWithTime() throws Exception {
         EventBus bus = new EventBus(() -> 1234L, 100);
-        try (EventBus.Subscription keys = bus.open("jstate/key/*"); EventBus.Subscription all = bus.open("*")) {
-            bus.publish("jstate/key/request/a", Map.of("id", "a"));
-            bus.publish("jstate/minion/up/a", Map.of("id", "a"));
-            java.util.HashMap<String, Object> withNull = new java.util.HashMap<>();
-            withNull.put("id", "a");
-            withNull.put("nothing", null);
-            bus.publish("jstate/key/accepted/a", withNull);
-            EventBus.Event e = keys.poll(1, TimeUnit.SECONDS);
-            assertEquals(new EventBus.Event("jstate/key/request/a", 1234L, Map.of("id", "a")), e);
-            EventBus.Event accepted = keys.poll(1, TimeUnit.SECONDS);
-            assertEquals("jstate/key/accepted/a", accepted.tag());
-            assertEquals(Map.of("id", "a"), accepted.data(), "null values are left out");
+        try (EventBus.Subscription keys = bus.open("keys", EventForm.matching("jstate/key/*")); EventBus.Subscription all = bus.open("all", e -> true)) {
+            KeyRequested request = new KeyRequested("a", "fp", false);
+            bus.publish(request);
+            bus.publish(new MinionUp("a", "", List.of(), false));
+            bus.publish(new KeyChanged(KeyChanged.Change.ACCEPTED, "a", "fp", Key.State.PENDING));
+            assertEquals(new EventBus.Published(1234L, request), keys.poll(1, TimeUnit.SECONDS));
+            assertInstanceOf(KeyChanged.class, keys.poll(1, TimeUnit.SECONDS).event());
             assertNull(keys.poll(50, TimeUnit.MILLISECONDS));
             List<String> tags = new ArrayList<>();
-            for (int i = 0; i < 3; i++) tags.add(all.poll(1, TimeUnit.SECONDS).tag());
+            for (int i = 0; i < 3; i++) tags.add(EventForm.tag(all.poll(1, TimeUnit.SECONDS).event()));
             assertEquals(List.of("jstate/key/request/a", "jstate/minion/up/a", "jstate/key/accepted/a"), tags);
         }
         assertEquals(0, bus.subscribers(), "closing a subscription removes it");
@@ -53,50 +54,50 @@ class EventBusTest {
     @Test
     void aFullQueueLosesEventsAndTheSubscriberIsToldHowMany() throws Exception {
         EventBus bus = new EventBus(System::currentTimeMillis, 3);
-        EventBus.Subscription slow = bus.open("*");
-        for (int i = 0; i < 10; i++) bus.publish("t/" + i, Map.of("i", i));
+        EventBus.Subscription slow = bus.open("slow", e -> true);
+        for (int i = 0; i < 10; i++) bus.publish(down(i));
         assertEquals(7, bus.dropped());
-        for (int i = 0; i < 3; i++) assertEquals("t/" + i, slow.poll(1, TimeUnit.SECONDS).tag());
+        for (int i = 0; i < 3; i++) assertEquals(down(i), slow.poll(1, TimeUnit.SECONDS).event());
         // Nothing came after the loss: the marker arrives on its own.
-        EventBus.Event marker = slow.poll(100, TimeUnit.MILLISECONDS);
-        assertEquals(EventBus.LOST, marker.tag());
-        assertEquals(7L, marker.data().get("lost"));
+        assertEquals(new Event.EventsLost(7, "slow"), slow.poll(100, TimeUnit.MILLISECONDS).event());
         assertNull(slow.poll(50, TimeUnit.MILLISECONDS));
 
         // A loss followed by more events: the marker sits in the gap, before the next event that fits.
-        for (int i = 10; i < 15; i++) bus.publish("t/" + i, Map.of());
-        for (int i = 10; i < 13; i++) assertEquals("t/" + i, slow.poll(1, TimeUnit.SECONDS).tag());
-        bus.publish("t/15", Map.of());
-        EventBus.Event gap = slow.poll(1, TimeUnit.SECONDS);
-        assertEquals(EventBus.LOST, gap.tag());
-        assertEquals(2L, gap.data().get("lost"));
-        assertEquals("t/15", slow.poll(1, TimeUnit.SECONDS).tag());
+        for (int i = 10; i < 15; i++) bus.publish(down(i));
+        for (int i = 10; i < 13; i++) assertEquals(down(i), slow.poll(1, TimeUnit.SECONDS).event());
+        bus.publish(down(15));
+        assertEquals(new Event.EventsLost(2, "slow"), slow.poll(1, TimeUnit.SECONDS).event());
+        assertEquals(down(15), slow.poll(1, TimeUnit.SECONDS).event());
         assertEquals(9, bus.dropped());
+    }
+
+    private static MinionDown down(int i) {
+        return new MinionDown("m" + i, "test", i);
     }
 
     @Test
     void aStuckListenerNeverHoldsUpPublishersOrOtherSubscribers() throws Exception {
         EventBus bus = new EventBus(System::currentTimeMillis, 16);
         CountDownLatch release = new CountDownLatch(1);
-        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (EventBus.Subscription stuck = bus.subscribe("*", e -> {
+        List<Event> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (EventBus.Subscription stuck = bus.subscribe("stuck", e -> {
             try {
                 release.await();
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
             }
-            seen.add(e.tag());
-        }); EventBus.Subscription fast = bus.open("jstate/job/*")) {
+            seen.add(e);
+        }); EventBus.Subscription fast = bus.open("fast", EventForm.matching("jstate/job/*"))) {
             long start = System.nanoTime();
-            for (int i = 0; i < 10_000; i++) bus.publish("jstate/job/" + i + "/done", Map.of());
+            for (int i = 0; i < 10_000; i++) bus.publish(new MinionLost(Integer.toString(i), "m", "test"));
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertTrue(ms < 5000, "publishing 10000 events took " + ms + " ms");
             assertTrue(bus.dropped() > 9000, "the stuck subscriber's overflow is counted: " + bus.dropped());
-            assertEquals("jstate/job/0/done", fast.poll(1, TimeUnit.SECONDS).tag());
+            assertEquals(new MinionLost("0", "m", "test"), fast.poll(1, TimeUnit.SECONDS).event());
             release.countDown();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!seen.contains(EventBus.LOST) && System.nanoTime() < deadline) Thread.sleep(20);
-            assertTrue(seen.contains(EventBus.LOST), "the stuck subscriber is told it lost events: " + seen);
+            while (seen.stream().noneMatch(Event.EventsLost.class::isInstance) && System.nanoTime() < deadline) Thread.sleep(20);
+            assertTrue(seen.stream().anyMatch(Event.EventsLost.class::isInstance), "the stuck subscriber is told it lost events: " + seen.size());
         }
     }
 }

@@ -10,6 +10,7 @@ import io.grpc.ManagedChannel;
 import io.jstate.master.FakeMinion;
 import io.jstate.master.Master;
 import io.jstate.master.TestMaster;
+import io.jstate.master.events.Event;
 import io.jstate.common.wire.Limits;
 import io.jstate.proto.v1.ApplyRequest;
 import io.jstate.proto.v1.Hello;
@@ -288,18 +289,17 @@ class JobsTest {
         tm.stop();
         ch.shutdownNow();
         master = tm.start();
-        var bus = master.events().open("jstate/job/*");
+        var bus = master.events().open("test", io.jstate.master.events.EventForm.matching("jstate/job/*"));
         ch = tm.channel();
         FakeMinion.Stream again = connected(m1, "{}");
         again.send(result(jid, "m1", true));
         assertEquals(jid, again.next(5000).getAck().getJid());
-        var late = bus.poll(5, TimeUnit.SECONDS);
-        assertEquals("jstate/job/" + jid + "/return/m1", late.tag());
-        assertEquals(true, late.data().get("late"));
-        var done = bus.poll(5, TimeUnit.SECONDS);
-        assertEquals("jstate/job/" + jid + "/done", done.tag());
-        assertEquals("succeeded", done.data().get("outcome"));
-        assertEquals(true, done.data().get("resumed"));
+        var late = (Event.MinionReturned) bus.poll(5, TimeUnit.SECONDS).event();
+        assertEquals(List.of(jid, "m1", true), List.of(late.jid(), late.minion(), late.late()));
+        var done = (Event.JobDone) bus.poll(5, TimeUnit.SECONDS).event();
+        assertEquals(jid, done.job().jid());
+        assertEquals(Event.JobDone.Outcome.SUCCEEDED, done.outcome());
+        assertTrue(done.resumed());
         JobRecord rec = master.store().load(jid).orElseThrow();
         assertEquals(1, rec.getResultsCount());
         assertEquals("m1", rec.getResults(0).getMinionId());
@@ -316,7 +316,7 @@ class JobsTest {
         tm.stop();
         ch.shutdownNow();
         master = tm.start(Duration.ofSeconds(10), Duration.ofMillis(300));
-        var bus = master.events().open("jstate/job/*/done");
+        var bus = master.events().open("test", e -> e instanceof Event.JobDone);
         ch = tm.channel();
         FakeMinion.Stream again = connected(m1, "{}");
         again.send(result(jid, "m1", true));
@@ -329,11 +329,11 @@ class JobsTest {
         assertTrue(rec.getFinishedUnixMs() > 0, rec::toString);
         assertEquals(List.of("m2"), rec.getLostList());
         assertEquals(1, rec.getResultsCount());
-        var done = bus.poll(5, TimeUnit.SECONDS);
-        assertEquals("jstate/job/" + jid + "/done", done.tag());
-        assertEquals("failed", done.data().get("outcome"));
-        assertEquals(1, done.data().get("lost"));
-        assertEquals(1, done.data().get("returned"));
+        var done = (Event.JobDone) bus.poll(5, TimeUnit.SECONDS).event();
+        assertEquals(jid, done.job().jid());
+        assertEquals(Event.JobDone.Outcome.FAILED, done.outcome());
+        assertEquals(1, done.lost());
+        assertEquals(1, done.returned());
     }
 
     @Test

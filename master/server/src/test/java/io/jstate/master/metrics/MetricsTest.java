@@ -11,7 +11,9 @@ import io.grpc.StatusRuntimeException;
 import io.jstate.master.FakeMinion;
 import io.jstate.master.Master;
 import io.jstate.master.TestMaster;
+import io.jstate.master.events.Event;
 import io.jstate.master.events.EventBus;
+import io.jstate.master.events.EventForm;
 import io.jstate.proto.v1.ApplyRequest;
 import io.jstate.proto.v1.Change;
 import io.jstate.proto.v1.Changed;
@@ -49,7 +51,14 @@ class MetricsTest {
     Master master;
     ManagedChannel ch;
     EventBus.Subscription all;
-    final List<EventBus.Event> seen = new ArrayList<>();
+    final List<Shown> seen = new ArrayList<>();
+
+    /** An event in its outside form, as the admin stream shows it. */
+    record Shown(String tag, Map<String, Object> data) {
+        static Shown of(Event e) {
+            return new Shown(EventForm.tag(e), EventForm.data(e));
+        }
+    }
 
     @BeforeEach
     void up() {
@@ -59,7 +68,7 @@ class MetricsTest {
                 "app.sls", "motd:\n  file.managed:\n    - name: /tmp/jstate-never-written/motd\n    - contents: \"{{pillar.key}}\"\n"));
         TestMaster.files(tm.pillar, Map.of("top.sls", "base:\n  '*':\n    - one\n", "one.sls", "key: !secret topsecret-value\n"));
         master = tm.start();
-        all = master.events().open("jstate/*");
+        all = master.events().open("test", EventForm.matching("jstate/*"));
         ch = tm.channel();
     }
 
@@ -84,7 +93,7 @@ class MetricsTest {
         assertEvent("jstate/key/accepted/m1", d -> d.get("was").equals("pending"));
         assertEvent("jstate/key/request/m2", d -> d.get("auto_accept").equals(false));
         assertEvent("jstate/enroll/refused/m1", d -> d.get("reason").equals("key_conflict"));
-        EventBus.Event bad = next(e -> e.tag().startsWith("jstate/enroll/refused/") && "bad_id".equals(e.data().get("reason")));
+        Shown bad = next(e -> e.tag().startsWith("jstate/enroll/refused/") && "bad_id".equals(e.data().get("reason")));
         assertFalse(bad.tag().contains("-bad"), bad.tag());
         assertFalse(bad.data().containsKey("id"), "an id that is not one is not echoed as one");
 
@@ -107,7 +116,7 @@ class MetricsTest {
         }
         s1.send(MinionMessage.newBuilder().setResult(JobResult.newBuilder().setJid(jid).setStartedUnixMs(1000).setFinishedUnixMs(3600)
                 .setReport(RunReport.newBuilder().addStates(changed).addStates(failed))).build());
-        EventBus.Event state = assertEvent("jstate/job/" + jid + "/state/m1", d -> d.get("id").equals("motd"));
+        Shown state = assertEvent("jstate/job/" + jid + "/state/m1", d -> d.get("id").equals("motd"));
         assertEquals(Map.of("jid", jid, "minion", "m1", "id", "motd", "kind", "file.managed", "sls", "", "outcome", "changed",
                 "duration_ms", 30.0, "changes", 1), state.data());
         assertEvent("jstate/job/" + jid + "/state/m1", d -> d.get("outcome").equals("failed") && d.get("kind").equals("cmd.run"));
@@ -136,7 +145,7 @@ class MetricsTest {
         assertEvent("jstate/minion/down/m1", d -> d.get("reason").equals("the stream ended"));
 
         // Nothing secret travelled: not the pillar value, not a change's contents.
-        for (EventBus.Event e : seen) assertFalse(e.data().toString().contains("topsecret"), e.toString());
+        for (Shown e : seen) assertFalse(e.data().toString().contains("topsecret"), e.toString());
 
         PromText p = scrapeWhen(x -> x.get("jstate_minions_connected") == 0);
         assertEquals("gauge", p.types.get("jstate_minions_connected"));
@@ -170,12 +179,13 @@ class MetricsTest {
         PromText empty = PromText.parse(m.scrape());
         assertEquals(0, empty.get("jstate_jobs_total{outcome=\"succeeded\"}"));
         assertEquals(0, empty.get("jstate_signature_refusals_total"));
-        m.accept(new EventBus.Event("jstate/job/1/state/m1", 0, Map.of("kind", "odd\"kind\\with\nbreak", "outcome", "changed", "duration_ms", 1200.0)));
+        m.accept(new Event.StateDone("1", "m1", "s", "odd\"kind\\with\nbreak", "", "changed", 1200.0, 0));
         String text = m.scrape();
-        assertTrue(text.contains("jstate_states_total{kind=\"odd\\\"kind\\\\with\\nbreak\",outcome=\"changed\"} 1\n"), text);
+        assertTrue(text.contains("\njstate_states_total{kind=\"odd\\\"kind\\\\with\\nbreak\",outcome=\"changed\"} 1.0\n"), text);
         PromText p = PromText.parse(text);
-        assertEquals(1, p.get("jstate_state_duration_seconds_bucket{kind=\"odd\"kind\\with\nbreak\",le=\"+Inf\"}"));
-        assertEquals(1.2, p.get("jstate_state_duration_seconds_sum{kind=\"odd\"kind\\with\nbreak\"}"), 1e-9);
+        assertEquals(1, p.get("jstate_state_duration_seconds_bucket{kind=\"odd\\\"kind\\\\with\\nbreak\",le=\"+Inf\"}"));
+        assertEquals(1.2, p.get("jstate_state_duration_seconds_sum{kind=\"odd\\\"kind\\\\with\\nbreak\"}"), 1e-9);
+        assertEquals(0, p.get("jstate_state_duration_seconds_bucket{kind=\"odd\\\"kind\\\\with\\nbreak\",le=\"1.0\"}"));
     }
 
     private PromText scrapeWhen(Predicate<PromText> ready) throws InterruptedException {
@@ -199,19 +209,20 @@ class MetricsTest {
         return m;
     }
 
-    private EventBus.Event assertEvent(String tag, Predicate<Map<String, Object>> data) throws InterruptedException {
-        EventBus.Event e = next(x -> x.tag().equals(tag) && data.test(x.data()));
+    private Shown assertEvent(String tag, Predicate<Map<String, Object>> data) throws InterruptedException {
+        Shown e = next(x -> x.tag().equals(tag) && data.test(x.data()));
         assertNotNull(e);
         return e;
     }
 
     /** The first event so far (or within 5 s) that {@code p} accepts, in order of publication. */
-    private EventBus.Event next(Predicate<EventBus.Event> p) throws InterruptedException {
-        for (EventBus.Event e : seen) if (p.test(e)) return e;
+    private Shown next(Predicate<Shown> p) throws InterruptedException {
+        for (Shown e : seen) if (p.test(e)) return e;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
-            EventBus.Event e = all.poll(100, TimeUnit.MILLISECONDS);
-            if (e == null) continue;
+            EventBus.Published published = all.poll(100, TimeUnit.MILLISECONDS);
+            if (published == null) continue;
+            Shown e = Shown.of(published.event());
             seen.add(e);
             if (p.test(e)) return e;
         }
