@@ -1,8 +1,10 @@
 package io.jstate.bench;
 
 import io.jstate.common.tls.SingleKeyManager;
+import io.jstate.common.wire.Structs;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Struct;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -38,6 +40,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -174,7 +177,7 @@ public final class FanoutMinions {
             for (Sim s : sims) {
                 inFlight.acquire();
                 EnrollRequest req = EnrollRequest.newBuilder().setMinionId(s.id).setCsrDer(ByteString.copyFrom(s.csr))
-                        .setGrainsJson(s.grains()).setToken(token).build();
+                        .setGrains(s.grains()).setToken(token).build();
                 stub.withDeadlineAfter(60, TimeUnit.SECONDS).enroll(req, new StreamObserver<>() {
                     @Override
                     public void onNext(EnrollReply r) {
@@ -269,8 +272,8 @@ public final class FanoutMinions {
             this.csr = csr;
         }
 
-        String grains() {
-            return "{\"id\":\"" + id + "\",\"host\":\"" + id + "\",\"os\":\"Debian\",\"osrelease\":\"12\",\"roles\":[\"" + roles + "\"]}";
+        Struct grains() {
+            return Structs.struct(Map.of("id", id, "host", id, "os", "Debian", "osrelease", "12", "roles", List.of(roles)));
         }
 
         /** Runs {@code then} once the channel's TLS connection is up (it is started now). */
@@ -316,7 +319,7 @@ public final class FanoutMinions {
                     System.err.println(id + ": stream completed by the master");
                 }
             });
-            send(MinionMessage.newBuilder().setHello(Hello.newBuilder().setGrainsJson(grains()).setVersion("bench")).build());
+            send(MinionMessage.newBuilder().setHello(Hello.newBuilder().setGrains(grains()).setVersion("bench")).build());
             connected = true;
         }
 
@@ -332,7 +335,7 @@ public final class FanoutMinions {
             JobResult.Builder r = JobResult.newBuilder().setJid(job.getJid()).setMinionId(id).setStartedUnixMs(started);
             if (job.hasFunction() && job.getFunction().getName().equals("test.ping")) {
                 send(MinionMessage.newBuilder().setAccepted(JobAccepted.newBuilder().setJid(job.getJid()).setQueuePosition(0)).build());
-                r.setFunction(FunctionReturn.newBuilder().setSuccess(true).setJson("true"));
+                r.setFunction(FunctionReturn.newBuilder().setSuccess(true).setValue(Structs.value(true)));
                 pings.incrementAndGet();
             } else {
                 r.setRefused(Refusal.newBuilder().setReason(Refusal.Reason.MALFORMED).setMessage("the load generator answers test.ping only"));

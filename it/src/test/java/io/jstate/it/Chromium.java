@@ -1,11 +1,10 @@
 package io.jstate.it;
 
-import io.jstate.common.json.Json;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -35,6 +34,7 @@ import java.util.stream.Stream;
  * that it sees only that network. Certificates are trusted by SPKI pin, exactly, never wholesale.
  */
 final class Chromium implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Process process;
     private final OutputStream toBrowser;
     private final Path profile;
@@ -90,7 +90,8 @@ final class Chromium implements AutoCloseable {
                     msg.write(b);
                     continue;
                 }
-                Map<String, Object> m = Json.map(msg.toString(StandardCharsets.UTF_8));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = JSON.readValue(msg.toByteArray(), Map.class);
                 msg.reset();
                 if (m.get("id") instanceof Number id) {
                     CompletableFuture<Map<String, Object>> f = pending.remove(id.intValue());
@@ -114,12 +115,12 @@ final class Chromium implements AutoCloseable {
         CompletableFuture<Map<String, Object>> f = new CompletableFuture<>();
         pending.put(id, f);
         synchronized (toBrowser) {
-            toBrowser.write(Json.write(m).getBytes(StandardCharsets.UTF_8));
+            toBrowser.write(JSON.writeValueAsBytes(m));
             toBrowser.write(0);
             toBrowser.flush();
         }
         Map<String, Object> answer = f.get(60, TimeUnit.SECONDS);
-        if (answer.get("error") != null) throw new IllegalStateException(method + ": " + Json.write(answer.get("error")));
+        if (answer.get("error") != null) throw new IllegalStateException(method + ": " + JSON.writeValueAsString(answer.get("error")));
         Object result = answer.get("result");
         return result instanceof Map<?, ?> r ? (Map<String, Object>) r : Map.of();
     }
@@ -141,7 +142,7 @@ final class Chromium implements AutoCloseable {
         Map<String, Object> r = page("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
         @SuppressWarnings("unchecked")
         Map<String, Object> value = (Map<String, Object>) r.get("result");
-        if (r.get("exceptionDetails") != null) throw new IllegalStateException(expression + ": " + Json.write(r.get("exceptionDetails")));
+        if (r.get("exceptionDetails") != null) throw new IllegalStateException(expression + ": " + JSON.writeValueAsString(r.get("exceptionDetails")));
         return value == null ? null : value.get("value");
     }
 

@@ -681,7 +681,7 @@ class MasterMinionIT {
                 """.formatted(marker);
         Bundle bundle = Bundle.newBuilder()
                 .addFiles(BundleFile.newBuilder().setPath("marker.sls").setContent(ByteString.copyFrom(sls, StandardCharsets.UTF_8)))
-                .setPillarJson("{}").build();
+                .build();
         return Job.newBuilder().setJid(jid).setTargetMinionId(target).setIssuedUnixMs(issued).setExpiresUnixMs(expires)
                 .setNonce(ByteString.copyFrom(nonce))
                 .setApply(ApplyJob.newBuilder().setBundle(bundle).addTargets("marker").setTimeoutMs(30_000)).build();
@@ -700,10 +700,12 @@ class MasterMinionIT {
         }
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** A read-only view of a parsed JSON value, through the project's one JSON codec. */
     private record JsonNode(Object value) {
-        static JsonNode parse(String text) {
-            return new JsonNode(io.jstate.common.json.Json.parse(text));
+        static JsonNode parse(String text) throws java.io.IOException {
+            return new JsonNode(JSON.readValue(text, Object.class));
         }
 
         JsonNode get(String key) {
@@ -736,7 +738,11 @@ class MasterMinionIT {
 
         @Override
         public String toString() {
-            return io.jstate.common.json.Json.write(value);
+            try {
+                return JSON.writeValueAsString(value);
+            } catch (java.io.IOException e) {
+                return String.valueOf(value);
+            }
         }
     }
 }

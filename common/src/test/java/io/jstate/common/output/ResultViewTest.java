@@ -124,7 +124,7 @@ class ResultViewTest {
         assertEquals("the function failed", ResultView.minion("m", bare).why());
         JobResult error = JobResult.newBuilder().setFunction(FunctionReturn.newBuilder().setSuccess(false).setError("no such function\ntrace")).build();
         assertEquals("no such function …", ResultView.minion("m", error).why());
-        JobResult ok = JobResult.newBuilder().setFunction(FunctionReturn.newBuilder().setSuccess(true).setJson("true")).build();
+        JobResult ok = JobResult.newBuilder().setFunction(FunctionReturn.newBuilder().setSuccess(true).setValue(com.google.protobuf.Value.newBuilder().setBoolValue(true))).build();
         assertTrue(ResultView.minion("m", ok).ok());
         assertEquals(ResultView.Counts.NONE, ResultView.minion("m", ok).counts());
         JobResult empty = JobResult.getDefaultInstance();

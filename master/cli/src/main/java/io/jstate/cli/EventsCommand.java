@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstate.common.output.ExitCodes;
+import io.jstate.common.wire.Structs;
 import io.jstate.proto.v1.Event;
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,16 +117,13 @@ final class EventsCommand {
     }
 
     private static ObjectNode data(Event e) {
-        if (e.getDataJson().isEmpty()) return JSON.createObjectNode();
         try {
-            JsonNode n = JSON.readTree(e.getDataJson());
-            if (n instanceof ObjectNode o) return o;
-        } catch (IOException ignored) {
-            // Shown as the raw text below.
+            return JSON.valueToTree(Structs.map(e.getData()));
+        } catch (IllegalArgumentException ex) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("unreadable", ex.getMessage());
+            return o;
         }
-        ObjectNode o = JSON.createObjectNode();
-        o.put("raw", e.getDataJson());
-        return o;
     }
 
     /** A value as one word: lists joined by commas, text quoted when it holds a space or is empty. */

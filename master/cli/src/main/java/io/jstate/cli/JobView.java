@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstate.common.output.ExitCodes;
+import io.jstate.common.wire.Structs;
 import io.jstate.common.output.HumanOutput;
 import io.jstate.common.output.JsonOutput;
 import io.jstate.common.output.ResultView;
 import io.jstate.proto.v1.JobEvent;
+import com.google.protobuf.Value;
 import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.RunReport;
 import io.jstate.proto.v1.StateResult;
@@ -148,7 +150,7 @@ final class JobView {
             }
             case FUNCTION -> {
                 if (r.getFunction().getSuccess()) {
-                    out.print(minion + ":\n" + indent(pretty(r.getFunction().getJson())));
+                    out.print(minion + ":\n" + indent(pretty(r.getFunction().getValue())));
                 } else {
                     out.print(minion + ":\n" + indent("ERROR: " + r.getFunction().getError()));
                 }
@@ -269,7 +271,7 @@ final class JobView {
             ObjectNode errors = root.putObject("errors");
             byMinion.forEach((id, r) -> {
                 if (!r.hasFunction()) return;
-                if (r.getFunction().getSuccess()) returns.set(id, tree(r.getFunction().getJson()));
+                if (r.getFunction().getSuccess()) returns.set(id, tree(r.getFunction().getValue()));
                 else errors.put(id, r.getFunction().getError());
             });
         }
@@ -345,19 +347,19 @@ final class JobView {
         return r.getId() + '\0' + r.getKind() + '\0' + r.getName();
     }
 
-    private static JsonNode tree(String json) {
+    private static JsonNode tree(Value value) {
         try {
-            return Json.MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            return Json.MAPPER.getNodeFactory().textNode(json);
+            return Json.MAPPER.valueToTree(Structs.plain(value));
+        } catch (IllegalArgumentException e) {
+            return Json.MAPPER.getNodeFactory().textNode("(" + e.getMessage() + ")");
         }
     }
 
-    private static String pretty(String json) {
+    private static String pretty(Value value) {
         try {
-            return Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(json));
+            return Json.MAPPER.writeValueAsString(tree(value));
         } catch (JsonProcessingException e) {
-            return json;
+            return String.valueOf(value);
         }
     }
 

@@ -1,11 +1,13 @@
 package io.jstate.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstate.common.output.ExitCodes;
+import io.jstate.common.wire.Structs;
 import io.jstate.proto.v1.JobEvent;
 import io.jstate.proto.v1.OrchestrateEvent;
 import io.jstate.proto.v1.OrchestrateRequest;
@@ -115,13 +117,10 @@ final class OrchestrateCommand {
                 }
                 case JOB -> job(e);
                 case ELECTED -> {
-                    try {
-                        stage(e).set("elected", JSON.readTree(e.getElectedJson()));
-                    } catch (JsonProcessingException ex) {
-                        stage(e).put("elected", e.getElectedJson());
-                    }
+                    JsonNode elected = JSON.valueToTree(Structs.map(e.getElected()));
+                    stage(e).set("elected", elected);
                     line("    elected: " + e.getMessage());
-                    line("    values: " + e.getElectedJson());
+                    line("    values: " + elected);
                 }
                 case STAGE_DONE -> {
                     stage(e).put("status", "done").put("message", e.getMessage());

@@ -1,5 +1,8 @@
 package io.jstate.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Value;
+import io.jstate.common.wire.Structs;
 import io.jstate.proto.v1.Change;
 import io.jstate.proto.v1.Changed;
 import io.jstate.proto.v1.Failed;
@@ -64,7 +67,17 @@ final class Canned {
 
     static JobResult function(String minion, String json) {
         return JobResult.newBuilder().setJid(JID).setMinionId(minion).setStartedUnixMs(T0).setFinishedUnixMs(T0 + 5)
-                .setFunction(FunctionReturn.newBuilder().setSuccess(true).setJson(json)).build();
+                .setFunction(FunctionReturn.newBuilder().setSuccess(true).setValue(value(json))).build();
+    }
+
+    /** A value written as JSON, as the minion sends it; empty text for none. */
+    static Value value(String json) {
+        if (json.isEmpty()) return Value.getDefaultInstance();
+        try {
+            return Structs.value(new ObjectMapper().readValue(json, Object.class));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     static JobEvent returned(JobResult r) {

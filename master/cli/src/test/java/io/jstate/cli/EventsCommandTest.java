@@ -17,9 +17,9 @@ class EventsCommandTest extends CliFixture {
     static final List<Event> STREAM = List.of(
             Event.getDefaultInstance(),
             Event.newBuilder().setTag("jstate/minion/up/web1").setTimeUnixMs(T)
-                    .setDataJson("{\"id\":\"web1\",\"address\":\"10.0.0.5\",\"roles\":[\"web\",\"db\"]}").build(),
+                    .setData(Canned.value("{\"id\":\"web1\",\"address\":\"10.0.0.5\",\"roles\":[\"web\",\"db\"]}").getStructValue()).build(),
             Event.newBuilder().setTag("jstate/job/20260304050607000001/state/web1").setTimeUnixMs(T + 1)
-                    .setDataJson("{\"id\":\"motd file\",\"kind\":\"file.managed\",\"outcome\":\"changed\",\"duration_ms\":12.5,\"sls\":\"\"}").build());
+                    .setData(Canned.value("{\"id\":\"motd file\",\"kind\":\"file.managed\",\"outcome\":\"changed\",\"duration_ms\":12.5,\"sls\":\"\"}").getStructValue()).build());
 
     @Test
     void humanLinesWithTimeTagAndData() {

@@ -40,7 +40,7 @@ class OrchestrateCommandTest extends CliFixture {
         out.add(job("install", 1, Canned.jobDone(2, 2, 0, 0)));
         out.add(ev(OrchestrateEvent.Type.STAGE_DONE, "install", 1).setMessage("2 minions, 1 changed").build());
         out.add(ev(OrchestrateEvent.Type.STAGE_STARTED, "elect", 2).setMessage("elect galera on N@controllers").build());
-        out.add(ev(OrchestrateEvent.Type.ELECTED, "elect", 2).setMessage("new cluster: ctl1 bootstraps").setElectedJson("{\"seed\":\"ctl1\"}").build());
+        out.add(ev(OrchestrateEvent.Type.ELECTED, "elect", 2).setMessage("new cluster: ctl1 bootstraps").setElected(Canned.value("{\"seed\":\"ctl1\"}").getStructValue()).build());
         out.add(ev(OrchestrateEvent.Type.STAGE_DONE, "elect", 2).setMessage("new cluster: ctl1 bootstraps").build());
         out.add(ev(OrchestrateEvent.Type.STAGE_SKIPPED, "seed", 3).setMessage("skipped: galera.bootstrap is false").build());
         out.add(OrchestrateEvent.newBuilder().setType(OrchestrateEvent.Type.ORCH_DONE).setMessage("3 stages, 1 changes").build());

@@ -1,6 +1,11 @@
 package io.jstate.master;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.grpc.Channel;
+import io.jstate.common.wire.Structs;
+import java.util.Map;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
@@ -49,14 +54,34 @@ public final class FakeMinion {
 
     public EnrollReply enroll(Channel ch, String token) {
         lastReply = MinionGatewayGrpc.newBlockingStub(ch).enroll(EnrollRequest.newBuilder().setMinionId(id)
-                .setCsrDer(ByteString.copyFrom(csr)).setGrainsJson("{}").setToken(token).build());
+                .setCsrDer(ByteString.copyFrom(csr)).setToken(token).build());
         if (lastReply.getStatus() == EnrollReply.Status.ACCEPTED) cert = Pem.certificate(lastReply.getCertificateDer().toByteArray());
         return lastReply;
     }
 
-    /** Opens the stream (handing the certificate in the test header) and says Hello. */
+    /** Opens the stream (handing the certificate in the test header) and says Hello with these grains (a JSON object). */
     public Stream connect(Channel ch, String grainsJson) {
-        return connect(ch, Hello.newBuilder().setGrainsJson(grainsJson).setVersion("test").build());
+        return connect(ch, Hello.newBuilder().setGrains(grains(grainsJson)).setVersion("test").build());
+    }
+
+    /** A function's return written as JSON, as the minion sends it. */
+    public static Value value(String json) {
+        try {
+            return Structs.value(new ObjectMapper().readValue(json, Object.class));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Grains written as a JSON object, as the minion sends them. */
+    public static Struct grains(String json) {
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = new ObjectMapper().readValue(json, Map.class);
+            return Structs.struct(m);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     /** Opens the stream and says this Hello (as a minion that lists its jobs does). */

@@ -2,9 +2,9 @@ package io.jstate.minion.bundle;
 
 import io.jstate.proto.v1.Bundle;
 import io.jstate.proto.v1.BundleFile;
-import io.jstate.proto.v1.Peer;
+import io.jstate.common.wire.Peers;
+import io.jstate.common.wire.Structs;
 import io.jstate.states.host.HostException;
-import io.jstate.common.json.Json;
 import io.jstate.states.lang.CompileRequest;
 import io.jstate.states.lang.PillarData;
 import java.io.IOException;
@@ -15,9 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +38,7 @@ public final class BundleTree implements AutoCloseable {
      *
      * @throws IllegalArgumentException when a file's path would leave the folder (absolute, or
      *                                  with '..'), is given twice or is also a folder of another
-     *                                  file, or the pillar is not a JSON object; nothing is left behind then
+     *                                  file, or the pillar nests too deep; nothing is left behind then
      */
     public static BundleTree write(Bundle bundle) {
         Set<String> paths = new HashSet<>();
@@ -54,8 +52,8 @@ public final class BundleTree implements AutoCloseable {
         for (String path : paths) {
             if (folders.contains(path)) throw new IllegalArgumentException("the bundle holds '" + path + "' both as a file and as a folder");
         }
-        // A pillar that is not JSON fails here, before anything is written.
-        Json.map(bundle.getPillarJson());
+        // A pillar that cannot be read fails here, before anything is written.
+        Structs.map(bundle.getPillar());
         Path root;
         try {
             root = Files.createTempDirectory("jstate-job-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -96,24 +94,9 @@ public final class BundleTree implements AutoCloseable {
     /** What to compile: this tree, the master's pillar slice and secrets, the roles it assigns, and the target's peers. */
     public CompileRequest request(String minionId, Map<String, Object> grains, List<String> targets) {
         List<String> what = targets.isEmpty() ? List.of("highstate") : targets;
-        PillarData pillar = new PillarData(Json.map(bundle.getPillarJson()), bundle.getSecretsList());
-        return new CompileRequest(root, null, grains, minionId, peers(bundle), what, bundle.getNodegroupsMap(), pillar,
+        PillarData pillar = new PillarData(Structs.map(bundle.getPillar()), bundle.getSecretsList());
+        return new CompileRequest(root, null, grains, minionId, Peers.forTemplates(bundle.getPeersList()), what, bundle.getNodegroupsMap(), pillar,
                 bundle.getRolesList());
-    }
-
-    /** Peers as templates see them: {@code {id, addresses, roles, connected, grains}}. */
-    static List<Map<String, Object>> peers(Bundle bundle) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Peer p : bundle.getPeersList()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", p.getId());
-            m.put("addresses", List.copyOf(p.getAddressesList()));
-            m.put("roles", List.copyOf(p.getRolesList()));
-            m.put("connected", p.getConnected());
-            m.put("grains", Json.map(p.getGrainsJson()));
-            out.add(m);
-        }
-        return out;
     }
 
     @Override

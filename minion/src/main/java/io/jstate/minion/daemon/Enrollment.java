@@ -1,5 +1,6 @@
 package io.jstate.minion.daemon;
 
+import com.google.protobuf.Struct;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.jstate.common.wire.Fingerprints;
@@ -43,13 +44,13 @@ final class Enrollment {
         this.log = log;
     }
 
-    Result attempt(String master, String grainsJson) {
+    Result attempt(String master, Struct grains) {
         if (csr == null) csr = csrSource.get();
         MasterTrust trust = new MasterTrust(pins);
         ManagedChannel channel = channels.open(master, trust, null);
         try {
             EnrollRequest.Builder req = EnrollRequest.newBuilder().setMinionId(minionId).setCsrDer(ByteString.copyFrom(csr))
-                    .setGrainsJson(grainsJson);
+                    .setGrains(grains);
             if (token != null) req.setToken(token);
             EnrollReply reply = MinionGatewayGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).enroll(req.build());
             boolean accepted = reply.getStatus() == EnrollReply.Status.ACCEPTED;

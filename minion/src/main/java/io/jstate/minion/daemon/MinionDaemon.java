@@ -1,5 +1,6 @@
 package io.jstate.minion.daemon;
 
+import com.google.protobuf.Struct;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.jstate.minion.functions.Functions;
@@ -13,7 +14,7 @@ import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.grains.Grains;
 import io.jstate.states.host.Host;
 import io.jstate.states.host.LocalHost;
-import io.jstate.common.json.Json;
+import io.jstate.common.wire.Structs;
 import io.jstate.states.kinds.Kinds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +55,7 @@ public final class MinionDaemon {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Session current;
     private volatile Map<String, Object> grains;
-    private volatile String grainsJson;
+    private volatile Struct grainsStruct;
     private volatile Jobs jobs;
     private volatile Thread runner;
 
@@ -122,7 +123,7 @@ public final class MinionDaemon {
         while (stopping.getCount() > 0) {
             String master = masters.get(next % masters.size());
             if (enroll) {
-                Enrollment.Result r = enrollment.attempt(master, grainsJson);
+                Enrollment.Result r = enrollment.attempt(master, grainsStruct);
                 switch (r) {
                     case ACCEPTED -> {
                         enroll = false;
@@ -176,7 +177,7 @@ public final class MinionDaemon {
                     log.accept("connected to master " + master + (spooled.isEmpty() ? "" : "; resent " + spooled.size() + " spooled result(s)"));
                 }
             });
-            Hello hello = Hello.newBuilder().setGrainsJson(grainsJson).setVersion(VERSION)
+            Hello hello = Hello.newBuilder().setGrains(grainsStruct).setVersion(VERSION)
                     .addAllSpooledJids(spooled.stream().map(JobResult::getJid).toList()).addAllRunningJids(running).setReportsJobs(true).build();
             Session.Ended ended = session.run(hello, spooled, s -> {
                 current = s;
@@ -206,12 +207,12 @@ public final class MinionDaemon {
     /** Collects grains again and tells the master when they changed. */
     void refreshGrains() {
         Map<String, Object> g = collectGrains.get();
-        String json = Json.write(g);
-        if (json.equals(grainsJson)) return;
-        boolean first = grainsJson == null;
+        Struct sent = Structs.struct(g);
+        if (sent.equals(grainsStruct)) return;
+        boolean first = grainsStruct == null;
         grains = g;
-        grainsJson = json;
-        if (!first) sendCurrent(MinionMessage.newBuilder().setGrains(GrainsUpdate.newBuilder().setGrainsJson(json)).build());
+        grainsStruct = sent;
+        if (!first) sendCurrent(MinionMessage.newBuilder().setGrains(GrainsUpdate.newBuilder().setGrains(sent)).build());
     }
 
     private void pause(Duration d) throws InterruptedException {

@@ -2,7 +2,7 @@ package io.jstate.minion.functions;
 
 import io.jstate.proto.v1.FunctionReturn;
 import io.jstate.common.text.Names;
-import io.jstate.common.json.Json;
+import io.jstate.common.wire.Structs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +43,7 @@ public final class Functions {
         }
         try {
             ExecutionFunction.Output out = f.call(context, args);
-            return FunctionReturn.newBuilder().setSuccess(out.success()).setJson(Json.write(out.value())).build();
+            return FunctionReturn.newBuilder().setSuccess(out.success()).setValue(Structs.value(out.value())).build();
         } catch (RuntimeException e) {
             return failed(name + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
         }

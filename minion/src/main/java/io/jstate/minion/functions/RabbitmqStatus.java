@@ -1,8 +1,9 @@
 package io.jstate.minion.functions;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
-import io.jstate.common.json.Json;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.Map;
 final class RabbitmqStatus implements ExecutionFunction {
     static final Path CTL = Path.of("/usr/sbin/rabbitmqctl");
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public Output call(FunctionContext context, List<String> args) {
@@ -36,8 +38,10 @@ final class RabbitmqStatus implements ExecutionFunction {
             try {
                 String text = r.stdout().strip();
                 // rabbitmqctl may print a notice line before the document.
-                status = Json.map(text.substring(Math.max(0, text.indexOf('{'))));
-            } catch (RuntimeException e) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> read = JSON.readValue(text.substring(Math.max(0, text.indexOf('{'))), Map.class);
+                status = read;
+            } catch (IOException | RuntimeException e) {
                 status = null;
             }
         }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.jstate.common.wire.Structs;
 import io.jstate.proto.v1.Bundle;
 import io.jstate.proto.v1.BundleFile;
 import io.jstate.proto.v1.Peer;
@@ -24,8 +27,8 @@ class BundleTreeTest {
     @Test
     void writesTheFilesAndRemovesThemAfterwards() throws Exception {
         Bundle b = Bundle.newBuilder().addFiles(file("top.sls")).addFiles(file("web/init.sls"))
-                .setPillarJson("{\"a\":{\"b\":1}}").addSecrets("pw").putNodegroups("web", "G@roles:web")
-                .addPeers(Peer.newBuilder().setId("db1").addAddresses("10.0.0.2").addRoles("db").setGrainsJson("{\"os\":\"Debian\"}"))
+                .setPillar(Structs.struct(Map.of("a", Map.of("b", 1)))).addSecrets("pw").putNodegroups("web", "G@roles:web")
+                .addPeers(Peer.newBuilder().setId("db1").addAddresses("10.0.0.2").addRoles("db").setGrains(Structs.struct(Map.of("os", "Debian"))))
                 .build();
         Path root;
         try (BundleTree t = BundleTree.write(b)) {
@@ -48,7 +51,11 @@ class BundleTreeTest {
             var e = assertThrows(IllegalArgumentException.class, () -> BundleTree.write(Bundle.newBuilder().addFiles(file(bad)).build()), bad);
             assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
         }
-        assertThrows(IllegalArgumentException.class, () -> BundleTree.write(Bundle.newBuilder().setPillarJson("[1]").build()));
+        Struct deep = Struct.getDefaultInstance();
+        for (int i = 0; i <= Structs.MAX_DEPTH; i++) deep = Struct.newBuilder().putFields("n", Value.newBuilder().setStructValue(deep).build()).build();
+        Bundle tooDeep = Bundle.newBuilder().setPillar(deep).build();
+        var deepError = assertThrows(IllegalArgumentException.class, () -> BundleTree.write(tooDeep));
+        assertTrue(deepError.getMessage().contains("nested deeper than"), deepError.getMessage());
         var twice = assertThrows(IllegalArgumentException.class, () -> BundleTree.write(Bundle.newBuilder().addFiles(file("a.sls")).addFiles(file("a.sls")).build()));
         assertEquals("the bundle holds the file 'a.sls' twice", twice.getMessage());
         var both = assertThrows(IllegalArgumentException.class, () -> BundleTree.write(Bundle.newBuilder().addFiles(file("a/b/c.sls")).addFiles(file("a/b")).build()));

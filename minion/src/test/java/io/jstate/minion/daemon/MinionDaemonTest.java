@@ -20,7 +20,7 @@ import io.jstate.proto.v1.Peer;
 import io.jstate.proto.v1.Refusal;
 import io.jstate.proto.v1.SignedJob;
 import io.jstate.states.host.LocalHost;
-import io.jstate.common.json.Json;
+import io.jstate.common.wire.Structs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +102,7 @@ class MinionDaemonTest {
                 .addFiles(file("motd.sls", "motd:\n  file.managed:\n    - name: /etc/motd\n"
                         + "    - contents: '{{ pillar.greeting }} from {{ minion.id }}, peers:{{#peers}} {{ id }}{{/peers}}'\n"
                         + "issue:\n  file.managed:\n    - name: /etc/issue\n    - contents: welcome\n    - require:\n      - file: motd\n"))
-                .setPillarJson("{\"greeting\":\"hello\"}")
+                .setPillar(Structs.struct(Map.of("greeting", "hello")))
                 .addPeers(Peer.newBuilder().setId("web2").addAddresses("127.0.0.2").addRoles("web").setConnected(true))
                 .build();
     }
@@ -151,7 +151,7 @@ class MinionDaemonTest {
         assertTrue(log.stream().anyMatch(l -> l.contains("first contact") && l.contains(MasterPins.fingerprint(master.ca))), log.toString());
         assertTrue(log.stream().anyMatch(l -> l.contains("waiting for master gw-main")), log.toString());
 
-        assertEquals("web1", Json.map(hello.getHello().getGrainsJson()).get("id"));
+        assertEquals("web1", Structs.map(hello.getHello().getGrains()).get("id"));
         assertFalse(hello.getHello().getVersion().isEmpty());
         assertEquals(0, hello.getHello().getSpooledJidsCount());
         gw.await(MinionMessage::hasHeartbeat);
@@ -190,11 +190,11 @@ class MinionDaemonTest {
         // Grains that change are sent again.
         grains.put("roles", List.of("web", "db"));
         MinionMessage update = gw.await(MinionMessage::hasGrains);
-        assertEquals(List.of("web", "db"), Json.map(update.getGrains().getGrainsJson()).get("roles"));
+        assertEquals(List.of("web", "db"), Structs.map(update.getGrains().getGrains()).get("roles"));
 
         // A result not acknowledged before the stream is cut is sent again after the reconnect.
         gw.sendJob(ping("20260301100000000005"));
-        assertEquals("true", gw.await(result("20260301100000000005")).getResult().getFunction().getJson());
+        assertEquals(true, Structs.plain(gw.await(result("20260301100000000005")).getResult().getFunction().getValue()));
         gw.cut();
         MinionMessage again = gw.await(MinionMessage::hasHello);
         assertTrue(again.getHello().getSpooledJidsList().contains("20260301100000000005"), again.toString());

@@ -3,6 +3,7 @@ package io.jstate.minion.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jstate.common.wire.Structs;
 import io.jstate.proto.v1.FunctionReturn;
 import io.jstate.proto.v1.JobResult;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ class SpoolTest {
 
     private static JobResult result(String jid) {
         return JobResult.newBuilder().setJid(jid).setMinionId("web1").setStartedUnixMs(1).setFinishedUnixMs(2)
-                .setFunction(FunctionReturn.newBuilder().setSuccess(true).setJson("true")).build();
+                .setFunction(FunctionReturn.newBuilder().setSuccess(true).setValue(Structs.value(true))).build();
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.jstate.common.wire.Structs;
 import io.jstate.proto.v1.FunctionJob;
 import io.jstate.proto.v1.MinionMessage;
 import io.jstate.states.host.LocalHost;
@@ -129,7 +130,7 @@ class TlsDaemonTest {
         gw.await(MinionMessage::hasHello);
         gw.sendJob(gw.master.sign(TestMaster.job("20260301100000000100", "web1", Instant.now())
                 .setFunction(FunctionJob.newBuilder().setName("test.ping")).build()));
-        assertEquals("true", gw.await(m -> m.hasResult()).getResult().getFunction().getJson());
+        assertEquals(true, Structs.plain(gw.await(m -> m.hasResult()).getResult().getFunction().getValue()));
         assertEquals(List.of("Enroll - 127.0.0.5", "Connect CN=web1 127.0.0.5"), calls);
         assertTrue(log.stream().noneMatch(l -> l.contains("trusting its CA")), log.toString());
         gw.close();

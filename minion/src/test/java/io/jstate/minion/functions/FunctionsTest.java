@@ -11,7 +11,8 @@ import io.jstate.proto.v1.FunctionReturn;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.LocalHost;
-import io.jstate.common.json.Json;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jstate.common.wire.Structs;
 import io.jstate.states.kinds.Kinds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class FunctionsTest {
     void testPingAnswersTrue() {
         FunctionReturn r = call(new ScriptedHost(tmp), "test.ping");
         assertTrue(r.getSuccess());
-        assertEquals("true", r.getJson());
+        assertEquals("true", json(r));
         assertFalse(call(new ScriptedHost(tmp), "test.ping", "extra").getSuccess());
     }
 
@@ -51,7 +52,7 @@ class FunctionsTest {
         FunctionReturn r = call(host, "cmd.run", "echo", "hi;", "exit 3");
         assertEquals(List.of(List.of("/bin/sh", "-c", "echo hi; exit 3")), host.commands);
         assertFalse(r.getSuccess());
-        assertEquals(Map.of("retcode", 3, "stdout", "out\n", "stderr", "err\n"), Json.map(r.getJson()));
+        assertEquals(Map.of("retcode", 3, "stdout", "out\n", "stderr", "err\n"), Structs.map(r.getValue().getStructValue()));
         assertTrue(call(host, "cmd.run").getError().contains("give the command line"));
     }
 
@@ -60,13 +61,13 @@ class FunctionsTest {
         FunctionReturn r = functions.call("cmd.run", new FunctionContext("web1", LocalHost.system(), DEBIAN, null, null, REGISTRY),
                 List.of("echo hello; echo oops >&2"));
         assertTrue(r.getSuccess(), r.toString());
-        assertEquals(Map.of("retcode", 0, "stdout", "hello\n", "stderr", "oops\n"), Json.map(r.getJson()));
+        assertEquals(Map.of("retcode", 0, "stdout", "hello\n", "stderr", "oops\n"), Structs.map(r.getValue().getStructValue()));
     }
 
     @Test
     void grainsItemsReturnsTheGrains() {
         FunctionReturn r = call(new ScriptedHost(tmp), "grains.items");
-        assertEquals(DEBIAN, Json.map(r.getJson()));
+        assertEquals(DEBIAN, Structs.map(r.getValue().getStructValue()));
     }
 
     @Test
@@ -74,7 +75,7 @@ class FunctionsTest {
         var host = new ScriptedHost(tmp).answer(new ExecResult(1, "nginx\tnginx\tii \t1.22.1-9\nvim\tvim\trc \t2:9.0\n", "", false), "dpkg-query");
         FunctionReturn r = call(host, "pkg.version", "nginx", "vim", "nope");
         assertTrue(r.getSuccess(), r.toString());
-        assertEquals("{\"nginx\":\"1.22.1-9\",\"vim\":\"\",\"nope\":\"\"}", r.getJson());
+        assertEquals("{\"nginx\":\"1.22.1-9\",\"vim\":\"\",\"nope\":\"\"}", json(r));
         assertEquals(List.of("dpkg-query", "-W", "-f=${binary:Package}\\t${Package}\\t${db:Status-Abbrev}\\t${Version}\\n", "nginx", "vim", "nope"),
                 host.commands.get(0));
     }
@@ -84,7 +85,7 @@ class FunctionsTest {
         var host = new ScriptedHost(tmp).answer(ExecResult.ok(""), "systemctl", "--no-pager", "--quiet", "is-active", "ssh")
                 .answer(ExecResult.fail(3, ""), "systemctl", "--no-pager", "--quiet", "is-active", "nginx");
         FunctionReturn r = call(host, "service.status", "ssh", "nginx");
-        assertEquals("{\"ssh\":true,\"nginx\":false}", r.getJson());
+        assertEquals("{\"ssh\":true,\"nginx\":false}", json(r));
         assertFalse(call(host, "service.status", "bad name").getSuccess());
     }
 
@@ -93,7 +94,7 @@ class FunctionsTest {
                 .addFiles(file("top.sls", "base:\n  '*':\n    - web\n"))
                 .addFiles(file("web.sls", "motd:\n  file.managed:\n    - name: /etc/motd\n    - contents: '{{ pillar.greeting }}'\n"
                         + "banner:\n  file.managed:\n    - name: /etc/banner\n    - contents: hi\n    - require:\n      - file: motd\n"))
-                .setPillarJson("{\"greeting\":\"hello\"}")
+                .setPillar(Structs.struct(Map.of("greeting", "hello")))
                 .build();
     }
 
@@ -106,7 +107,7 @@ class FunctionsTest {
         var host = new ScriptedHost(tmp);
         FunctionReturn r = call(host, bundle(), List.of(), "state.show_plan");
         assertTrue(r.getSuccess(), r.toString());
-        String json = r.getJson();
+        String json = json(r);
         assertTrue(json.startsWith("[{\"order\":1,\"id\":\"motd\",\"kind\":\"file.managed\",\"name\":\"/etc/motd\",\"file\":\"web.sls\",\"line\":1,\"requisites\":[]}"), json);
         assertTrue(json.contains("\"id\":\"banner\"") && json.contains("\"requisites\":[{") && json.contains("\"require\""), json);
         assertTrue(host.commands.isEmpty());
@@ -121,5 +122,14 @@ class FunctionsTest {
         FunctionReturn r = call(new ScriptedHost(tmp), "test.pong");
         assertFalse(r.getSuccess());
         assertTrue(r.getError().contains("unknown function 'test.pong'") && r.getError().contains("test.ping"), r.getError());
+    }
+
+    /** The return as JSON text, as the CLI prints it. */
+    private static String json(FunctionReturn r) {
+        try {
+            return new ObjectMapper().writeValueAsString(Structs.plain(r.getValue()));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.proto.v1.FunctionReturn;
 import io.jstate.states.host.ExecResult;
-import io.jstate.common.json.Json;
+import io.jstate.common.wire.Structs;
 import io.jstate.states.kinds.Kinds;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ class GaleraFactsTest {
         FunctionReturn r = Functions.builtin().call("galera.facts",
                 new FunctionContext("ctl1", host, Map.of("init", "sysvinit"), null, null, Kinds.registry()), List.of(args));
         assertTrue(r.getSuccess(), r.toString());
-        return Json.map(r.getJson());
+        return Structs.map(r.getValue().getStructValue());
     }
 
     /** A host with MariaDB installed and its server not answering. */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.proto.v1.FunctionReturn;
 import io.jstate.states.host.ExecResult;
-import io.jstate.common.json.Json;
+import io.jstate.common.wire.Structs;
 import io.jstate.states.kinds.Kinds;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,7 +56,7 @@ class HealthFunctionsTest {
     private static Map<String, Object> call(ExecutionFunction f, ScriptedHost host, String... args) {
         ExecutionFunction.Output out = f.call(new FunctionContext("ctl1", host, Map.of(), null, null, Kinds.registry()), List.of(args));
         assertTrue(out.success());
-        return Json.map(Json.write(out.value()));
+        return Structs.map(Structs.value(out.value()).getStructValue());
     }
 
     // ---- rabbitmq.status ----

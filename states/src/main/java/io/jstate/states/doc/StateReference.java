@@ -1,5 +1,7 @@
 package io.jstate.states.doc;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jstate.states.engine.ArgDoc;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.SpecBinder;
@@ -9,7 +11,6 @@ import io.jstate.states.engine.StateDoc;
 import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.UsesTemplates;
 import io.jstate.states.engine.Watchable;
-import io.jstate.common.json.Json;
 import io.jstate.states.kinds.Kinds;
 import io.jstate.states.lang.Compiler;
 import java.io.IOException;
@@ -38,6 +39,7 @@ import java.util.stream.Stream;
  * <p>Run {@code main} with a path to write the file, or with no argument to print it.
  */
 public final class StateReference {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private StateReference() {}
 
     /** The documented state of an example, and where it came from. */
@@ -210,7 +212,11 @@ public final class StateReference {
         if (a.defaultIsId()) return "the state id";
         Object v = a.defaultValue();
         if (v == null) return "—";
-        return "`" + Json.write(v instanceof Enum<?> e ? e.name().toLowerCase() : v) + "`";
+        try {
+            return "`" + JSON.writeValueAsString(v instanceof Enum<?> e ? e.name().toLowerCase() : v) + "`";
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the default of " + a.name() + " cannot be written as JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     private static String cell(String text) {

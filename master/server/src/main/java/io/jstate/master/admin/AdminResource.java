@@ -1,6 +1,5 @@
 package io.jstate.master.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jstate.master.Master;
 import io.jstate.master.MasterBean;
@@ -19,6 +18,7 @@ import io.jstate.proto.v1.OrchestrateEvent;
 import io.jstate.proto.v1.OrchestrateRequest;
 import io.jstate.proto.v1.Quarantined;
 import io.jstate.common.target.Target;
+import io.jstate.common.wire.Structs;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
@@ -154,7 +154,6 @@ public class AdminResource {
 
     /** How often an idle event stream sends a keepalive, which is also how a client that left is noticed. */
     static final long KEEPALIVE_MS = 15_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Streams the master's events whose tags match {@code tag} (a glob, default every event) until
@@ -188,7 +187,7 @@ public class AdminResource {
                         // What queued up meanwhile goes out in the same flush.
                         do {
                             Event.newBuilder().setTag(EventForm.tag(e.event())).setTimeUnixMs(e.timeMs())
-                                    .setDataJson(JSON.writeValueAsString(EventForm.data(e.event()))).build().writeDelimitedTo(out);
+                                    .setData(Structs.struct(EventForm.data(e.event()))).build().writeDelimitedTo(out);
                         } while ((e = sub.poll()) != null);
                     }
                     out.flush();

@@ -1,13 +1,13 @@
 package io.jstate.master.gateway;
 
 import io.jstate.common.files.AtomicFiles;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Struct;
 import io.grpc.Status;
 import io.jstate.master.events.Event;
 import io.jstate.master.events.EventBus;
 import io.jstate.master.store.Quarantine;
 import io.jstate.common.wire.MinionIds;
+import io.jstate.common.wire.Structs;
 import io.jstate.proto.v1.Heartbeat;
 import io.jstate.proto.v1.MasterMessage;
 import io.jstate.proto.v1.Minion;
@@ -40,7 +40,6 @@ import java.util.logging.Logger;
  */
 public final class Connections {
     private static final Logger LOG = Logger.getLogger(Connections.class.getName());
-    static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
     private final Clock clock;
@@ -82,7 +81,7 @@ public final class Connections {
                                     : "holds the record of '" + MinionIds.shown(m.getId()) + "', not of '" + MinionIds.shown(id) + "'");
                             continue;
                         }
-                        known.put(id, new Known(m, parseGrains(m.getGrainsJson())));
+                        known.put(id, new Known(m, Structs.map(m.getGrains())));
                     } catch (IOException | IllegalArgumentException e) {
                         quarantine.moveAside(p, "is not a minion record (" + e.getMessage() + ")");
                     }
@@ -130,8 +129,8 @@ public final class Connections {
     }
 
     /** Makes {@code s} the minion's stream (after its Hello); an older stream of the same minion is closed. */
-    void register(Session s, String grainsJson) {
-        s.grains(grainsJson, parseGrains(grainsJson));
+    void register(Session s, Struct grains) {
+        s.grains(grains, Structs.map(grains));
         Session old = live.put(s.minionId(), s);
         if (old != null && old != s) old.close(Status.ALREADY_EXISTS.withDescription("replaced by a newer stream of the same minion"));
         remember(s);
@@ -148,8 +147,8 @@ public final class Connections {
         s.send(MasterMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentUnixMs(clock.millis())).build());
     }
 
-    void grains(Session s, String grainsJson) {
-        s.grains(grainsJson, parseGrains(grainsJson));
+    void grains(Session s, Struct grains) {
+        s.grains(grains, Structs.map(grains));
         remember(s);
     }
 
@@ -217,11 +216,11 @@ public final class Connections {
     public Minion describe(String minionId) {
         Session s = live.get(minionId);
         Known k = known.get(minionId);
-        Minion.Builder b = k == null ? Minion.newBuilder().setId(minionId).setGrainsJson("{}") : k.minion().toBuilder();
+        Minion.Builder b = k == null ? Minion.newBuilder().setId(minionId) : k.minion().toBuilder();
         b.clearRoles().addAllRoles(roles.apply(minionId));
         if (s != null) {
             b.setConnected(true).setLastSeenUnixMs(s.lastSeen()).clearAddresses().addAllAddresses(addresses(s.remoteAddress(), s.grains()))
-                    .setGrainsJson(s.grainsJson());
+                    .setGrains(s.grainsStruct());
         } else {
             b.setConnected(false);
         }
@@ -230,7 +229,7 @@ public final class Connections {
 
     private void remember(Session s) {
         Minion m = Minion.newBuilder().setId(s.minionId()).setLastSeenUnixMs(s.lastSeen())
-                .addAllAddresses(addresses(s.remoteAddress(), s.grains())).setGrainsJson(s.grainsJson()).build();
+                .addAllAddresses(addresses(s.remoteAddress(), s.grains())).setGrains(s.grainsStruct()).build();
         known.put(s.minionId(), new Known(m, s.grains()));
         try {
             AtomicFiles.write(dir.resolve(s.minionId() + ".pb"), m.toByteArray(), 0600);
@@ -250,15 +249,5 @@ public final class Connections {
             }
         }
         return new ArrayList<>(out);
-    }
-
-    static Map<String, Object> parseGrains(String json) {
-        if (json == null || json.isBlank()) return Map.of();
-        try {
-            Map<String, Object> m = JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
-            return m == null ? Map.of() : m;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("grains are not a JSON object: " + e.getMessage());
-        }
     }
 }

@@ -70,7 +70,7 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
             fail(out, e.getMessage());
             return;
         }
-        if (req.getCsrDer().size() > MAX_CSR || req.getGrainsJson().length() > MAX_GRAINS || req.getToken().length() > MAX_TOKEN) {
+        if (req.getCsrDer().size() > MAX_CSR || req.getGrains().getSerializedSize() > MAX_GRAINS || req.getToken().length() > MAX_TOKEN) {
             refused(id, remote, "too_large");
             fail(out, "enrollment request too large");
             return;
@@ -148,12 +148,12 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
                             session.close(Status.INVALID_ARGUMENT.withDescription("the first message must be Hello"));
                             return;
                         }
-                        if (m.getHello().getGrainsJson().length() > MAX_GRAINS) {
+                        if (m.getHello().getGrains().getSerializedSize() > MAX_GRAINS) {
                             session.close(Status.INVALID_ARGUMENT.withDescription("grains too large"));
                             return;
                         }
                         hello = true;
-                        connections.register(session, m.getHello().getGrainsJson());
+                        connections.register(session, m.getHello().getGrains());
                         // The key may have been revoked between the call's check and this registration.
                         if (!keys.isAccepted(id, fingerprint)) {
                             connections.cut(id, Status.PERMISSION_DENIED.withDescription("the key of '" + id + "' is not accepted"));
@@ -168,7 +168,7 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
                     switch (m.getBodyCase()) {
                         case HEARTBEAT, HELLO -> { }
                         case GRAINS -> {
-                            if (m.getGrains().getGrainsJson().length() <= MAX_GRAINS) connections.grains(session, m.getGrains().getGrainsJson());
+                            if (m.getGrains().getGrains().getSerializedSize() <= MAX_GRAINS) connections.grains(session, m.getGrains().getGrains());
                         }
                         case ACCEPTED -> events.accepted(id, m.getAccepted());
                         case STATE -> events.state(id, m.getState());

@@ -1,5 +1,6 @@
 package io.jstate.master.gateway;
 
+import com.google.protobuf.Struct;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.jstate.proto.v1.MasterMessage;
@@ -16,7 +17,7 @@ public final class Session {
     private final long since;
     private volatile long lastSeen;
     private volatile long lastHeartbeat;
-    private volatile String grainsJson = "{}";
+    private volatile Struct grainsStruct = Struct.getDefaultInstance();
     private volatile Map<String, Object> grains = Map.of();
     private boolean closed;
 
@@ -59,16 +60,17 @@ public final class Session {
         lastSeen = now;
     }
 
-    public String grainsJson() {
-        return grainsJson;
+    /** The grains as the minion sent them, to show and to pass on to its peers. */
+    public Struct grainsStruct() {
+        return grainsStruct;
     }
 
     public Map<String, Object> grains() {
         return grains;
     }
 
-    void grains(String json, Map<String, Object> parsed) {
-        grainsJson = json;
+    void grains(Struct sent, Map<String, Object> parsed) {
+        grainsStruct = sent;
         grains = parsed;
     }
 

@@ -1,8 +1,9 @@
 package io.jstate.master.jobs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import io.jstate.common.wire.Peers;
+import io.jstate.common.wire.Structs;
 import io.jstate.proto.v1.Bundle;
 import io.jstate.proto.v1.BundleFile;
 import io.jstate.proto.v1.Peer;
@@ -13,7 +14,6 @@ import io.jstate.states.lang.Compiled;
 import io.jstate.states.lang.Compiler;
 import io.jstate.states.lang.PillarData;
 import io.jstate.states.lang.TreeFiles;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,8 +28,6 @@ import java.util.TreeSet;
  * that does not compile fails here, before anything is sent to anyone.
  */
 final class Bundles {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Path states;
     private final Path pillar;
     private final Map<String, String> nodegroups;
@@ -63,41 +61,23 @@ final class Bundles {
                   Map<String, Object> overlay) {
         PillarData slice = pillar(minionId, roles);
         if (!overlay.isEmpty()) slice = new PillarData(merge(slice.data(), overlay), slice.secrets());
-        Compiled compiled = compiler.compile(new CompileRequest(states, null, grains, minionId, peerMaps(peers), targets, nodegroups,
-                slice, roles));
-        Bundle.Builder b = Bundle.newBuilder().addAllSecrets(slice.secrets()).addAllPeers(peers).putAllNodegroups(nodegroups)
-                .addAllRoles(roles);
+        Struct sent;
         try {
-            b.setPillarJson(JSON.writeValueAsString(slice.data()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the pillar of " + minionId + " cannot be written as JSON: " + e.getMessage(), e);
+            sent = Structs.struct(slice.data());
+        } catch (IllegalArgumentException e) {
+            throw new Jobs.JobException("the pillar of " + minionId + " cannot be sent: " + e.getMessage());
         }
+        // Compiled with the pillar as the minion will read it back, so both render alike.
+        Compiled compiled = compiler.compile(new CompileRequest(states, null, grains, minionId, Peers.forTemplates(peers), targets, nodegroups,
+                new PillarData(Structs.map(sent), slice.secrets()), roles));
+        Bundle.Builder b = Bundle.newBuilder().setPillar(sent).addAllSecrets(slice.secrets()).addAllPeers(peers)
+                .putAllNodegroups(nodegroups).addAllRoles(roles);
         // The compiler read each of these files through the tree's confinement; they are read
         // again the same way, never by a path of their own.
         for (String f : new TreeSet<>(compiled.files())) {
             b.addFiles(BundleFile.newBuilder().setPath(f).setContent(ByteString.copyFrom(compiled.templates().raw(f))));
         }
         return b.build();
-    }
-
-    /**
-     * A job's pillar overlay (JSON object text; empty for none).
-     *
-     * @throws JobException when the text is not a JSON object
-     */
-    static Map<String, Object> overlay(String json) {
-        if (json == null || json.isBlank()) return Map.of();
-        try {
-            Object v = JSON.readValue(json, Object.class);
-            if (v instanceof Map<?, ?> m) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> out = (Map<String, Object>) m;
-                return out;
-            }
-        } catch (IOException e) {
-            throw new Jobs.JobException("the pillar overlay is not JSON: " + e.getMessage());
-        }
-        throw new Jobs.JobException("the pillar overlay must be a JSON object");
     }
 
     /** {@code over} merged into {@code base}: maps merge key by key, anything else in {@code over} wins. */
@@ -115,32 +95,5 @@ final class Bundles {
             }
         });
         return out;
-    }
-
-    /**
-     * Peers as templates see them ({@code peers} in the render context): id, addresses, roles,
-     * connected and grains. The minion builds the same maps from the bundle's peers.
-     */
-    static List<Map<String, Object>> peerMaps(List<Peer> peers) {
-        return peers.stream().map(p -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", p.getId());
-            m.put("addresses", List.copyOf(p.getAddressesList()));
-            m.put("roles", List.copyOf(p.getRolesList()));
-            m.put("connected", p.getConnected());
-            m.put("grains", grains(p.getGrainsJson()));
-            return m;
-        }).toList();
-    }
-
-    private static Map<String, Object> grains(String json) {
-        if (json == null || json.isBlank()) return Map.of();
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = JSON.readValue(json, Map.class);
-            return m == null ? Map.of() : m;
-        } catch (IOException e) {
-            return Map.of();
-        }
     }
 }

@@ -8,6 +8,7 @@ import io.jstate.master.keys.Keys;
 import io.jstate.master.keys.Roles;
 import io.jstate.master.pki.Pki;
 import io.jstate.common.wire.Limits;
+import io.jstate.common.wire.Structs;
 import io.jstate.proto.v1.ApplyJob;
 import io.jstate.proto.v1.Bundle;
 import io.jstate.proto.v1.FunctionJob;
@@ -142,13 +143,13 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
         boolean needsBundle = request.hasApply() || request.getFunction().getName().equals(SHOW_PLAN);
         List<String> targets = request.hasApply() ? request.getApply().getTargetsList() : request.getFunction().getArgsList();
         if (targets.isEmpty()) targets = List.of(Compiler.HIGHSTATE);
-        Map<String, Object> overlay = Bundles.overlay(request.getPillarJson());
+        Map<String, Object> overlay = Structs.map(request.getPillar());
         Map<String, Peer> peers = new LinkedHashMap<>();
         if (needsBundle) {
             for (String id : minions) {
                 Minion m = connections.describe(id);
                 peers.put(id, Peer.newBuilder().setId(id).addAllAddresses(m.getAddressesList()).addAllRoles(m.getRolesList())
-                        .setConnected(m.getConnected()).setGrainsJson(m.getGrainsJson()).build());
+                        .setConnected(m.getConnected()).setGrains(m.getGrains()).build());
             }
         }
         Map<String, Job> out = new LinkedHashMap<>();

@@ -1,8 +1,8 @@
 package io.jstate.master.orch;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Struct;
 import io.jstate.common.output.ResultView;
+import io.jstate.common.wire.Structs;
 import io.jstate.proto.v1.ApplyRequest;
 import io.jstate.proto.v1.FunctionRequest;
 import io.jstate.proto.v1.JobEvent;
@@ -14,7 +14,6 @@ import io.jstate.states.engine.PlanException;
 import io.jstate.states.lang.Orchestration;
 import io.jstate.states.lang.Orchestration.Stage;
 import io.jstate.states.lang.TreeFiles;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +38,6 @@ import java.util.logging.Logger;
  */
 public final class Orchestrator {
     private static final Logger LOG = Logger.getLogger(Orchestrator.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How stages start jobs: the master's job service, or a fake in tests. */
     public interface JobSubmitter {
@@ -161,7 +159,7 @@ public final class Orchestrator {
             // A dry run changes nothing, so a batch's failure need not stop the next batches: every
             // minion says what it would do.
             JobRequest.Builder job = JobRequest.newBuilder().setTarget(target).setBatch(s.batch()).setStopOnFailure(!request.getTest())
-                    .setTimeoutMs(s.timeoutMs() > 0 ? s.timeoutMs() : request.getTimeoutMs()).setPillarJson(pillar(s));
+                    .setTimeoutMs(s.timeoutMs() > 0 ? s.timeoutMs() : request.getTimeoutMs()).setPillar(pillar(s));
             if (s.elect() != null) return elect(s, index, job);
             if (s.apply() != null) job.setApply(ApplyRequest.newBuilder().addAllTargets(s.apply()).setTest(request.getTest()));
             else job.setFunction(FunctionRequest.newBuilder().setName(s.function()).addAllArgs(s.args()));
@@ -213,7 +211,7 @@ public final class Orchestrator {
                     failures.put(id, r.getFunction().getError().isEmpty() ? rule.function() + " failed" : r.getFunction().getError());
                 } else {
                     try {
-                        Object v = JSON.readValue(r.getFunction().getJson(), Object.class);
+                        Object v = Structs.plain(r.getFunction().getValue());
                         if (v instanceof Map<?, ?> m) {
                             @SuppressWarnings("unchecked")
                             Map<String, Object> f = (Map<String, Object>) m;
@@ -221,8 +219,8 @@ public final class Orchestrator {
                         } else {
                             failures.put(id, rule.function() + " returned no facts");
                         }
-                    } catch (IOException e) {
-                        failures.put(id, rule.function() + " returned no JSON: " + e.getMessage());
+                    } catch (IllegalArgumentException e) {
+                        failures.put(id, rule.function() + " returned no facts: " + e.getMessage());
                     }
                 }
             }
@@ -235,29 +233,22 @@ public final class Orchestrator {
                 return "election '" + s.elect() + "' refused: " + refused.getMessage();
             }
             elected.put(s.elect(), e.values());
-            String json;
-            try {
-                json = JSON.writeValueAsString(new TreeMap<>(e.values()));
-            } catch (JsonProcessingException ex) {
-                throw new IllegalStateException(ex);
-            }
             // A dry run decides as a real run would, and says that nothing was started on it.
             String said = (request.getTest() ? "dry run, the stages below would act on it: " : "") + e.summary();
-            out.accept(stageEvent(OrchestrateEvent.Type.ELECTED, s, index).setMessage(said).setElectedJson(json).build());
+            out.accept(stageEvent(OrchestrateEvent.Type.ELECTED, s, index).setMessage(said).setElected(Structs.struct(new TreeMap<>(e.values()))).build());
             out.accept(stageEvent(OrchestrateEvent.Type.STAGE_DONE, s, index).setMessage(said).build());
             return null;
         }
 
         /** The pillar overlay of a stage's jobs: every election so far under {@code orch}, then the stage's own. */
-        private String pillar(Stage s) {
+        private Struct pillar(Stage s) {
             Map<String, Object> overlay = new LinkedHashMap<>();
             if (!elected.isEmpty()) overlay.put("orch", elected);
             overlay.putAll(s.pillar());
-            if (overlay.isEmpty()) return "";
             try {
-                return JSON.writeValueAsString(overlay);
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("the stage's pillar cannot be written as JSON: " + e.getMessage());
+                return Structs.struct(overlay);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the stage's pillar cannot be sent: " + e.getMessage());
             }
         }
 

@@ -2,8 +2,7 @@ package io.jstate.master.web;
 
 import static io.jstate.master.web.Html.badge;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jstate.common.wire.Structs;
 import io.jstate.master.Master;
 import io.jstate.proto.v1.FunctionRequest;
 import io.jstate.proto.v1.JobEvent;
@@ -28,7 +27,6 @@ import java.util.function.LongSupplier;
  * answer in time are listed. The page does not reload itself (each gathering is four jobs).
  */
 final class Health {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One function run on every minion. */
     record Probe(String title, String function, List<String> args) {}
@@ -124,12 +122,9 @@ final class Health {
         if (!r.hasFunction()) return new Answer(false, Map.of(), "returned no function value");
         Map<String, Object> value = Map.of();
         try {
-            if (!r.getFunction().getJson().isEmpty()) {
-                Object v = JSON.readValue(r.getFunction().getJson(), Object.class);
-                if (v instanceof Map<?, ?>) value = JSON.convertValue(v, new TypeReference<Map<String, Object>>() {});
-            }
-        } catch (Exception e) {
-            return new Answer(false, Map.of(), "returned a value that is not JSON");
+            if (r.getFunction().getValue().hasStructValue()) value = Structs.map(r.getFunction().getValue().getStructValue());
+        } catch (IllegalArgumentException e) {
+            return new Answer(false, Map.of(), "returned a value that cannot be read: " + e.getMessage());
         }
         return new Answer(r.getFunction().getSuccess(), value, r.getFunction().getError());
     }

@@ -6,6 +6,7 @@ import static io.jstate.master.web.Html.seg;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jstate.common.output.ResultView;
+import io.jstate.common.wire.Structs;
 import io.jstate.master.Master;
 import io.jstate.proto.v1.Change;
 import io.jstate.proto.v1.JobRecord;
@@ -172,18 +173,18 @@ final class Pages {
                 yield new MinionResult(id, outcome, summary, Html.nonEmpty(rep.getCompileError()), null, states(rep.getStatesList()));
             }
             case FUNCTION -> new MinionResult(id, r.getFunction().getSuccess() ? badge("ok", "succeeded") : badge("bad", "failed"), null,
-                    Html.nonEmpty(r.getFunction().getError()), r.getFunction().getJson().isEmpty() ? null : pretty(r.getFunction().getJson()), null);
+                    Html.nonEmpty(r.getFunction().getError()), r.getFunction().hasValue() ? json(plain(r.getFunction().getValue())) : null, null);
             case REFUSED -> new MinionResult(id, badge("bad", "refused"), null, r.getRefused().getReason() + ": " + r.getRefused().getMessage(),
                     null, null);
             default -> new MinionResult(id, badge("muted", "no outcome"), null, null, null, null);
         };
     }
 
-    private static String pretty(String json) {
+    private static Object plain(com.google.protobuf.Value v) {
         try {
-            return JSON.writeValueAsString(JSON.readTree(json));
-        } catch (Exception e) {
-            return json;
+            return Structs.plain(v);
+        } catch (IllegalArgumentException e) {
+            return "(" + e.getMessage() + ")";
         }
     }
 

@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.jstate.common.wire.Structs;
 import io.jstate.master.FakeMinion;
 import io.jstate.master.Master;
 import io.jstate.master.MasterBean;
@@ -131,7 +132,7 @@ class AdminApiTest {
                 @Override
                 public void onCompleted() {}
             });
-            up.onNext(MinionMessage.newBuilder().setHello(Hello.newBuilder().setGrainsJson("{\"roles\": [\"controller\"]}")).build());
+            up.onNext(MinionMessage.newBuilder().setHello(Hello.newBuilder().setGrains(FakeMinion.grains("{\"roles\": [\"controller\"]}"))).build());
             for (int i = 0; i < 500 && !m.connections().connected("adm1"); i++) Thread.sleep(10);
 
             MinionList minions = MinionList.parseFrom(get(http, "/admin/v1/minions?target=G@roles:controller", 200));
@@ -160,10 +161,10 @@ class AdminApiTest {
             } while (env != null && !env.hasJob());
             Job job = Job.parseFrom(env.getJob().getJob());
             up.onNext(MinionMessage.newBuilder().setResult(JobResult.newBuilder().setJid(job.getJid())
-                    .setFunction(FunctionReturn.newBuilder().setSuccess(true).setJson("true"))).build());
+                    .setFunction(FunctionReturn.newBuilder().setSuccess(true).setValue(Structs.value(true)))).build());
             JobEvent done = JobEvent.parseDelimitedFrom(in);
             assertEquals(JobEvent.Type.MINION_DONE, done.getType());
-            assertEquals("true", done.getResult().getFunction().getJson());
+            assertEquals(true, Structs.plain(done.getResult().getFunction().getValue()));
             assertEquals(JobEvent.Type.JOB_DONE, JobEvent.parseDelimitedFrom(in).getType());
             in.close();
 
@@ -215,7 +216,7 @@ class AdminApiTest {
             io.jstate.proto.v1.Event e = io.jstate.proto.v1.Event.parseDelimitedFrom(in);
             assertEquals("jstate/key/request/evt1", e.getTag());
             assertTrue(Math.abs(System.currentTimeMillis() - e.getTimeUnixMs()) < 60_000, e::toString);
-            var data = new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.getDataJson());
+            var data = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(Structs.map(e.getData()));
             assertEquals("evt1", data.get("id").asText());
             assertEquals(false, data.get("auto_accept").asBoolean());
         } finally {

@@ -140,7 +140,7 @@ class EnrollHardeningTest {
         Random random = new Random(20261207L);
         FakeMinion good = new FakeMinion("fuzz1");
         byte[] valid = EnrollRequest.newBuilder().setMinionId("fuzz1").setCsrDer(ByteString.copyFrom(good.csr))
-                .setGrainsJson("{\"os\":\"linux\"}").build().toByteArray();
+                .setGrains(FakeMinion.grains("{\"os\":\"linux\"}")).build().toByteArray();
         List<byte[]> cases = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             byte[] b = new byte[random.nextInt(600)];

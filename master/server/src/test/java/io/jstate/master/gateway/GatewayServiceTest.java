@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -12,10 +14,17 @@ import io.jstate.master.FakeMinion;
 import io.jstate.master.Master;
 import io.jstate.master.TestMaster;
 import io.jstate.common.wire.Fingerprints;
+import io.jstate.common.wire.Structs;
 import io.jstate.proto.v1.EnrollReply;
+import io.jstate.proto.v1.GrainsUpdate;
+import io.jstate.proto.v1.Hello;
 import io.jstate.proto.v1.Key;
+import io.jstate.proto.v1.MinionMessage;
+import java.math.BigInteger;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -171,6 +180,45 @@ class GatewayServiceTest {
         var first = s.received.poll(2, TimeUnit.SECONDS);
         assertNotNull(first, "the master said nothing after the Hello");
         assertTrue(first.hasHeartbeat(), first::toString);
+    }
+
+    @Test
+    void oddGrainsAreKeptAsSentAndTooDeepOrTooLargeGrainsCloseTheStream() throws Exception {
+        FakeMinion m = new FakeMinion("web1");
+        m.enroll(ch, "s3cret-token");
+        Map<String, Object> odd = new LinkedHashMap<>();
+        odd.put("port", 5672);
+        odd.put("mem_bytes", 1L << 40);
+        odd.put("serial", new BigInteger("123456789012345678901234567890"));
+        odd.put("load", 0.25);
+        odd.put("nan", Double.NaN);
+        odd.put("nothing", null);
+        odd.put("ipv4", List.of("10.0.0.5", "127.0.0.1"));
+        FakeMinion.Stream s = m.connect(ch, Hello.newBuilder().setGrains(Structs.struct(odd)).build());
+        awaitConnected("web1");
+        Map<String, Object> seen = master.connections().session("web1").orElseThrow().grains();
+        assertEquals(5672, seen.get("port"));
+        assertEquals(1L << 40, seen.get("mem_bytes"));
+        assertEquals("123456789012345678901234567890", seen.get("serial"), "beyond a double's integers: the digits, as text");
+        assertEquals(0.25, seen.get("load"));
+        assertEquals("NaN", seen.get("nan"));
+        assertTrue(seen.containsKey("nothing") && seen.get("nothing") == null);
+        assertEquals(List.of("10.0.0.5"), master.connections().describe("web1").getAddressesList().stream().filter(a -> a.startsWith("10.")).toList());
+
+        // Nested deeper than the protocol allows: built by hand, as a broken or hostile minion would.
+        Struct deep = Struct.getDefaultInstance();
+        for (int i = 0; i <= Structs.MAX_DEPTH; i++) deep = Struct.newBuilder().putFields("n", Value.newBuilder().setStructValue(deep).build()).build();
+        s.send(MinionMessage.newBuilder().setGrains(GrainsUpdate.newBuilder().setGrains(deep)).build());
+        Status st = s.closed.get(5, TimeUnit.SECONDS);
+        assertEquals(Status.Code.INVALID_ARGUMENT, st.getCode());
+        assertTrue(st.getDescription().contains("nested deeper than"), st::toString);
+        assertEquals(seen, Structs.map(master.connections().describe("web1").getGrains()), "the last good grains stay");
+
+        Struct huge = Structs.struct(Map.of("blob", "x".repeat(GatewayService.MAX_GRAINS)));
+        FakeMinion.Stream big = m.connect(ch, Hello.newBuilder().setGrains(huge).build());
+        Status tooLarge = big.closed.get(5, TimeUnit.SECONDS);
+        assertEquals(Status.Code.INVALID_ARGUMENT, tooLarge.getCode());
+        assertEquals("grains too large", tooLarge.getDescription());
     }
 
     void awaitConnected(String id) throws InterruptedException {

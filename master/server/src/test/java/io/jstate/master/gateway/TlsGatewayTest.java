@@ -129,7 +129,7 @@ class TlsGatewayTest {
                 closed.complete(Status.OK);
             }
         });
-        up.onNext(MinionMessage.newBuilder().setHello(Hello.newBuilder().setGrainsJson("{}")).build());
+        up.onNext(MinionMessage.newBuilder().setHello(Hello.newBuilder()).build());
         return closed;
     }
 }

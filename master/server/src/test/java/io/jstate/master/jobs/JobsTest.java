@@ -93,8 +93,8 @@ class JobsTest {
         assertEquals(60_000 + RunningJob.EXPIRY_MARGIN.toMillis(), j1.getExpiresUnixMs() - j1.getIssuedUnixMs());
         var bundle = j1.getApply().getBundle();
         assertEquals(List.of("app.sls", "top.sls"), bundle.getFilesList().stream().map(BundleFile::getPath).sorted().toList());
-        assertTrue(bundle.getPillarJson().contains("hello m1"), bundle.getPillarJson());
-        assertFalse(bundle.getPillarJson().contains("m2"), "a minion never sees another's pillar: " + bundle.getPillarJson());
+        assertTrue(bundle.getPillar().toString().contains("hello m1"), bundle.getPillar().toString());
+        assertFalse(bundle.getPillar().toString().contains("m2"), "a minion never sees another's pillar: " + bundle.getPillar());
         assertEquals(List.of("m1-secret"), bundle.getSecretsList());
         assertEquals(1, bundle.getPeersCount());
         assertEquals("m2", bundle.getPeers(0).getId());
@@ -213,7 +213,7 @@ class JobsTest {
         String jid = streamEndsMidJob();
         // Restarted: it runs nothing and has nothing spooled, though another job's result waits on its disk.
         long t0 = System.nanoTime();
-        m1.connect(ch, Hello.newBuilder().setGrainsJson("{}").setReportsJobs(true).addSpooledJids("20260101000000000000").build());
+        m1.connect(ch, Hello.newBuilder().setReportsJobs(true).addSpooledJids("20260101000000000000").build());
         JobEvent lost = event();
         assertEquals(JobEvent.Type.MINION_LOST, lost.getType());
         assertEquals("m1", lost.getMinionId());
@@ -227,7 +227,7 @@ class JobsTest {
     void aMinionThatReconnectsStillRunningTheJobIsNotLost() throws Exception {
         String jid = streamEndsMidJob();
         Thread.sleep(500);
-        FakeMinion.Stream again = m1.connect(ch, Hello.newBuilder().setGrainsJson("{}").setReportsJobs(true).addRunningJids(jid).build());
+        FakeMinion.Stream again = m1.connect(ch, Hello.newBuilder().setReportsJobs(true).addRunningJids(jid).build());
         // Well past the 1 s grace: still running on the minion, so not lost.
         assertNull(events.poll(2500, TimeUnit.MILLISECONDS), "a minion that still runs the job is not lost");
         again.send(result(jid, "m1", true));
@@ -383,7 +383,7 @@ class JobsTest {
         FakeMinion.Stream s = m.connect(ch, grains);
         for (int i = 0; i < 500; i++) {
             var session = master.connections().session(m.id);
-            if (session.isPresent() && session.get().grainsJson().equals(grains)) return s;
+            if (session.isPresent() && session.get().grainsStruct().equals(FakeMinion.grains(grains))) return s;
             Thread.sleep(10);
         }
         throw new AssertionError(m.id + " never connected");

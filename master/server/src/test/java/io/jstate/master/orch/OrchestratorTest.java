@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jstate.common.wire.Structs;
+import io.jstate.master.FakeMinion;
 import io.jstate.proto.v1.Changed;
 import io.jstate.proto.v1.Failed;
 import io.jstate.proto.v1.FunctionReturn;
@@ -98,7 +100,7 @@ class OrchestratorTest {
     }
 
     static JobResult facts(String id, String json) {
-        return JobResult.newBuilder().setMinionId(id).setFunction(FunctionReturn.newBuilder().setSuccess(true).setJson(json)).build();
+        return JobResult.newBuilder().setMinionId(id).setFunction(FunctionReturn.newBuilder().setSuccess(true).setValue(FakeMinion.value(json))).build();
     }
 
     private List<OrchestrateEvent> run(FakeJobs jobs, String name, boolean test) {
@@ -163,21 +165,20 @@ class OrchestratorTest {
                 "STAGE_STARTED uptime", "STAGE_DONE uptime", "ORCH_DONE"), types(events));
         assertEquals(List.of("install", "elect", "seed", "join", "uptime"), events.get(0).getStageIdsList().stream().filter(s -> !s.equals("rest")).toList());
         OrchestrateEvent elected = events.stream().filter(e -> e.getType() == OrchestrateEvent.Type.ELECTED).findFirst().orElseThrow();
-        assertEquals("{\"bootstrap\":true,\"seed\":\"ctl2\"}", elected.getElectedJson());
+        assertEquals(Map.of("bootstrap", true, "seed", "ctl2"), Structs.map(elected.getElected()));
         // The jobs: install, the election's function, the seed on ctl2 and its gate, join one at a time, the function.
         List<JobRequest> r = jobs.requests;
         assertEquals(6, r.size());
-        assertEquals("", r.get(0).getPillarJson());
+        assertEquals(Map.of(), Structs.map(r.get(0).getPillar()));
         assertEquals("probe.up", r.get(1).getFunction().getName());
         assertEquals("ctl2", r.get(2).getTarget());
         assertEquals(List.of("seed"), r.get(2).getApply().getTargetsList());
-        assertEquals("{\"orch\":{\"firstup\":{\"seed\":\"ctl2\",\"bootstrap\":true}}}".length(), r.get(2).getPillarJson().length());
-        assertTrue(r.get(2).getPillarJson().contains("\"seed\":\"ctl2\""), r.get(2).getPillarJson());
+        assertEquals(Map.of("orch", Map.of("firstup", Map.of("seed", "ctl2", "bootstrap", true))), Structs.map(r.get(2).getPillar()));
         assertEquals(List.of("seed.health"), r.get(3).getApply().getTargetsList());
         assertEquals("ctl2", r.get(3).getTarget());
         assertEquals("1", r.get(4).getBatch());
         assertTrue(r.get(4).getStopOnFailure());
-        assertTrue(r.get(4).getPillarJson().contains("\"join\":{\"slow\":true}"), r.get(4).getPillarJson());
+        assertEquals(Map.of("slow", true), Structs.map(r.get(4).getPillar()).get("join"));
         assertEquals("cmd.run", r.get(5).getFunction().getName());
         OrchestrateEvent done = events.get(events.size() - 1);
         assertEquals("6 stages, 3 changes", done.getMessage());

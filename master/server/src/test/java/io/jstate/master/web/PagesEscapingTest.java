@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
+import io.jstate.common.wire.Structs;
 import io.jstate.master.FakeMinion;
 import io.jstate.master.Master;
 import io.jstate.master.TestMaster;
@@ -79,7 +80,7 @@ class PagesEscapingTest {
                 master.store().saveResult(JobResult.newBuilder().setJid(jid).setMinionId(HOSTILE)
                         .setReport(RunReport.newBuilder().addStates(changed).addStates(failed).setCompileError(HOSTILE)).build());
                 master.store().saveResult(JobResult.newBuilder().setJid(jid).setMinionId("f1")
-                        .setFunction(FunctionReturn.newBuilder().setError(HOSTILE).setJson("{\"v\":\"" + json + "\"}")).build());
+                        .setFunction(FunctionReturn.newBuilder().setError(HOSTILE).setValue(Structs.value(java.util.Map.of("v", HOSTILE)))).build());
                 master.store().saveResult(JobResult.newBuilder().setJid(jid).setMinionId("r1")
                         .setRefused(Refusal.newBuilder().setReason(Refusal.Reason.EXPIRED).setMessage(HOSTILE)).build());
                 master.store().saveResult(JobResult.newBuilder().setJid(jid).setMinionId("n1").build());

@@ -114,7 +114,7 @@ class WebServerTest {
                     default -> "{\"installed\":false,\"error\":\"haproxy is not installed\"}";
                 };
                 stream.send(MinionMessage.newBuilder().setResult(JobResult.newBuilder().setJid(job.getJid()).setMinionId("web1")
-                        .setFunction(FunctionReturn.newBuilder().setSuccess(true).setJson(json))).build());
+                        .setFunction(FunctionReturn.newBuilder().setSuccess(true).setValue(FakeMinion.value(json)))).build());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

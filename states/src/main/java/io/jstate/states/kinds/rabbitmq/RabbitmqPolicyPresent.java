@@ -8,7 +8,6 @@ import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
 import io.jstate.states.engine.StateDoc;
 import io.jstate.states.host.ExecResult;
-import io.jstate.common.json.Json;
 import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +53,7 @@ public final class RabbitmqPolicyPresent implements State<RabbitmqPolicyPresent.
         }
 
         String definitionJson() {
-            return Json.canonical(definition);
+            return Rabbitmqctl.canonical(definition);
         }
     }
 
@@ -103,6 +102,6 @@ public final class RabbitmqPolicyPresent implements State<RabbitmqPolicyPresent.
 
     /** rabbitmqctl prints the definition as a JSON document inside a JSON string; older output had it as an object. */
     private static String canonical(Object definition) {
-        return Json.canonical(definition instanceof String s ? Json.parse(s) : definition);
+        return Rabbitmqctl.canonical(definition instanceof String s ? Rabbitmqctl.json(s) : definition);
     }
 }

@@ -1,11 +1,15 @@
 package io.jstate.states.kinds.rabbitmq;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jstate.states.engine.Env;
 import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.Host;
 import io.jstate.states.host.HostException;
-import io.jstate.common.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +31,9 @@ import java.util.Map;
  * environment, which is right for a packaged broker.
  */
 final class Rabbitmqctl {
+    /** rabbitmqctl's JSON: one document, nothing after it; written with sorted keys, so equal values write equal text. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
     /** The grain that configures this class. */
     static final String GRAIN = "rabbitmqctl";
@@ -205,10 +212,32 @@ final class Rabbitmqctl {
     private static Object parse(Exec e, ExecResult r) {
         String out = r.stdout().strip();
         try {
-            return Json.parse(out.isEmpty() ? "[]" : out);
+            return json(out.isEmpty() ? "[]" : out);
         } catch (IllegalArgumentException ex) {
             throw new HostException("'" + e.display() + "' printed something that is not JSON (" + ex.getMessage() + "): "
                     + abbreviate(out));
+        }
+    }
+
+    /**
+     * One JSON document as maps, lists, text, numbers, booleans and null.
+     *
+     * @throws IllegalArgumentException when the text is not exactly one JSON document
+     */
+    static Object json(String text) {
+        try {
+            return JSON.readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage());
+        }
+    }
+
+    /** {@code value} as compact JSON with object keys sorted: comparing two such texts compares the values. */
+    static String canonical(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot be written as JSON: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -5,7 +5,6 @@ import io.jstate.states.engine.Templates;
 import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.FakeHost;
-import io.jstate.common.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -163,7 +162,7 @@ final class FakeBroker {
         StringBuilder sb = new StringBuilder("[\n");
         for (int i = 0; i < rows.size(); i++) {
             if (i > 0) sb.append(',');
-            sb.append(Json.canonical(rows.get(i))).append('\n');
+            sb.append(Rabbitmqctl.canonical(rows.get(i))).append('\n');
         }
         return ExecResult.ok(sb.append("]\n").toString());
     }

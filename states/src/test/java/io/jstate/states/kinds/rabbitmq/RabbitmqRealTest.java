@@ -14,7 +14,6 @@ import io.jstate.states.engine.StateRegistry;
 import io.jstate.states.engine.Templates;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.LocalHost;
-import io.jstate.common.json.Json;
 import io.jstate.states.kinds.Kinds;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,7 +118,7 @@ class RabbitmqRealTest {
         Drift created = converge("rabbitmq_user.present", "openstack", user);
         assertEquals(List.of("user", "tags", "perms:openstack"), created.changes().stream().map(Change::attribute).toList());
         assertTrue(converge("rabbitmq_user.present", "openstack", user).inSync());
-        Map<?, ?> row = ((List<?>) Json.parse(ok(rabbit.ctl(a, "list_users", "--formatter", "json")))).stream()
+        Map<?, ?> row = ((List<?>) Rabbitmqctl.json(ok(rabbit.ctl(a, "list_users", "--formatter", "json")))).stream()
                 .map(o -> (Map<?, ?>) o).filter(m -> "openstack".equals(m.get("user"))).findFirst().orElseThrow();
         assertEquals(Set.of("monitoring", "management"), Set.copyOf((List<?>) row.get("tags")));
         assertTrue(ok(rabbit.ctl(a, "list_user_permissions", "--formatter", "json", "--", "openstack"))
@@ -178,7 +177,7 @@ class RabbitmqRealTest {
         assertEquals(List.of(Change.of("cluster", b.name(), a.name())), d.changes());
         assertTrue(converge("rabbitmq_cluster.joined", "cluster", join).inSync());
 
-        Map<?, ?> status = (Map<?, ?>) Json.parse(ok(rabbit.ctl(a, "cluster_status", "--formatter", "json")));
+        Map<?, ?> status = (Map<?, ?>) Rabbitmqctl.json(ok(rabbit.ctl(a, "cluster_status", "--formatter", "json")));
         assertEquals(List.of(a.name(), b.name()), ((List<?>) status.get("running_nodes")).stream().map(String::valueOf).sorted().toList());
         assertEquals(List.of(a.name(), b.name()), ((List<?>) status.get("disk_nodes")).stream().map(String::valueOf).sorted().toList());
     }

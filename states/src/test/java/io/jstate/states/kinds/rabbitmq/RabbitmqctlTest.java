@@ -67,4 +67,28 @@ class RabbitmqctlTest {
                 () -> new Rabbitmqctl(h, Rabbitmqctl.Config.DEFAULT, null).rows(Call.of("list_vhosts")));
         assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
     }
+
+    @Test
+    void listingsWithEscapesReadAsTextAndTextAfterTheDocumentIsAnError() {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl", "-q", "list_users"), e -> ExecResult.ok(
+                "[{\"user\":\"b\\u00e9a \\\"q\\\" a\\/b\\\\c\\n\",\"tags\":[\"administrator\"],\"n\":12345678901}]\n"));
+        h.on(List.of("rabbitmqctl", "-q", "list_vhosts"), e -> ExecResult.ok("[{\"name\":\"/\"}] trailing"));
+        Rabbitmqctl ctl = new Rabbitmqctl(h, Rabbitmqctl.Config.DEFAULT, null);
+        Map<String, Object> row = ctl.rows(Call.of("list_users")).get(0);
+        assertEquals("b\u00e9a \"q\" a/b\\c\n", row.get("user"));
+        assertEquals(List.of("administrator"), row.get("tags"));
+        assertEquals(12345678901L, row.get("n"));
+        HostException e = assertThrows(HostException.class, () -> ctl.rows(Call.of("list_vhosts")));
+        assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
+    }
+
+    @Test
+    void canonicalTextSortsKeysAtEveryLevelSoEqualValuesWriteEqualText() {
+        Map<String, Object> a = new java.util.LinkedHashMap<>();
+        a.put("z", List.of(1, "x", true, 0.5, Map.of("b", 1, "a", 2)));
+        a.put("a", null);
+        assertEquals("{\"a\":null,\"z\":[1,\"x\",true,0.5,{\"a\":2,\"b\":1}]}", Rabbitmqctl.canonical(a));
+        assertEquals(Rabbitmqctl.canonical(a), Rabbitmqctl.canonical(Rabbitmqctl.json("{\"z\":[1,\"x\",true,0.5,{\"b\":1,\"a\":2}],\"a\":null}")));
+    }
 }
