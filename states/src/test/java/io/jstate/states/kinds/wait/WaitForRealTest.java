@@ -1,17 +1,19 @@
 package io.jstate.states.kinds.wait;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.SpecBinder;
+import io.jstate.states.engine.Step;
 import io.jstate.states.host.LocalHost;
 import io.jstate.states.kinds.TestEnv;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,10 @@ class WaitForRealTest {
         var spec = spec(Map.of("tcp", "127.0.0.1:" + closed, "attempts", 3, "interval", 0.1, "probe_timeout", 0.5));
         Drift d = state.check(spec);
         assertFalse(d.inSync());
-        assertThrows(IllegalStateException.class, () -> state.apply(spec, d));
+        // The kind's apply waits for nothing: the engine checks again, as settle says, and fails the state.
+        state.apply(spec, d);
+        assertFalse(state.check(spec).inSync());
+        assertEquals(new Step.Retry(3, Duration.ofMillis(100)), state.settle(spec));
     }
 
     @Test
