@@ -2,7 +2,6 @@ package io.jstate.minion.output;
 
 import io.jstate.common.output.HumanOutput;
 import io.jstate.common.output.JsonOutput;
-import io.jstate.common.output.Results;
 
 import static io.jstate.minion.output.HumanOutputTest.T0;
 import static io.jstate.minion.output.HumanOutputTest.result;

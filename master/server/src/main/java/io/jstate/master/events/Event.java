@@ -1,7 +1,6 @@
 package io.jstate.master.events;
 
 import io.jstate.common.output.ResultView;
-import io.jstate.common.output.Results;
 import io.jstate.proto.v1.JobRequest;
 import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.Key;
@@ -85,7 +84,7 @@ public sealed interface Event {
         public record Report(int states, long changed, long failed, boolean test, boolean compileError) {}
 
         public static MinionReturned of(String jid, String minion, JobResult r, boolean late) {
-            String outcome = r.hasRefused() ? "refused" : Results.ok(r) ? "ok" : "failed";
+            String outcome = r.hasRefused() ? "refused" : ResultView.minion(r).ok() ? "ok" : "failed";
             Long duration = r.getFinishedUnixMs() > 0 && r.getStartedUnixMs() > 0 ? r.getFinishedUnixMs() - r.getStartedUnixMs() : null;
             Report report = null;
             Boolean success = null;

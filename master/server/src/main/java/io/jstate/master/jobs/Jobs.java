@@ -357,7 +357,7 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
     private void resumedDone(String jid) {
         JobRecord rec = store.load(jid).orElse(null);
         if (rec == null) return;
-        int failed = (int) rec.getResultsList().stream().filter(r -> !io.jstate.common.output.Results.ok(r)).count();
+        int failed = (int) rec.getResultsList().stream().filter(r -> !io.jstate.common.output.ResultView.minion(r).ok()).count();
         // Every minion of a job finished here has returned or was recorded lost, so none is left skipped.
         events.publish(Event.JobDone.ran(Event.Job.of(jid, rec.getRequest()), Math.max(0, rec.getFinishedUnixMs() - rec.getStartedUnixMs()),
                 rec.getMinionsCount(), rec.getResultsCount(), rec.getLostCount(), failed, 0, true));

@@ -3,7 +3,7 @@ package io.jstate.master.jobs;
 import com.google.protobuf.ByteString;
 import io.jstate.master.gateway.Session;
 import io.jstate.master.events.Event;
-import io.jstate.common.output.Results;
+import io.jstate.common.output.ResultView;
 import io.jstate.proto.v1.JobAccepted;
 import io.jstate.proto.v1.JobEvent;
 import io.jstate.proto.v1.JobResult;
@@ -213,7 +213,7 @@ final class RunningJob {
         flight.deadline().cancel(false);
         streamGoneSince.remove(id);
         returned.add(id);
-        if (!Results.ok(r)) failedMinions++;
+        if (!ResultView.minion(r).ok()) failedMinions++;
         emit(event(JobEvent.Type.MINION_DONE).setMinionId(id).setResult(r));
         jobs.returned(jid, id, r, false);
         fill();
