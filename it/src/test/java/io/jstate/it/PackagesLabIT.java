@@ -150,6 +150,14 @@ class PackagesLabIT {
         ok("/etc/init.d/jstate-master restart");
         ok("/etc/init.d/jstate-minion start");
         awaitConnected();
+        // A launcher slow to exec java (a loaded host) is still "starting", not "failed to start".
+        ok("printf '#!/bin/sh\\nsleep 0.7\\nexec /usr/bin/jstate-minion \"$@\"\\n' >/usr/local/sbin/slow-minion"
+                + " && chmod 0755 /usr/local/sbin/slow-minion && echo DAEMON=/usr/local/sbin/slow-minion >/etc/default/jstate-minion");
+        ok("/etc/init.d/jstate-minion restart");
+        ok("/etc/init.d/jstate-minion status");
+        awaitConnected();
+        ok("rm /etc/default/jstate-minion /usr/local/sbin/slow-minion && /etc/init.d/jstate-minion restart");
+        awaitConnected();
         // A member of group jstate uses the CLI with the group-readable admin key.
         ok("useradd -M -G jstate operator1 && runuser -u operator1 -- jstate minions");
         String masterConf = ok("md5sum /etc/jstate/master.yaml");
