@@ -22,8 +22,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * certificate of it is valid now, the first is meant for a TLS server, and it names the host the
  * client dialled. That last check is the JDK's standard endpoint identification (RFC 2818: DNS
  * names with a left-most wildcard, IP addresses), run by a PKIX trust manager whose only anchor is
- * the CA, whenever the connection asks for it, as {@code java.net.http.HttpClient} and gRPC's
- * Netty transport both do. Every client is refused: neither side accepts connections with this.
+ * the CA, whenever the connection asks for it, as gRPC's Netty transport does. (The CLI's
+ * {@code HttpsURLConnection} runs the same JDK name check itself after the handshake, which spares
+ * a short-lived command building a PKIX trust manager.) Every client is refused: neither side
+ * accepts connections with this.
  */
 public abstract class CaTrust extends X509ExtendedTrustManager {
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
@@ -86,7 +88,7 @@ public abstract class CaTrust extends X509ExtendedTrustManager {
         if (chain == null || chain.length == 0) throw new CertificateException("the master presented no certificate");
         X509Certificate anchor = anchor(chain);
         verifyChain(chain, anchor);
-        if (socket != null || engine != null) checkName(chain, authType, anchor, socket, engine);
+        if (identifies(socket, engine)) checkName(chain, authType, anchor, socket, engine);
         trusted(chain);
     }
 
@@ -115,6 +117,17 @@ public abstract class CaTrust extends X509ExtendedTrustManager {
             }
         }
         anchor.checkValidity();
+    }
+
+    /**
+     * Whether the connection asks for the name check (endpoint identification), as gRPC's Netty
+     * transport and the JDK's HTTPS clients with their default host-name verifier do. The JDK's
+     * PKIX trust manager reads the same setting.
+     */
+    private static boolean identifies(Socket socket, SSLEngine engine) {
+        String algorithm = engine != null ? engine.getSSLParameters().getEndpointIdentificationAlgorithm()
+                : socket instanceof SSLSocket s ? s.getSSLParameters().getEndpointIdentificationAlgorithm() : null;
+        return algorithm != null && !algorithm.isEmpty();
     }
 
     /**

@@ -2,64 +2,79 @@ package io.jstate.cli;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import io.jstate.common.tls.CaTrust;
 import io.jstate.proto.v1.AdminError;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Proxy;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The master's admin API over HTTPS with the admin certificate, on the JDK's {@link HttpClient}:
- * protobuf bodies both ways, errors as {@link AdminError}. The client checks the master's host name
- * the standard way (HTTPS endpoint identification) against the master's CA ({@link Pki}). Every
- * failure becomes a {@link CliException} whose message tells the operator what went wrong and
- * where to look.
+ * The master's admin API over HTTPS with the admin certificate, on the JDK's
+ * {@link HttpsURLConnection}: protobuf bodies both ways, errors as {@link AdminError}. The master's
+ * certificate must lead to the master's CA ({@link Pki}, {@code CaTrust}) and name the host dialled,
+ * which the JDK checks the standard way for any HTTPS URL (RFC 2818, after the handshake, before
+ * any request is sent). Every failure becomes a {@link CliException} whose message tells the
+ * operator what went wrong and where to look.
  *
- * <p>The client, with its key loading, is built on a thread of its own as soon as this exists, so
- * that it overlaps with whatever the command prepares meanwhile.
+ * <p>Why this client and not {@code java.net.http.HttpClient}: a command makes one or two short
+ * exchanges, and HttpClient's start (its selector thread and some 330 more classes) cost each
+ * command about 100 ms more than the whole exchange, measured with bench/cli/run. This one is
+ * blocking, on the JDK's own {@code SSLSocket}, and starts no thread.
+ *
+ * <p>The TLS context, with its key loading, is built on a thread of its own as soon as this
+ * exists, so that it overlaps with whatever the command prepares meanwhile.
  */
 final class AdminClient {
     static final String PROTOBUF = "application/x-protobuf";
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    /** HTTP/1.1: one short exchange per command gains nothing from HTTP/2's framing (measured with bench/cli/run). */
-    static final HttpClient.Version VERSION = HttpClient.Version.HTTP_1_1;
 
     /** Parses a response body; the generated {@code Message::parseFrom} methods fit. */
     interface Parser<T> {
         T parse(byte[] body) throws InvalidProtocolBufferException;
     }
 
-    /** Every client this process built, so {@link #stopAll} can stop them before it exits. */
-    private static final java.util.List<CompletableFuture<HttpClient>> BUILT = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** An answer whose status line and headers have been read, on the socket it came on. */
+    private record Response(int status, String contentType, HttpsURLConnection connection, Sockets socket) {}
 
     private final URI base;
     private final java.nio.file.Path pki;
-    private final CompletableFuture<HttpClient> client;
+    private final CompletableFuture<SSLSocketFactory> tls;
 
     AdminClient(Endpoint endpoint) {
         this.base = endpoint.master();
         this.pki = endpoint.pki();
-        this.client = new CompletableFuture<>();
-        BUILT.add(client);
+        this.tls = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                client.complete(HttpClient.newBuilder().executor(Runnable::run).sslContext(Pki.context(pki)).connectTimeout(CONNECT_TIMEOUT)
-                        .version(VERSION).followRedirects(HttpClient.Redirect.NEVER).build());
+                SSLSocketFactory factory = Pki.context(pki).getSocketFactory();
+                // Every connection is given its own factory, but the JDK makes each one with the
+                // process-wide default first, and the JDK's own default (its CA bundle read into
+                // a key store) costs a command some 50 ms: this process never uses it.
+                HttpsURLConnection.setDefaultSSLSocketFactory(factory);
+                tls.complete(factory);
             } catch (CliException | RuntimeException e) {
-                client.completeExceptionally(e);
+                tls.completeExceptionally(e);
             }
         }, "jstate-connect");
         t.setDaemon(true);
@@ -68,25 +83,6 @@ final class AdminClient {
 
     URI base() {
         return base;
-    }
-
-    /**
-     * Stops the selector thread of every client built. The JVM's exit waits up to 300 ms for threads
-     * that sit in native code, as that thread does in its poll, so a command would end 300 ms after
-     * its output otherwise. {@code shutdownNow} and {@code awaitTermination} exist from Java 21 on and
-     * are reached by reflection, as the code is built for 17; on 17 the exit simply waits.
-     */
-    static void stopAll() {
-        for (CompletableFuture<HttpClient> f : BUILT) {
-            HttpClient c = f.getNow(null);
-            if (c == null) continue;
-            try {
-                HttpClient.class.getMethod("shutdownNow").invoke(c);
-                HttpClient.class.getMethod("awaitTermination", Duration.class).invoke(c, Duration.ofMillis(200));
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return;
-            }
-        }
     }
 
     <T> T get(String path, Parser<T> parser) throws CliException {
@@ -117,21 +113,45 @@ final class AdminClient {
     }
 
     private InputStream stream(String method, String path, byte[] body, Duration headers) throws CliException {
-        HttpResponse<InputStream> resp = send(method, path, body, headers, HttpResponse.BodyHandlers.ofInputStream());
-        if (resp.statusCode() / 100 == 2) return resp.body();
-        byte[] error;
-        try (InputStream in = resp.body()) {
-            error = in.readAllBytes();
-        } catch (IOException e) {
-            error = new byte[0];
+        Response resp = send(method, path, body, headers);
+        Sockets socket = resp.socket();
+        if (resp.status() / 100 != 2) {
+            byte[] error = errorBody(resp);
+            socket.close();
+            throw failure(method, path, resp.status(), error, resp.contentType());
         }
-        throw failure(method, path, resp.statusCode(), error, contentType(resp));
+        try {
+            // The answer has come: from here the body is read for as long as it lasts.
+            socket.unbound();
+            InputStream in = resp.connection().getInputStream();
+            return new FilterInputStream(in) {
+                @Override
+                public void close() {
+                    // The socket, not the connection's stream: that one waits for a reader
+                    // blocked on another thread, and a closed socket ends the read at once.
+                    socket.close();
+                }
+            };
+        } catch (IOException e) {
+            socket.close();
+            throw unreachable(e, socket);
+        }
     }
 
     private <T> T call(String method, String path, byte[] body, Parser<T> parser) throws CliException {
-        HttpResponse<byte[]> resp = send(method, path, body, REQUEST_TIMEOUT, HttpResponse.BodyHandlers.ofByteArray());
-        byte[] bytes = resp.body();
-        if (resp.statusCode() / 100 != 2) throw failure(method, path, resp.statusCode(), bytes, contentType(resp));
+        Response resp = send(method, path, body, REQUEST_TIMEOUT);
+        byte[] bytes;
+        if (resp.status() / 100 != 2) {
+            bytes = errorBody(resp);
+            resp.socket().close();
+            throw failure(method, path, resp.status(), bytes, resp.contentType());
+        }
+        try (InputStream in = resp.connection().getInputStream()) {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            resp.socket().close();
+            throw unreachable(e, resp.socket());
+        }
         try {
             return parser.parse(bytes);
         } catch (InvalidProtocolBufferException e) {
@@ -140,27 +160,54 @@ final class AdminClient {
         }
     }
 
-    private <B> HttpResponse<B> send(String method, String path, byte[] body, Duration timeout, HttpResponse.BodyHandler<B> handler)
-            throws CliException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).header("Accept", PROTOBUF);
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", PROTOBUF).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        }
+    /**
+     * One request on a connection of its own, up to its answer's status and headers. A POST is
+     * sent with its length, so the JDK never sends it a second time on a failure.
+     */
+    private Response send(String method, String path, byte[] body, Duration timeout) throws CliException {
+        Sockets socket = new Sockets(tls());
+        HttpsURLConnection c;
         try {
-            return client().send(request.build(), handler);
+            c = (HttpsURLConnection) URI.create(base + path).toURL().openConnection(Proxy.NO_PROXY);
+            c.setSSLSocketFactory(socket);
+            c.setHostnameVerifier(socket);
+            c.setConnectTimeout(millis(CONNECT_TIMEOUT));
+            c.setReadTimeout(millis(timeout));
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setRequestMethod(method);
+            c.setRequestProperty("Accept", PROTOBUF);
+            // One request per connection: the master closes it after the answer, so the JDK never
+            // keeps it (and a thread to expire it) for a reuse that never comes.
+            c.setRequestProperty("Connection", "close");
+            if (body != null) {
+                c.setDoOutput(true);
+                c.setRequestProperty("Content-Type", PROTOBUF);
+                c.setFixedLengthStreamingMode(body.length);
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            int status = c.getResponseCode();
+            String type = c.getContentType();
+            return new Response(status, type == null ? "" : type, c, socket);
         } catch (IOException e) {
-            throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted while talking to the master at " + base);
+            socket.close();
+            throw unreachable(e, socket);
         }
     }
 
-    private HttpClient client() throws CliException {
+    private static byte[] errorBody(Response resp) {
+        try (InputStream in = resp.connection().getErrorStream()) {
+            return in == null ? new byte[0] : in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    private SSLSocketFactory tls() throws CliException {
         try {
-            return client.get();
+            return tls.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted while talking to the master at " + base);
@@ -171,17 +218,17 @@ final class AdminClient {
         }
     }
 
-    private static String contentType(HttpResponse<?> resp) {
-        return resp.headers().firstValue("Content-Type").orElse("");
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
     }
 
     /** An I/O failure in the operator's terms: nobody listening, no answer, or TLS refused either way. */
-    CliException unreachable(IOException e) {
-        if (e instanceof HttpConnectTimeoutException) {
+    private CliException unreachable(IOException e, Sockets socket) {
+        if (e instanceof SocketTimeoutException && !socket.connected()) {
             return new CliException("cannot reach the master at " + base + ": no connection within "
                     + CONNECT_TIMEOUT.toSeconds() + " s (check --master or JSTATE_MASTER)");
         }
-        if (e instanceof HttpTimeoutException) {
+        if (e instanceof SocketTimeoutException) {
             return new CliException("the master at " + base + " did not answer in time");
         }
         if (caused(e, ConnectException.class) && !caused(e, SSLException.class)) {
@@ -190,9 +237,9 @@ final class AdminClient {
         }
         // A refused client certificate shows in TLS 1.3 only after the handshake, often as the
         // connection simply closing before any answer: that is the likely cause of an early EOF too.
-        String detail = detail(e);
-        if (caused(e, SSLException.class) || caused(e, EOFException.class) || detail.contains("EOF")
-                || detail.contains("received no bytes") || detail.startsWith("Connection reset") || detail.equals("Broken pipe")) {
+        String detail = socket.misnamed() != null ? socket.misnamed() : detail(e);
+        if (socket.misnamed() != null || caused(e, SSLException.class) || caused(e, EOFException.class) || detail.contains("EOF")
+                || detail.contains("Unexpected end of file") || detail.startsWith("Connection reset") || detail.equals("Broken pipe")) {
             return new CliException("TLS with the master at " + base + " failed: " + detail
                     + ". The master must present a certificate from " + pki.resolve(Pki.CA)
                     + " and accept the admin certificate " + pki.resolve(Pki.ADMIN_CERT)
@@ -240,5 +287,106 @@ final class AdminClient {
     /** A path segment or query value, percent-encoded (spaces as %20, which every server decodes alike). */
     static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /**
+     * The TLS socket factory for one request, which keeps the socket it made: the client can then
+     * tell a connect timeout from a slow answer, lift the read timeout once a stream's answer has
+     * come, and close the socket under a blocked reader.
+     *
+     * <p>It is also the request's host-name verifier, which the JDK asks only when its own check
+     * found that the master's certificate does not name the host dialled: it refuses, and keeps
+     * the reason in the operator's terms. (A verifier of one's own also keeps the JDK from asking
+     * the trust manager for the same check during the handshake, a PKIX validation that costs a
+     * command more than the rest of its TLS.)
+     */
+    private static final class Sockets extends SSLSocketFactory implements HostnameVerifier {
+        private final SSLSocketFactory tls;
+        private volatile Socket socket;
+        private volatile String misnamed;
+
+        @Override
+        public boolean verify(String host, SSLSession session) {
+            try {
+                misnamed = CaTrust.mismatch(host, (X509Certificate) session.getPeerCertificates()[0]);
+            } catch (SSLPeerUnverifiedException | RuntimeException e) {
+                misnamed = "the master's certificate does not name '" + host + "'";
+            }
+            return false;
+        }
+
+        /** Why the master's certificate was refused for its names, or null. */
+        String misnamed() {
+            return misnamed;
+        }
+
+        Sockets(SSLSocketFactory tls) {
+            this.tls = tls;
+        }
+
+        private Socket keep(Socket s) {
+            socket = s;
+            return s;
+        }
+
+        boolean connected() {
+            Socket s = socket;
+            return s != null && s.isConnected();
+        }
+
+        void unbound() throws IOException {
+            Socket s = socket;
+            if (s != null) s.setSoTimeout(0);
+        }
+
+        void close() {
+            Socket s = socket;
+            if (s == null) return;
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // Closing is all that is wanted; a socket that cannot close cleanly is gone anyway.
+            }
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return keep(tls.createSocket());
+        }
+
+        @Override
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+            return keep(tls.createSocket(s, host, port, autoClose));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return keep(tls.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+            return keep(tls.createSocket(host, port, local, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return keep(tls.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+            return keep(tls.createSocket(host, port, local, localPort));
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return tls.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return tls.getSupportedCipherSuites();
+        }
     }
 }

@@ -230,7 +230,6 @@ public final class Main {
                 Context.MARGIN, true);
         int code = run(args, ctx);
         System.out.flush();
-        AdminClient.stopAll();
         System.exit(code);
     }
 

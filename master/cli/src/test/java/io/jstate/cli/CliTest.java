@@ -508,8 +508,21 @@ class CliTest extends CliFixture {
             Result r = run(Map.of("JSTATE_MASTER", fake.url(), "JSTATE_PKI", pkiDir.toString()), Duration.ofSeconds(5), "keys", "list");
             assertEquals(1, r.code());
             assertTrue(r.err().startsWith("jstate: TLS with the master at " + fake.url() + " failed: "), r.err());
-            assertTrue(r.err().contains("127.0.0.1"), r.err());
+            assertTrue(r.err().contains("the master's certificate does not name '127.0.0.1' (it names master.example.org)"), r.err());
             assertTrue(fake.requests.isEmpty());
+        }
+    }
+
+    @Test
+    void aMasterDialledByANameItsCertificateHoldsIsTrusted() throws Exception {
+        TestPki.Identity named = pki.server(new org.bouncycastle.asn1.x509.GeneralName(
+                org.bouncycastle.asn1.x509.GeneralName.dNSName, "localhost"));
+        try (FakeMaster fake = new FakeMaster(pki, named, admin.cert())) {
+            fake.reply("GET", "/admin/v1/keys", Canned.keys());
+            String url = fake.url().replace("127.0.0.1", "localhost");
+            Result r = run(Map.of("JSTATE_MASTER", url, "JSTATE_PKI", pkiDir.toString()), Duration.ofSeconds(5), "keys", "list");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(1, fake.requests.size());
         }
     }
 
