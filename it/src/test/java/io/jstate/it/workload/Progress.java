@@ -1,0 +1,29 @@
+package io.jstate.it.workload;
+
+import java.util.function.Supplier;
+
+/** A line on stderr at most every 10 s while something runs, so no wait is silent. */
+final class Progress {
+    private static final long EVERY_NANOS = 10_000_000_000L;
+    private final String what;
+    private final long start = System.nanoTime();
+    private long next = start + EVERY_NANOS;
+
+    Progress(String what) {
+        this.what = what;
+    }
+
+    void maybe(Supplier<String> line) {
+        long now = System.nanoTime();
+        if (now < next) return;
+        next = now + EVERY_NANOS;
+        System.err.printf("%s: %d s: %s%n", what, (now - start) / 1_000_000_000L, line.get());
+        System.err.flush();
+    }
+
+    /** Sleeps until {@code untilNanos} (System.nanoTime), not past {@code deadlineNanos}. */
+    static void sleepUntil(long untilNanos, long deadlineNanos) throws InterruptedException {
+        long ms = (Math.min(untilNanos, deadlineNanos) - System.nanoTime()) / 1_000_000L;
+        if (ms > 0) Thread.sleep(ms);
+    }
+}
