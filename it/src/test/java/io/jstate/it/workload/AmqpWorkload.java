@@ -91,10 +91,8 @@ final class AmqpWorkload {
 
     AmqpResult run() throws IOException, InterruptedException {
         long published = 0, nacked = 0, unknown = 0;
-        long start = System.nanoTime();
-        long deadline = start + o.seconds() * 1_000_000_000L;
-        long interval = (long) (1_000_000_000L / o.rate());
-        Gaps gaps = new Gaps(start);
+        Pacer pacer = new Pacer(o.seconds(), o.maxOps(), o.rate());
+        Gaps gaps = new Gaps(pacer.start());
         Progress progress = new Progress("amqp");
         Set<Long> returned = ConcurrentHashMap.newKeySet();
         try (OpLog confirmLog = new OpLog(o.dir().resolve("amqp-confirmed.log")); OpLog deliverLog = new OpLog(o.dir().resolve("amqp-delivered.log"));
@@ -105,11 +103,7 @@ final class AmqpWorkload {
             Connection c = null;
             Channel ch = null;
             try {
-                long next = start;
-                for (long seq = 0; seq < o.maxOps() && System.nanoTime() < deadline; seq++) {
-                    Progress.sleepUntil(next, deadline);
-                    if (System.nanoTime() >= deadline) break;
-                    next = Math.max(next + interval, System.nanoTime() - interval);
+                for (long seq = pacer.next(); seq >= 0; seq = pacer.next()) {
                     long id = o.ids().id(seq);
                     published++;
                     try {
@@ -140,7 +134,7 @@ final class AmqpWorkload {
                         close(c);
                         c = null;
                         ch = null;
-                        next = Math.max(next, System.nanoTime() + 100_000_000L);
+                        pacer.failed();
                     }
                     long p = published, n = nacked, u = unknown;
                     progress.maybe(() -> p + " published, " + confirmed.size() + " confirmed, " + n + " nacked, " + u + " unknown, "

@@ -20,10 +20,4 @@ final class Progress {
         System.err.printf("%s: %d s: %s%n", what, (now - start) / 1_000_000_000L, line.get());
         System.err.flush();
     }
-
-    /** Sleeps until {@code untilNanos} (System.nanoTime), not past {@code deadlineNanos}. */
-    static void sleepUntil(long untilNanos, long deadlineNanos) throws InterruptedException {
-        long ms = (Math.min(untilNanos, deadlineNanos) - System.nanoTime()) / 1_000_000L;
-        if (ms > 0) Thread.sleep(ms);
-    }
 }

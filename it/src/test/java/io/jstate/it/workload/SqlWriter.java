@@ -44,19 +44,13 @@ final class SqlWriter {
     static SqlWriteResult run(Options o) throws IOException, InterruptedException {
         long attempted = 0, acked = 0, failed = 0;
         Map<String, Long> errors = new TreeMap<>();
-        long start = System.nanoTime();
-        long deadline = start + o.seconds() * 1_000_000_000L;
-        long interval = (long) (1_000_000_000L / o.rate());
-        Gaps gaps = new Gaps(start);
+        Pacer pacer = new Pacer(o.seconds(), o.maxOps(), o.rate());
+        Gaps gaps = new Gaps(pacer.start());
         Progress progress = new Progress("sql-write");
         String url = url(o.address(), o.database(), o.timeoutMs());
         Connection c = null;
         try (OpLog ackLog = new OpLog(o.dir().resolve("sql-acked.log")); OpLog failLog = new OpLog(o.dir().resolve("sql-failures.log"))) {
-            long next = start;
-            for (long seq = 0; seq < o.maxOps() && System.nanoTime() < deadline; seq++) {
-                Progress.sleepUntil(next, deadline);
-                if (System.nanoTime() >= deadline) break;
-                next = Math.max(next + interval, System.nanoTime() - interval);
+            for (long seq = pacer.next(); seq >= 0; seq = pacer.next()) {
                 long id = o.ids().id(seq);
                 String value = "v" + seq + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
                 attempted++;
@@ -77,8 +71,7 @@ final class SqlWriter {
                     failLog.line(Instant.now(), id, cls, e.getMessage());
                     close(c);
                     c = null;
-                    // A dead address answers at once: do not spin on it.
-                    next = Math.max(next, System.nanoTime() + 100_000_000L);
+                    pacer.failed();
                 }
                 long a = attempted, k = acked, f = failed;
                 progress.maybe(() -> a + " attempted, " + k + " acknowledged, " + f + " failed");

@@ -1,0 +1,29 @@
+package io.jstate.it.workload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class PacerTest {
+    @Test
+    void itStopsAtMaxOps() throws Exception {
+        Pacer p = new Pacer(5, 3, 1000);
+        assertEquals(0, p.next());
+        assertEquals(1, p.next());
+        assertEquals(2, p.next());
+        assertEquals(-1, p.next());
+    }
+
+    @Test
+    void itStopsAtItsSecondsAtItsRate() throws Exception {
+        Pacer p = new Pacer(1, 1_000_000, 20);
+        int n = 0;
+        while (p.next() >= 0) n++;
+        long took = (System.nanoTime() - p.start()) / 1_000_000;
+        assertTrue(n >= 15 && n <= 21, n + " operations in 1 s at 20 a second");
+        assertTrue(took >= 900 && took < 1500, "ended after " + took + " ms");
+    }
+}
