@@ -48,6 +48,7 @@ final class AmqpWorkload {
     private final Map<Long, Integer> deliveries = new ConcurrentHashMap<>();
     private final Set<Long> confirmed = ConcurrentHashMap.newKeySet();
     private final AtomicLong foreign = new AtomicLong();
+    private final AtomicLong connectionsLost = new AtomicLong();
     private volatile boolean consuming = true;
     private int rotation;
 
@@ -89,6 +90,14 @@ final class AmqpWorkload {
         log.line(Instant.now(), id, cls, e.getMessage());
     }
 
+    /** A connection found closed between operations: no operation failed, but the fault was seen. */
+    private void connectionLost(OpLog log, String role, long id, Exception cause) {
+        connectionsLost.incrementAndGet();
+        String cls = role + " connection lost";
+        errors.merge(cls, 1L, Long::sum);
+        log.line(Instant.now(), id, cls, cause == null ? "" : cause.getMessage());
+    }
+
     AmqpResult run() throws IOException, InterruptedException {
         long published = 0, nacked = 0, unknown = 0;
         Pacer pacer = new Pacer(o.seconds(), o.maxOps(), o.rate());
@@ -107,6 +116,7 @@ final class AmqpWorkload {
                     long id = o.ids().id(seq);
                     published++;
                     try {
+                        if (ch != null && !ch.isOpen()) connectionLost(failLog, "publisher", id, ch.getCloseReason());
                         if (ch == null || !ch.isOpen()) {
                             close(c);
                             c = connect("publisher");
@@ -159,7 +169,7 @@ final class AmqpWorkload {
             long dups = 0;
             for (int n : deliveries.values()) dups += n - 1;
             return new AmqpResult(o.ids().run(), published, confirmed.size(), nacked, unknown, deliveries.size(), lost.size(), dups, foreign.get(),
-                    gaps.longestMs(publishEnd), new TreeMap<>(errors), lost.subList(0, Math.min(20, lost.size())));
+                    connectionsLost.get(), gaps.longestMs(publishEnd), new TreeMap<>(errors), lost.subList(0, Math.min(20, lost.size())));
         }
     }
 
@@ -195,6 +205,7 @@ final class AmqpWorkload {
                     ch.basicAck(d.getEnvelope().getDeliveryTag(), false);
                 }, tag -> {});
                 while (consuming && c.isOpen() && ch.isOpen()) Thread.sleep(50);
+                if (consuming) connectionLost(failLog, "consumer", -1, ch.getCloseReason());
             } catch (IOException | TimeoutException | RuntimeException e) {
                 error(failLog, "consumer", -1, e);
                 try {

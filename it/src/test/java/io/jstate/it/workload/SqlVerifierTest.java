@@ -112,7 +112,7 @@ class SqlVerifierTest {
     @Test
     void resultsReadBackFromTheirJsonFiles() throws Exception {
         SqlWriteResult w = new SqlWriteResult(1765000000, 10, 9, 1, 0.1, 2500, Map.of("SQLTimeoutException", 1L));
-        AmqpResult a = new AmqpResult(1765000000, 10, 8, 1, 1, 9, 0, 2, 0, 1200, Map.of("publisher nack", 1L), List.of());
+        AmqpResult a = new AmqpResult(1765000000, 10, 8, 1, 1, 9, 0, 2, 0, 1, 1200, Map.of("publisher nack", 1L), List.of());
         Files.writeString(dir.resolve("w.json"), Json.write(w));
         Files.writeString(dir.resolve("a.json"), Json.write(a));
         assertEquals(w, Json.read(dir.resolve("w.json"), SqlWriteResult.class));
