@@ -155,7 +155,8 @@ class WorkloadLabIT {
         // Before the repair: the survivors have every acknowledged row. The killed node cannot
         // answer, unless mysqld_safe has already started it again and it rejoined.
         SqlVerification before = verify(run.dir());
-        Files.move(run.dir().resolve("sql-verify.json"), run.dir().resolve("sql-verify-before-repair.json"));
+        Files.move(run.dir().resolve("sql-verify.json"), run.dir().resolve("sql-verify-before-repair.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         System.out.println("faults: sql " + w + "\n  before repair " + before + "\n  amqp " + a);
         String killed = WorkloadSetup.nodes(3306).get(Lab.CONTROLLERS.indexOf(writer));
         assertTrue(before.unreachableNodes().isEmpty() || before.unreachableNodes().equals(List.of(killed)), before.toString());

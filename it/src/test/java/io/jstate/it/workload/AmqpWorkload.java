@@ -41,6 +41,8 @@ final class AmqpWorkload {
         }
     }
 
+    static final String BROKER_FILE = "amqp-publisher.broker";
+
     private final Options o;
     private final ConnectionFactory factory = new ConnectionFactory();
     private final Map<String, Long> errors = new ConcurrentHashMap<>();
@@ -120,7 +122,7 @@ final class AmqpWorkload {
                         if (ch == null || !ch.isOpen()) {
                             close(c);
                             c = connect("publisher");
-                            Files.writeString(o.dir().resolve("amqp-publisher.broker"), c.getAddress().getHostAddress() + "\n");
+                            Files.writeString(o.dir().resolve(BROKER_FILE), c.getAddress().getHostAddress() + "\n");
                             ch = c.createChannel();
                             ch.confirmSelect();
                             ch.queueDeclare(o.queue(), true, false, false, queueArguments());
@@ -136,6 +138,12 @@ final class AmqpWorkload {
                             nacked++;
                             failLog.line(Instant.now(), id, returned.contains(id) ? "publisher returned" : "publisher nack", "");
                             errors.merge(returned.contains(id) ? "publisher returned" : "publisher nack", 1L, Long::sum);
+                            // RabbitMQ 3.10: a channel opened while a quorum queue elects its
+                            // leader nacks every publish for as long as it lives; a new one does not.
+                            close(c);
+                            c = null;
+                            ch = null;
+                            pacer.failed();
                         }
                     } catch (IOException | TimeoutException | RuntimeException e) {
                         // No confirm: the message may or may not be in the queue.

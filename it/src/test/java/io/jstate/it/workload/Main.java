@@ -68,6 +68,9 @@ public final class Main {
         Map<String, String> a = options(cmd, argv);
         Path dir = Path.of(required(a, "dir"));
         Files.createDirectories(dir);
+        // A result left by an earlier run in this folder must never pass for this run's.
+        Files.deleteIfExists(dir.resolve(cmd + ".json"));
+        Files.deleteIfExists(dir.resolve(AmqpWorkload.BROKER_FILE));
         String user = a.getOrDefault("user", WorkloadSetup.USER);
         String password = a.getOrDefault("password", WorkloadSetup.PASSWORD);
         int timeoutMs = integer(a, "timeout-ms", 2000);

@@ -63,7 +63,7 @@ public final class WorkloadProcess implements AutoCloseable {
 
     /** The broker the AMQP publisher is connected to now, empty before it connected. */
     public String publisherBroker() throws IOException {
-        Path f = dir.resolve("amqp-publisher.broker");
+        Path f = dir.resolve(AmqpWorkload.BROKER_FILE);
         return Files.isRegularFile(f) ? Files.readString(f).trim() : "";
     }
 
