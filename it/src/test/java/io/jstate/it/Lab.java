@@ -68,7 +68,12 @@ final class Lab implements AutoCloseable {
 
     /** A lab command: {@code packaging/lab/lab ARGS...} with this lab's environment. */
     Procs.Ran lab(Duration timeout, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(REPO.resolve("packaging/lab/lab").toString()));
+        return script("lab", timeout, args);
+    }
+
+    /** A script of packaging/lab ({@code lab}, {@code fault}) with ARGS and this lab's environment. */
+    Procs.Ran script(String name, Duration timeout, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(REPO.resolve("packaging/lab").resolve(name).toString()));
         cmd.addAll(List.of(args));
         return procs.run(cmd, env, timeout);
     }
@@ -140,6 +145,23 @@ final class Lab implements AutoCloseable {
             if (on(h, "ip -o addr show | grep -q ' " + VIP + "/'").exit() == 0) out.add(h);
         }
         return out;
+    }
+
+    /** A value a probe returns, polled every second until it equals {@code want} (or is non-empty when {@code want} is null). */
+    static String waitFor(Probe probe, String want, Duration limit) throws Exception {
+        long end = System.nanoTime() + limit.toNanos();
+        String got;
+        do {
+            got = probe.get();
+            if (want == null ? !got.isEmpty() : want.equals(got)) return got;
+            Thread.sleep(1000);
+        } while (System.nanoTime() < end);
+        throw new AssertionError("still " + got + " after " + limit.toSeconds() + " s (want " + (want == null ? "a value" : want) + ")");
+    }
+
+    @FunctionalInterface
+    interface Probe {
+        String get() throws Exception;
     }
 
     /** A Galera status variable on HOST, or the error in parentheses. */

@@ -1,5 +1,6 @@
 package io.jstate.it;
 
+import static io.jstate.it.Lab.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -304,22 +305,5 @@ class OpenstackHaLabIT {
         Procs.Ran run = orchestrate();
         assertEquals(0, run.exit(), run.toString());
         assertTrue(on(was, "pidof haproxy").exit() == 0, "the next run starts haproxy again on " + was);
-    }
-
-    /** A value a probe returns, polled until it equals {@code want} (or is non-empty when {@code want} is null). */
-    private static String waitFor(Probe probe, String want, Duration limit) throws Exception {
-        long end = System.nanoTime() + limit.toNanos();
-        String got;
-        do {
-            got = probe.get();
-            if (want == null ? !got.isEmpty() : want.equals(got)) return got;
-            Thread.sleep(1000);
-        } while (System.nanoTime() < end);
-        throw new AssertionError("still " + got + " after " + limit.toSeconds() + " s (want " + (want == null ? "a value" : want) + ")");
-    }
-
-    @FunctionalInterface
-    private interface Probe {
-        String get() throws Exception;
     }
 }
