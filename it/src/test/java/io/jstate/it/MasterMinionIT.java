@@ -490,6 +490,45 @@ class MasterMinionIT {
         assertEquals(0, ping.exit(), ping::toString);
     }
 
+    /**
+     * A state that waits and one that runs long are never silent: with the progress interval cut to
+     * 1 s, {@code jstate apply} says on stderr which state ctl3 runs, for how long and what it waits
+     * for, while it waits; the master publishes the same as events; none of it reaches stdout.
+     */
+    @Test
+    @Order(13)
+    void aLongStateIsNamedWhileTheCliWaitsForIt() throws Exception {
+        // The wait ends 4 s from now: the condition is written into the state file just before the job.
+        long readyAt = System.currentTimeMillis() / 1000 + 4;
+        Files.writeString(tmp.resolve("states/waits.sls"), """
+                until-ready:
+                  wait.for:
+                    - command: test $(date +%%s) -ge %d
+                    - attempts: 40
+                    - interval: 0.5
+                settle:
+                  cmd.run:
+                    - name: sleep 3 && echo settled
+                    - require:
+                      - wait: until-ready
+                """.formatted(readyAt));
+        Procs.Ran apply = procs.run(cli_command("apply", "waits", "-t", "ctl3"), Map.of("JSTATE_PROGRESS_SECONDS", "1"), CLI_LIMIT);
+        assertEquals(0, apply.exit(), apply::toString);
+        assertTrue(apply.err().contains("  ctl3: state 'until-ready' (wait.for) running for "), apply::toString);
+        assertTrue(apply.err().matches("(?s).*ctl3: state 'until-ready' \\(wait\\.for\\) running for \\d+ s: check \\d+ of \\d+ in 0\\.5s, "
+                + "waiting for: command 'test .*"), apply::toString);
+        assertTrue(apply.err().contains("  ctl3: state 'settle' (cmd.run) running for "), apply::toString);
+        assertFalse(apply.out().contains("running for"), apply::toString);
+        assertTrue(apply.out().contains("settled"), apply::toString);
+
+        List<String> jobs = startedJobs();
+        String jid = jobs.get(jobs.size() - 1);
+        awaitEvent("jstate/job/" + jid + "/running/ctl3", d -> d.get("id").asText().equals("until-ready")
+                && d.get("kind").asText().equals("wait.for") && d.get("waiting").asText().contains("command 'test "));
+        awaitEvent("jstate/job/" + jid + "/running/ctl3", d -> d.get("id").asText().equals("settle") && d.get("running_ms").asLong() >= 1000
+                && d.get("waiting").value() == null);
+    }
+
     /** A {@code jstate apply slow} whose minion was killed (or frozen) while it ran the job. */
     private record KilledMidJob(Procs.Proc apply, String jid, long killedNanos) {}
 
