@@ -420,12 +420,16 @@ class CliTest extends CliFixture {
                 .setStartedUnixMs(Canned.T0).addMinions("ctl1").addMinions("ctl2")
                 .addResults(Canned.report("ctl1", Canned.unchanged("nginx", "pkg.installed")))
                 .addPartial(MinionStateEvent.newBuilder().setMinionId("ctl2").setResult(Canned.changed("nginx", "pkg.installed")))
+                .putRunning("ctl2", Canned.progress("ctl2", "nginx-up", "wait.for", 12_000, "check 2 of 10 in 1s, waiting for: tcp 127.0.0.1:80")
+                        .getProgress())
                 .build());
         Result show = run("jobs", "show", Canned.JID);
         assertEquals(2, show.code());
         assertTrue(show.out().contains("ctl2 |           ID: nginx"), show.out());
         assertTrue(show.out().contains("1 without a result yet\n  no result yet: ctl2\n"), show.out());
-        assertTrue(show.err().contains("still running"), show.err());
+        assertTrue(show.err().contains("still running; run this again for the rest.\n"
+                + "  ctl2: state 'nginx-up' (wait.for) running for 12 s: check 2 of 10 in 1s, waiting for: tcp 127.0.0.1:80\n"), show.err());
+        assertFalse(show.out().contains("running for"), show.out());
 
         Result json = run("jobs", "show", Canned.JID, "--json");
         JsonNode doc = new ObjectMapper().readTree(json.out());
