@@ -527,6 +527,21 @@ class MasterMinionIT {
                 && d.get("kind").asText().equals("wait.for") && d.get("waiting").asText().contains("command 'test "));
         awaitEvent("jstate/job/" + jid + "/running/ctl3", d -> d.get("id").asText().equals("settle") && d.get("running_ms").asLong() >= 1000
                 && d.get("waiting").value() == null);
+
+        // An orchestration says the same per stage, and its stages' start and end are events.
+        Files.writeString(tmp.resolve("states/waits.sls"), Files.readString(tmp.resolve("states/waits.sls"))
+                .replace("-ge " + readyAt, "-ge " + (System.currentTimeMillis() / 1000 + 4)));
+        Files.createDirectories(tmp.resolve("states/orch"));
+        Files.writeString(tmp.resolve("states/orch/waits.yaml"), "stages:\n  - id: wait-then-settle\n    target: ctl3\n    apply: [waits]\n");
+        Procs.Ran orch = procs.run(cli_command("orchestrate", "waits"), Map.of("JSTATE_PROGRESS_SECONDS", "1"), CLI_LIMIT);
+        assertEquals(0, orch.exit(), orch::toString);
+        assertTrue(orch.out().contains("[1/1] wait-then-settle: apply waits on ctl3"), orch::toString);
+        assertTrue(orch.err().matches("(?s).*jstate: \\[1/1\\] wait-then-settle running for \\d+ s, waiting for 1 minion \\(job \\d{20}\\):\n"
+                + "  ctl3: state 'until-ready' \\(wait\\.for\\) running for \\d+ s: check .*"), orch::toString);
+        assertTrue(orch.err().contains("  ctl3: state 'settle' (cmd.run) running for "), orch::toString);
+        assertFalse(orch.out().contains("running for"), orch::toString);
+        awaitEvent("jstate/orch/stage/start/wait-then-settle", d -> d.get("target").asText().equals("ctl3") && d.get("index").asInt() == 1);
+        awaitEvent("jstate/orch/stage/done/wait-then-settle", d -> d.get("duration_ms").asLong() >= 4000);
     }
 
     /** A {@code jstate apply slow} whose minion was killed (or frozen) while it ran the job. */

@@ -3,9 +3,9 @@ package io.jstate.minion.daemon;
 import io.jstate.proto.v1.StateProgress;
 import io.jstate.states.engine.Step;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -20,13 +20,22 @@ final class ProgressReports {
     static final Duration START_DELAY = Duration.ofSeconds(1);
     static final Duration WAIT_GAP = Duration.ofSeconds(5);
 
-    /** One timer for every job of the minion: a report is a few bytes handed to the stream. */
+    /**
+     * One timer for every job of the minion: a report is a few bytes handed to the stream. A state
+     * that ends in time cancels its report, which then leaves the queue at once.
+     */
     private static final class Timer {
-        static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "jstate-progress");
-            t.setDaemon(true);
+        static final ScheduledExecutorService INSTANCE = make();
+
+        private static ScheduledExecutorService make() {
+            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread thread = new Thread(r, "jstate-progress");
+                thread.setDaemon(true);
+                return thread;
+            });
+            t.setRemoveOnCancelPolicy(true);
             return t;
-        });
+        }
     }
 
     /** The state running now: when it started, whether it was reported, when its last wait was. */
