@@ -490,6 +490,62 @@ class MasterMinionIT {
         assertEquals(0, ping.exit(), ping::toString);
     }
 
+    /**
+     * A state that waits and one that runs long are never silent: with the progress interval cut to
+     * 1 s, {@code jstate apply} says on stderr which state ctl3 runs, for how long and what it waits
+     * for, while it waits; the master publishes the same as events; none of it reaches stdout.
+     */
+    @Test
+    @Order(13)
+    void aLongStateIsNamedWhileTheCliWaitsForIt() throws Exception {
+        // The wait ends 4 s after the job's first state, however long the job took to reach the minion.
+        Files.writeString(tmp.resolve("states/waits.sls"), """
+                started:
+                  cmd.run:
+                    - name: mkdir -p {{pillar.root}}/{{minion.id}} && touch {{pillar.root}}/{{minion.id}}/waits-started
+                until-ready:
+                  wait.for:
+                    - command: test $(( $(date +%s) - $(stat -c %Y {{pillar.root}}/{{minion.id}}/waits-started) )) -ge 4
+                    - attempts: 40
+                    - interval: 0.5
+                    - require:
+                      - cmd: started
+                settle:
+                  cmd.run:
+                    - name: sleep 3 && echo settled
+                    - require:
+                      - wait: until-ready
+                """);
+        Procs.Ran apply = procs.run(cli_command("apply", "waits", "-t", "ctl3"), Map.of("JSTATE_PROGRESS_SECONDS", "1"), CLI_LIMIT);
+        assertEquals(0, apply.exit(), apply::toString);
+        assertTrue(apply.err().contains("  ctl3: state 'until-ready' (wait.for) running for "), apply::toString);
+        assertTrue(apply.err().matches("(?s).*ctl3: state 'until-ready' \\(wait\\.for\\) running for \\d+ s: check \\d+ of \\d+ in 0\\.5s, "
+                + "waiting for: command 'test .*"), apply::toString);
+        assertTrue(apply.err().contains("  ctl3: state 'settle' (cmd.run) running for "), apply::toString);
+        assertFalse(apply.out().contains("running for"), apply::toString);
+        assertTrue(apply.out().contains("settled"), apply::toString);
+
+        List<String> jobs = startedJobs();
+        String jid = jobs.get(jobs.size() - 1);
+        awaitEvent("jstate/job/" + jid + "/running/ctl3", d -> d.get("id").asText().equals("until-ready")
+                && d.get("kind").asText().equals("wait.for") && d.get("waiting").asText().contains("command 'test "));
+        awaitEvent("jstate/job/" + jid + "/running/ctl3", d -> d.get("id").asText().equals("settle") && d.get("running_ms").asLong() >= 1000
+                && d.get("waiting").value() == null);
+
+        // An orchestration says the same per stage, and its stages' start and end are events.
+        Files.createDirectories(tmp.resolve("states/orch"));
+        Files.writeString(tmp.resolve("states/orch/waits.yaml"), "stages:\n  - id: wait-then-settle\n    target: ctl3\n    apply: [waits]\n");
+        Procs.Ran orch = procs.run(cli_command("orchestrate", "waits"), Map.of("JSTATE_PROGRESS_SECONDS", "1"), CLI_LIMIT);
+        assertEquals(0, orch.exit(), orch::toString);
+        assertTrue(orch.out().contains("[1/1] wait-then-settle: apply waits on ctl3"), orch::toString);
+        assertTrue(orch.err().matches("(?s).*jstate: \\[1/1\\] wait-then-settle running for \\d+ s, waiting for 1 minion \\(job \\d{20}\\):\n"
+                + "  ctl3: state 'until-ready' \\(wait\\.for\\) running for \\d+ s: check .*"), orch::toString);
+        assertTrue(orch.err().contains("  ctl3: state 'settle' (cmd.run) running for "), orch::toString);
+        assertFalse(orch.out().contains("running for"), orch::toString);
+        awaitEvent("jstate/orch/stage/start/wait-then-settle", d -> d.get("target").asText().equals("ctl3") && d.get("index").asInt() == 1);
+        awaitEvent("jstate/orch/stage/done/wait-then-settle", d -> d.get("duration_ms").asLong() >= 4000);
+    }
+
     /** A {@code jstate apply slow} whose minion was killed (or frozen) while it ran the job. */
     private record KilledMidJob(Procs.Proc apply, String jid, long killedNanos) {}
 

@@ -2,13 +2,9 @@ package io.jstate.cli;
 
 import io.jstate.proto.v1.JobEvent;
 import io.jstate.proto.v1.JobRequest;
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a job and feeds its live event stream to a {@link JobView} without ever hanging: events
@@ -20,11 +16,6 @@ final class JobStream {
     static final String JOBS = "/admin/v1/jobs";
     static final Duration PROGRESS = Duration.ofSeconds(30);
     static final String PROGRESS_ENV = "JSTATE_PROGRESS_SECONDS";
-
-    /** One item from the reader thread: an event, the end of the stream, or the error that ended it. */
-    private record Item(JobEvent event, IOException error) {
-        static final Item END = new Item(null, null);
-    }
 
     private final Context ctx;
     private final AdminClient client;
@@ -40,11 +31,7 @@ final class JobStream {
         long start = System.nanoTime();
         long deadline = start + timeout.plus(ctx.margin()).toNanos();
         InputStream in = client.stream(JOBS, request, timeout.plus(ctx.margin()));
-
-        BlockingQueue<Item> items = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> read(in, items), "jstate-job-stream");
-        reader.setDaemon(true);
-        reader.start();
+        StreamReader<JobEvent> items = new StreamReader<>(in, JobEvent::parseDelimitedFrom, "jstate-job-stream");
         Thread hook = ctx.process() ? interruptHint(view) : null;
 
         String broken = null;
@@ -62,9 +49,9 @@ final class JobStream {
                     progress(view, Duration.ofNanos(now - start));
                     nextProgress = now + every;
                 }
-                Item item = items.poll(Math.min(deadline, nextProgress) - now, TimeUnit.NANOSECONDS);
+                StreamReader.Item<JobEvent> item = items.poll(Math.min(deadline, nextProgress) - now);
                 if (item == null) continue;
-                if (item == Item.END) {
+                if (item.end()) {
                     broken = "the master closed the stream";
                     break;
                 }
@@ -72,7 +59,7 @@ final class JobStream {
                     broken = "the stream broke: " + AdminClient.detail(item.error());
                     break;
                 }
-                JobEvent e = item.event();
+                JobEvent e = item.message();
                 boolean last = view.accept(e);
                 if (e.getType() == JobEvent.Type.JOB_STARTED) {
                     // Each batch may take the whole job timeout, so the wait grows with the number of batches.
@@ -85,7 +72,7 @@ final class JobStream {
             Thread.currentThread().interrupt();
             broken = "interrupted";
         } finally {
-            close(in);
+            items.close();
             if (hook != null) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -147,29 +134,6 @@ final class JobStream {
             size = Math.max(1, Long.parseLong(batch));
         }
         return (minions + size - 1) / size;
-    }
-
-    private static void read(InputStream in, BlockingQueue<Item> items) {
-        try {
-            while (true) {
-                JobEvent e = JobEvent.parseDelimitedFrom(in);
-                if (e == null) {
-                    items.add(Item.END);
-                    return;
-                }
-                items.add(new Item(e, null));
-            }
-        } catch (IOException e) {
-            items.add(new Item(null, e));
-        }
-    }
-
-    private static void close(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // The stream is done with either way.
-        }
     }
 
     /** On Ctrl-C the job goes on at the master; the hook tells where to find it. */

@@ -15,6 +15,7 @@ import io.jstate.proto.v1.JobEvent;
 import com.google.protobuf.Value;
 import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.RunReport;
+import io.jstate.proto.v1.StateProgress;
 import io.jstate.proto.v1.StateResult;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -61,6 +62,10 @@ final class JobView {
     private final Map<String, Integer> queuePosition = new HashMap<>();
     private final Map<String, String> lastState = new HashMap<>();
     private final Map<String, Long> lastStateAt = new HashMap<>();
+    /** The state each minion runs now, as its last progress report said, and when this CLI heard it. */
+    private record Running(StateProgress progress, long heardAt) {}
+
+    private final Map<String, Running> running = new HashMap<>();
     private final java.time.Clock clock;
     private String failure;
     private boolean done;
@@ -103,6 +108,10 @@ final class JobView {
                 acceptedAt.put(e.getMinionId(), clock.millis());
                 queuePosition.put(e.getMinionId(), e.getQueuePosition());
             }
+            case STATE_PROGRESS -> {
+                known(e.getMinionId());
+                running.put(e.getMinionId(), new Running(e.getProgress(), clock.millis()));
+            }
             case JOB_DONE -> done = true;
             case JOB_FAILED -> failure = e.getMessage();
             default -> { }
@@ -127,6 +136,8 @@ final class JobView {
 
     void state(String minion, StateResult r) {
         known(minion);
+        Running now = running.get(minion);
+        if (now != null && now.progress().getId().equals(r.getId())) running.remove(minion);
         lastState.put(minion, r.getId());
         lastStateAt.put(minion, clock.millis());
         if (!shown.computeIfAbsent(minion, k -> new HashSet<>()).add(key(r)) || json) return;
@@ -137,6 +148,7 @@ final class JobView {
 
     void done(String minion, JobResult r) {
         known(minion);
+        running.remove(minion);
         results.put(minion, r);
         lost.remove(minion);
         if (json) return;
@@ -162,6 +174,7 @@ final class JobView {
 
     void lost(String minion, String message) {
         known(minion);
+        running.remove(minion);
         if (results.containsKey(minion)) return;
         lost.put(minion, message);
         if (json) return;
@@ -171,16 +184,19 @@ final class JobView {
 
     /**
      * The minions the job still waits for, one line each saying where it is: not started, queued,
-     * or which state it finished last and how long ago (minions stream a state when it finishes, so
-     * the one running now is the one after it). Empty when none is pending.
+     * the state it runs now, for how long and what it waits for (when the minion reports that),
+     * or else which state it finished last and how long ago. Empty when none is pending.
      */
     List<String> waitingFor() {
         long now = clock.millis();
         List<String> lines = new ArrayList<>();
         for (String id : pending()) {
             Long accepted = acceptedAt.get(id);
+            Running current = running.get(id);
             String where;
-            if (lastState.containsKey(id)) {
+            if (current != null) {
+                where = running(current, now);
+            } else if (lastState.containsKey(id)) {
                 where = "after state '" + lastState.get(id) + "', which finished " + seconds(now - lastStateAt.get(id)) + " ago";
             } else if (accepted == null) {
                 where = "has not started the job yet";
@@ -192,6 +208,22 @@ final class JobView {
             lines.add(id + ": " + where);
         }
         return lines;
+    }
+
+    /** How long a wait may have been said ago and still be shown without its age. */
+    private static final long FRESH_MS = 15_000;
+
+    /** "state 'galera-joined' (wait.for) running for 45 s: check 3 of 60 in 5s, waiting for: ..." */
+    private static String running(Running r, long now) {
+        StateProgress p = r.progress();
+        long heardAgo = now - r.heardAt();
+        StringBuilder sb = new StringBuilder("state '").append(p.getId()).append("' (").append(p.getKind()).append(") running for ")
+                .append(seconds(p.getRunningMs() + heardAgo));
+        if (!p.getWaiting().isEmpty()) {
+            sb.append(": ").append(p.getWaiting());
+            if (heardAgo >= FRESH_MS) sb.append(" (said ").append(seconds(heardAgo)).append(" ago)");
+        }
+        return sb.toString();
     }
 
     private static String seconds(long ms) {

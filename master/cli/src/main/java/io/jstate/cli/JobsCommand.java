@@ -98,7 +98,12 @@ final class JobsCommand {
         replay(job, view);
         boolean complete = job.getFinishedUnixMs() > 0 || !job.getError().isEmpty();
         view.end(complete);
-        if (!complete && !json) ctx.err().println("jstate: job " + job.getJid() + " is still running; run this again for the rest.");
+        if (!complete && !json) {
+            StringBuilder sb = new StringBuilder("jstate: job " + job.getJid() + " is still running; run this again for the rest.\n");
+            for (String l : view.waitingFor()) sb.append("  ").append(l).append('\n');
+            ctx.err().print(sb);
+            ctx.err().flush();
+        }
         return view.exitCode(complete);
     }
 
@@ -114,6 +119,11 @@ final class JobsCommand {
         for (MinionStateEvent e : job.getPartialList()) {
             if (!returned.contains(e.getMinionId())) view.state(e.getMinionId(), e.getResult());
         }
+        job.getRunningMap().forEach((id, p) -> {
+            if (!returned.contains(id)) {
+                view.accept(JobEvent.newBuilder().setType(JobEvent.Type.STATE_PROGRESS).setJid(job.getJid()).setMinionId(id).setProgress(p).build());
+            }
+        });
         for (String id : job.getLostList()) view.lost(id, "did not return");
         if (!job.getError().isEmpty()) view.failed(job.getError());
     }

@@ -158,8 +158,10 @@ public final class Main {
                 ids, kinds, outcomes, durations and counts, never pillar or what a change wrote.
                 Tags: jstate/key/request|accepted|rejected|deleted/ID, jstate/enroll/refused/ID-OR-ADDRESS,
                 jstate/minion/up|down/ID, jstate/job/JID/start, jstate/job/JID/state/MINION,
+                jstate/job/JID/running/MINION (the state it runs and what it waits for),
                 jstate/job/JID/refused/MINION, jstate/job/JID/return/MINION, jstate/job/JID/lost/MINION,
-                jstate/job/JID/done; jstate/events/lost says how many events this stream missed.
+                jstate/job/JID/done, jstate/orch/stage/start|done|skipped|failed/STAGE;
+                jstate/events/lost says how many events this stream missed.
                   --tag PATTERN  only tags matching PATTERN: '*' matches anything, '/' included,
                                  '?' one character (default: every event)
                   --json         one JSON object per line: {"tag": ..., "time": ..., "data": {...}}

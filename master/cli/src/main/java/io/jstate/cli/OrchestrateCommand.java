@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,14 +59,25 @@ final class OrchestrateCommand {
         }
         InputStream in = main.client().stream(ORCHESTRATIONS, request.build(), AdminClient.REQUEST_TIMEOUT);
         View view = new View(ctx, json, test);
-        try (in) {
+        long every = JobStream.progressInterval(ctx).toNanos();
+        try (StreamReader<OrchestrateEvent> events = new StreamReader<>(in, OrchestrateEvent::parseDelimitedFrom, "jstate-orchestration")) {
             while (true) {
-                OrchestrateEvent e = OrchestrateEvent.parseDelimitedFrom(in);
-                if (e == null) break;
-                if (view.accept(e)) break;
+                // While a stage runs, where it is goes to stderr every interval: a long stage is never a silent one.
+                long wait = view.running() ? view.progressDue(every) - System.nanoTime() : every;
+                StreamReader.Item<OrchestrateEvent> item = events.poll(wait);
+                if (item == null) {
+                    if (view.running() && System.nanoTime() - view.progressDue(every) >= 0) view.progress();
+                    continue;
+                }
+                if (item.error() != null) {
+                    view.broken("the stream broke: " + AdminClient.detail(item.error()));
+                    break;
+                }
+                if (item.end() || view.accept(item.message())) break;
             }
-        } catch (IOException e) {
-            view.broken("the stream broke: " + AdminClient.detail(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            view.broken("interrupted");
         }
         return view.end();
     }
@@ -88,6 +100,10 @@ final class OrchestrateCommand {
         private JobView job;
         private java.io.ByteArrayOutputStream jobText;
         private String jobJid = "";
+        /** The stage running now ("[5/18] rabbitmq-server"), null between stages; since when, and when it last said where it is. */
+        private String runningStage;
+        private long stageStartedAt;
+        private long saidAt;
 
         View(Context ctx, boolean json, boolean test) {
             this.ctx = ctx;
@@ -108,10 +124,14 @@ final class OrchestrateCommand {
                 }
                 case STAGE_STARTED -> {
                     started = true;
+                    runningStage = tag;
+                    stageStartedAt = System.nanoTime();
+                    saidAt = stageStartedAt;
                     stage(e).put("status", "started").put("does", e.getMessage());
                     line(tag + ": " + e.getMessage());
                 }
                 case STAGE_SKIPPED -> {
+                    runningStage = null;
                     stage(e).put("status", "skipped").put("message", e.getMessage());
                     line(tag + ": " + e.getMessage());
                 }
@@ -123,10 +143,12 @@ final class OrchestrateCommand {
                     line("    values: " + elected);
                 }
                 case STAGE_DONE -> {
+                    runningStage = null;
                     stage(e).put("status", "done").put("message", e.getMessage());
                     line(tag + ": done (" + e.getMessage() + ")");
                 }
                 case STAGE_FAILED -> {
+                    runningStage = null;
                     stage(e).put("status", "failed").put("message", e.getMessage());
                     line(tag + ": FAILED: " + e.getMessage());
                 }
@@ -168,9 +190,10 @@ final class OrchestrateCommand {
                 }
                 if (!json && e.getGate()) line("    gate:");
             }
-            if (job == null || json) return;
+            if (job == null) return;
+            // With --json the view still follows the job, for the progress lines on stderr; line() prints nothing.
             switch (j.getType()) {
-                case JOB_STARTED, STATE, MINION_DONE, MINION_LOST -> job.accept(j);
+                case JOB_STARTED, STATE, MINION_DONE, MINION_LOST, MINION_ACCEPTED, STATE_PROGRESS -> job.accept(j);
                 case JOB_DONE -> {
                     job.accept(j);
                     job.end(true);
@@ -183,6 +206,37 @@ final class OrchestrateCommand {
             for (String l : text.split("\n")) {
                 if (!l.isBlank()) line("    " + l);
             }
+        }
+
+        /** Whether a stage is running. */
+        boolean running() {
+            return runningStage != null;
+        }
+
+        /** When the running stage should next say where it is. */
+        long progressDue(long every) {
+            return saidAt + every;
+        }
+
+        /**
+         * Says on stderr (never in the JSON on stdout) which stage runs, for how long, and where each
+         * minion its job still waits for is: the state it runs and what it waits for.
+         */
+        void progress() {
+            long now = System.nanoTime();
+            saidAt = now;
+            StringBuilder sb = new StringBuilder("jstate: ").append(runningStage).append(" running for ")
+                    .append(Duration.ofNanos(now - stageStartedAt).toSeconds()).append(" s");
+            List<String> lines = job == null || job.finished() ? List.of() : job.waitingFor();
+            if (lines.isEmpty()) {
+                sb.append('\n');
+            } else {
+                sb.append(", waiting for ").append(lines.size()).append(lines.size() == 1 ? " minion" : " minions")
+                        .append(" (job ").append(job.jid()).append("):\n");
+                for (String l : lines) sb.append("  ").append(l).append('\n');
+            }
+            ctx.err().print(sb);
+            ctx.err().flush();
         }
 
         void broken(String why) {

@@ -55,6 +55,13 @@ final class Canned {
         return JobEvent.newBuilder().setType(JobEvent.Type.STATE).setJid(JID).setMinionId(minion).setState(r).build();
     }
 
+    /** A minion runs {@code id} of {@code kind} for {@code runningMs} and, unless {@code waiting} is empty, waits for that. */
+    static JobEvent progress(String minion, String id, String kind, long runningMs, String waiting) {
+        return JobEvent.newBuilder().setType(JobEvent.Type.STATE_PROGRESS).setJid(JID).setMinionId(minion).setProgress(
+                io.jstate.proto.v1.StateProgress.newBuilder().setJid(JID).setId(id).setKind(kind).setName(id).setRunningMs(runningMs)
+                        .setWaiting(waiting)).build();
+    }
+
     static JobEvent done(String minion, StateResult... states) {
         return JobEvent.newBuilder().setType(JobEvent.Type.MINION_DONE).setJid(JID).setMinionId(minion)
                 .setResult(report(minion, states)).build();

@@ -161,6 +161,40 @@ class CliTest extends CliFixture {
     }
 
     @Test
+    void aLongWaitNamesTheStateEachMinionRunsAndWhatItWaitsFor() {
+        String what = "check 3 of 60 in 5s, waiting for: tcp 10.77.0.12:4567 not met -> met";
+        List<JobEvent> before = List.of(Canned.started("ctl1", "ctl2"),
+                JobEvent.newBuilder().setType(JobEvent.Type.MINION_ACCEPTED).setJid(Canned.JID).setMinionId("ctl1").build(),
+                JobEvent.newBuilder().setType(JobEvent.Type.MINION_ACCEPTED).setJid(Canned.JID).setMinionId("ctl2").build(),
+                Canned.progress("ctl1", "mariadb-pkgs", "pkg.installed", 1500, ""),
+                Canned.progress("ctl2", "galera-joined", "wait.for", 45_500, what));
+        List<JobEvent> after = List.of(Canned.done("ctl1", Canned.unchanged("mariadb-pkgs", "pkg.installed")),
+                Canned.done("ctl2", Canned.unchanged("galera-joined", "wait.for")), Canned.jobDone(2, 2, 0, 0));
+        master.stream("POST", "/admin/v1/jobs", before, 2500, after);
+        Map<String, String> env = Map.of("JSTATE_MASTER", master.url(), "JSTATE_PKI", pkiDir.toString(), "JSTATE_PROGRESS_SECONDS", "1");
+        // The fixture's clock stands still, so the times are the minions' own.
+        Result r = run(env, Duration.ofSeconds(5), "apply", "-t", "ctl*");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("jstate: job " + Canned.JID + " still waiting after 1 s for 2 minions:\n"
+                + "  ctl1: state 'mariadb-pkgs' (pkg.installed) running for 1 s\n"
+                + "  ctl2: state 'galera-joined' (wait.for) running for 45 s: " + what + "\n"), r.err());
+        assertFalse(r.out().contains("running for"), r.out());
+
+        // A state's result ends what was said of it: the minion is after that state again.
+        master.stream("POST", "/admin/v1/jobs", List.of(Canned.started("ctl2"), Canned.progress("ctl2", "galera-joined", "wait.for", 45_000, what),
+                Canned.state("ctl2", Canned.unchanged("galera-joined", "wait.for"))), 1500,
+                List.of(Canned.done("ctl2", Canned.unchanged("galera-joined", "wait.for")), Canned.jobDone(1, 1, 0, 0)));
+        Result next = run(env, Duration.ofSeconds(5), "apply", "-t", "ctl2");
+        assertTrue(next.err().contains("  ctl2: after state 'galera-joined', which finished "), next.err());
+
+        master.stream("POST", "/admin/v1/jobs", before, 1500, after);
+        Result json = run(env, Duration.ofSeconds(5), "apply", "-t", "ctl*", "--json");
+        assertEquals(0, json.code(), json.err());
+        assertTrue(json.err().contains("  ctl2: state 'galera-joined' (wait.for) running for 45 s: " + what), json.err());
+        assertFalse(json.out().contains("running for") || json.out().contains("waiting for"), json.out());
+    }
+
+    @Test
     void aMinionThatCouldNotCompileFails() {
         master.stream("POST", "/admin/v1/jobs", List.of(Canned.started("ctl1"),
                 Canned.returned(Canned.report("ctl1").toBuilder()
@@ -386,12 +420,16 @@ class CliTest extends CliFixture {
                 .setStartedUnixMs(Canned.T0).addMinions("ctl1").addMinions("ctl2")
                 .addResults(Canned.report("ctl1", Canned.unchanged("nginx", "pkg.installed")))
                 .addPartial(MinionStateEvent.newBuilder().setMinionId("ctl2").setResult(Canned.changed("nginx", "pkg.installed")))
+                .putRunning("ctl2", Canned.progress("ctl2", "nginx-up", "wait.for", 12_000, "check 2 of 10 in 1s, waiting for: tcp 127.0.0.1:80")
+                        .getProgress())
                 .build());
         Result show = run("jobs", "show", Canned.JID);
         assertEquals(2, show.code());
         assertTrue(show.out().contains("ctl2 |           ID: nginx"), show.out());
         assertTrue(show.out().contains("1 without a result yet\n  no result yet: ctl2\n"), show.out());
-        assertTrue(show.err().contains("still running"), show.err());
+        assertTrue(show.err().contains("still running; run this again for the rest.\n"
+                + "  ctl2: state 'nginx-up' (wait.for) running for 12 s: check 2 of 10 in 1s, waiting for: tcp 127.0.0.1:80\n"), show.err());
+        assertFalse(show.out().contains("running for"), show.out());
 
         Result json = run("jobs", "show", Canned.JID, "--json");
         JsonNode doc = new ObjectMapper().readTree(json.out());

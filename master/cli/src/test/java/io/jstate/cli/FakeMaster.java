@@ -91,11 +91,21 @@ final class FakeMaster implements AutoCloseable {
 
     /** A job stream: each message written length-delimited and flushed, as the master does. */
     FakeMaster stream(String method, String pathAndQuery, List<? extends MessageLite> events) {
+        return stream(method, pathAndQuery, events, 0, List.of());
+    }
+
+    /** A stream that stays silent for {@code silentMs} between {@code before} and {@code after}, as a long state makes it. */
+    FakeMaster stream(String method, String pathAndQuery, List<? extends MessageLite> before, long silentMs, List<? extends MessageLite> after) {
         return on(method, pathAndQuery, (ex, b) -> {
             ex.getResponseHeaders().set("Content-Type", AdminClient.PROTOBUF);
             ex.sendResponseHeaders(200, 0);
             OutputStream out = ex.getResponseBody();
-            for (MessageLite e : events) {
+            for (MessageLite e : before) {
+                e.writeDelimitedTo(out);
+                out.flush();
+            }
+            if (silentMs > 0) Thread.sleep(silentMs);
+            for (MessageLite e : after) {
                 e.writeDelimitedTo(out);
                 out.flush();
             }

@@ -71,6 +71,49 @@ class OrchestrateCommandTest extends CliFixture {
     }
 
     @Test
+    void aLongStageSaysOnStderrWhereItsMinionsAre() throws Exception {
+        String what = "attempt 2 of 10 in 5s after: rabbitmqctl await_startup: timed out";
+        List<OrchestrateEvent> before = List.of(
+                OrchestrateEvent.newBuilder().setType(OrchestrateEvent.Type.ORCH_STARTED).setMessage("orch/ha.yaml").addStageIds("packages")
+                        .addStageIds("rabbitmq-server").build(),
+                ev(OrchestrateEvent.Type.STAGE_STARTED, "packages", 1).setMessage("apply pkgs on N@controllers").build(),
+                ev(OrchestrateEvent.Type.STAGE_DONE, "packages", 1).setMessage("3 minions, 0 changed").build(),
+                ev(OrchestrateEvent.Type.STAGE_STARTED, "rabbitmq-server", 2).setMessage("apply rabbitmq.server on N@controllers").build(),
+                job("rabbitmq-server", 2, Canned.started("ctl1", "ctl2", "ctl3")),
+                job("rabbitmq-server", 2, Canned.done("ctl1", Canned.unchanged("rabbitmq-running", "service.running"))),
+                job("rabbitmq-server", 2, Canned.progress("ctl2", "rabbitmq-running", "service.running", 30_500, what)),
+                job("rabbitmq-server", 2, Canned.progress("ctl3", "rabbitmq-cluster", "cmd.run", 2_500, "")));
+        List<OrchestrateEvent> after = List.of(
+                job("rabbitmq-server", 2, Canned.done("ctl2", Canned.unchanged("rabbitmq-running", "service.running"))),
+                job("rabbitmq-server", 2, Canned.done("ctl3", Canned.unchanged("rabbitmq-cluster", "cmd.run"))),
+                job("rabbitmq-server", 2, Canned.jobDone(3, 3, 0, 0)),
+                ev(OrchestrateEvent.Type.STAGE_DONE, "rabbitmq-server", 2).setMessage("3 minions, 0 changed").build(),
+                OrchestrateEvent.newBuilder().setType(OrchestrateEvent.Type.ORCH_DONE).setMessage("2 stages, 0 changes").build());
+        master.stream("POST", "/admin/v1/orchestrations", before, 2500, after);
+        java.util.Map<String, String> env = java.util.Map.of("JSTATE_MASTER", master.url(), "JSTATE_PKI", pkiDir.toString(),
+                "JSTATE_PROGRESS_SECONDS", "1");
+        // The fixture's clock stands still, so the states' times are the minions' own.
+        Result r = run(env, java.time.Duration.ofSeconds(5), "orchestrate", "ha");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("[2/2] rabbitmq-server: apply rabbitmq.server on N@controllers\n"
+                + "    Job " + Canned.JID + " on 3 minions: ctl1, ctl2, ctl3\n"), r.out());
+        assertTrue(r.err().contains("jstate: [2/2] rabbitmq-server running for 1 s, waiting for 2 minions (job " + Canned.JID + "):\n"
+                + "  ctl2: state 'rabbitmq-running' (service.running) running for 30 s: " + what + "\n"
+                + "  ctl3: state 'rabbitmq-cluster' (cmd.run) running for 2 s\n"), r.err());
+        long lines = r.err().lines().filter(l -> l.contains("rabbitmq-server running for")).count();
+        assertTrue(lines >= 1 && lines <= 3, "about once a second over 2.5 s: " + r.err());
+        assertFalse(r.err().contains("packages running for"), "a stage that ended says nothing more: " + r.err());
+        assertFalse(r.out().contains("running for"), r.out());
+
+        master.stream("POST", "/admin/v1/orchestrations", before, 1500, after);
+        Result json = run(env, java.time.Duration.ofSeconds(5), "orchestrate", "ha", "--json");
+        assertEquals(0, json.code(), json.err());
+        assertTrue(json.err().contains("  ctl2: state 'rabbitmq-running' (service.running) running for 30 s: " + what), json.err());
+        assertFalse(json.out().contains("running for"), json.out());
+        new ObjectMapper().readTree(json.out());
+    }
+
+    @Test
     void sendsALocalFileAndTheDryRunFlag() throws Exception {
         Path file = tmp.resolve("mine.yaml");
         Files.writeString(file, "stages: []\n");

@@ -103,7 +103,7 @@ public final class Master implements AutoCloseable {
         this.jobs = new Jobs(new Jobs.Settings(config.states(), config.pillar(), config.nodegroups(), config.defaultJobTimeout(), data,
                 config.lostAfter()),
                 keys, roles, connections, store, pki, timer, clock, events);
-        this.orchestrator = new Orchestrator(jobs, new TreeFiles(config.states(), Set.of(data)), Orchestrator.builtinElections());
+        this.orchestrator = new Orchestrator(jobs, new TreeFiles(config.states(), Set.of(data)), Orchestrator.builtinElections(), events::publish);
         this.gateway = new GatewayService(keys, pki, connections, jobs, config.enrollmentToken(), config.enrollPerMinute(), System::nanoTime, events);
         this.metrics = new Metrics(events, new Metrics.Gauges() {
             @Override

@@ -10,20 +10,19 @@ import io.jstate.proto.v1.Job;
 import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.Refusal;
 import io.jstate.proto.v1.RunReport;
-import io.jstate.proto.v1.StateResult;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.RunListener;
 import io.jstate.states.engine.RunOptions;
 import io.jstate.states.engine.Runner;
 import io.jstate.states.engine.Secrets;
 import io.jstate.states.engine.StateRegistry;
+import io.jstate.states.engine.Step;
 import io.jstate.states.host.Host;
 import io.jstate.states.lang.Compiled;
 import io.jstate.states.lang.Compiler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** Runs one verified job on this machine: an apply of the job's bundle, or an execution function. */
@@ -46,10 +45,10 @@ final class JobRunner {
     }
 
     /**
-     * @param events told of each state as it finishes (applies only)
+     * @param events told of each state as it finishes, and of the one running now (applies only)
      * @return the final result; a job that cannot run (bad bundle) is a MALFORMED refusal
      */
-    JobResult run(Job job, Consumer<StateResult> events) {
+    JobResult run(Job job, Jobs.Reports events) {
         JobResult.Builder result = JobResult.newBuilder().setJid(job.getJid()).setMinionId(minionId)
                 .setStartedUnixMs(clock.millis());
         try {
@@ -74,7 +73,7 @@ final class JobRunner {
         return result.setFinishedUnixMs(clock.millis()).build();
     }
 
-    private RunReport apply(String jid, ApplyJob apply, Consumer<StateResult> events) {
+    private RunReport apply(String jid, ApplyJob apply, Jobs.Reports events) {
         BundleTree tree;
         try {
             tree = BundleTree.write(apply.getBundle());
@@ -92,10 +91,22 @@ final class JobRunner {
                         .setCompileError(e.getMessage() != null ? e.getMessage() : e.toString()).build();
             }
             Secrets secrets = compiled.plan().secrets();
+            ProgressReports progress = new ProgressReports(jid, events::progress);
             RunListener listener = new RunListener() {
                 @Override
+                public void started(Step step) {
+                    progress.started(step);
+                }
+
+                @Override
+                public void waiting(Step step, String what) {
+                    progress.waiting(step, what);
+                }
+
+                @Override
                 public void finished(io.jstate.states.engine.StateResult r) {
-                    events.accept(ProtoResults.state(r, secrets));
+                    progress.finished();
+                    events.state(ProtoResults.state(r, secrets));
                 }
             };
             Duration timeout = apply.getTimeoutMs() > 0 ? Duration.ofMillis(apply.getTimeoutMs()) : RunOptions.ONE_HOUR;

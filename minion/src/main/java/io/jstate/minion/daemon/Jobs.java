@@ -7,6 +7,7 @@ import io.jstate.proto.v1.MinionMessage;
 import io.jstate.proto.v1.Refusal;
 import io.jstate.proto.v1.SignedJob;
 import io.jstate.proto.v1.StateEvent;
+import io.jstate.proto.v1.StateProgress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -25,7 +26,16 @@ final class Jobs implements AutoCloseable {
 
     /** Runs one job to its final result, telling {@code events} of each state as it finishes. */
     interface Work {
-        JobResult run(Job job, Consumer<io.jstate.proto.v1.StateResult> events);
+        JobResult run(Job job, Reports events);
+    }
+
+    /** What a running job tells the master before its final result. */
+    interface Reports {
+        /** A state finished. */
+        void state(io.jstate.proto.v1.StateResult result);
+
+        /** A state has been running a while, or waits for something (rate-limited by the sender). */
+        default void progress(StateProgress progress) {}
     }
 
     private final String minionId;
@@ -111,8 +121,17 @@ final class Jobs implements AutoCloseable {
             try {
                 log.accept("running job " + job.getJid() + (job.hasApply() ? " (apply)" : " (" + job.getFunction().getName() + ")"));
                 long start = System.nanoTime();
-                JobResult result = runner.run(job, state -> outbox.test(MinionMessage.newBuilder()
-                        .setState(StateEvent.newBuilder().setJid(job.getJid()).setResult(state)).build()));
+                JobResult result = runner.run(job, new Reports() {
+                    @Override
+                    public void state(io.jstate.proto.v1.StateResult state) {
+                        outbox.test(MinionMessage.newBuilder().setState(StateEvent.newBuilder().setJid(job.getJid()).setResult(state)).build());
+                    }
+
+                    @Override
+                    public void progress(StateProgress progress) {
+                        outbox.test(MinionMessage.newBuilder().setProgress(progress).build());
+                    }
+                });
                 finish(result);
                 log.accept("finished job " + job.getJid() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
             } finally {

@@ -10,6 +10,7 @@ import io.jstate.master.store.Quarantine;
 import io.jstate.proto.v1.Event;
 import io.jstate.proto.v1.JobEvent;
 import io.jstate.proto.v1.JobList;
+import io.jstate.proto.v1.JobRecord;
 import io.jstate.proto.v1.JobRequest;
 import io.jstate.proto.v1.Key;
 import io.jstate.proto.v1.KeyList;
@@ -207,7 +208,9 @@ public class AdminResource {
     @Path("/jobs/{jid}")
     public byte[] job(@PathParam("jid") String jid) {
         if (!Jids.valid(jid)) throw new AdminErrors.NotFound("'" + jid + "' is not a job id");
-        return master().store().load(jid).orElseThrow(() -> new AdminErrors.NotFound("no job " + jid)).toByteArray();
+        JobRecord stored = master().store().load(jid).orElseThrow(() -> new AdminErrors.NotFound("no job " + jid));
+        // The store keeps what ended; what runs now is only in the running job.
+        return stored.toBuilder().putAllRunning(master().jobs().current(jid)).build().toByteArray();
     }
 
     private Master master() {

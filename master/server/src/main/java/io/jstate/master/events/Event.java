@@ -73,6 +73,23 @@ public sealed interface Event {
     }
 
     /**
+     * A state has run on a minion for a while ({@code runningMs} when the minion said so) and, when
+     * {@code waiting} is not null, the engine waits in it for that (secrets masked on the minion).
+     */
+    record StateRunning(String jid, String minion, String id, String kind, long runningMs, String waiting) implements Event {}
+
+    /**
+     * An orchestration started stage {@code index} of {@code stages} on {@code target} (the
+     * resolved target expression).
+     */
+    record StageStarted(String orchestration, String stage, int index, int stages, String target) implements Event {}
+
+    /** A stage of an orchestration ended: done, skipped or failed (the line stops there). */
+    record StageDone(String orchestration, String stage, int index, int stages, Outcome outcome, long durationMs) implements Event {
+        public enum Outcome { DONE, SKIPPED, FAILED }
+    }
+
+    /**
      * A minion's final result for a job. {@code outcome} is ok, failed (a state or the function
      * failed) or refused; {@code durationMs} is null when the minion gave no times. Which of
      * {@code report}, {@code success} and {@code refusal} is set follows what the minion ran.

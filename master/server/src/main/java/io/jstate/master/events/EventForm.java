@@ -13,7 +13,10 @@ import io.jstate.master.events.Event.MinionDown;
 import io.jstate.master.events.Event.MinionLost;
 import io.jstate.master.events.Event.MinionReturned;
 import io.jstate.master.events.Event.MinionUp;
+import io.jstate.master.events.Event.StageDone;
+import io.jstate.master.events.Event.StageStarted;
 import io.jstate.master.events.Event.StateDone;
+import io.jstate.master.events.Event.StateRunning;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -36,6 +39,9 @@ public final class EventForm {
     public static String tag(Event e) {
         if (e instanceof JobStarted s) return job(s.job().jid(), "start");
         if (e instanceof StateDone s) return job(s.jid(), "state/" + s.minion());
+        if (e instanceof StateRunning s) return job(s.jid(), "running/" + s.minion());
+        if (e instanceof StageStarted s) return "jstate/orch/stage/start/" + s.stage();
+        if (e instanceof StageDone s) return "jstate/orch/stage/" + word(s.outcome()) + "/" + s.stage();
         if (e instanceof MinionReturned r) return job(r.jid(), "return/" + r.minion());
         if (e instanceof JobRefused r) return job(r.jid(), "refused/" + r.minion());
         if (e instanceof MinionLost l) return job(l.jid(), "lost/" + l.minion());
@@ -61,6 +67,15 @@ public final class EventForm {
         } else if (e instanceof StateDone s) {
             d.put("jid", s.jid()).put("minion", s.minion()).put("id", s.id()).put("kind", s.kind()).put("sls", s.sls())
                     .put("outcome", s.outcome()).put("duration_ms", s.durationMs()).put("changes", s.changes());
+        } else if (e instanceof StateRunning s) {
+            d.put("jid", s.jid()).put("minion", s.minion()).put("id", s.id()).put("kind", s.kind()).put("running_ms", s.runningMs())
+                    .put("waiting", s.waiting());
+        } else if (e instanceof StageStarted s) {
+            d.put("orchestration", s.orchestration()).put("stage", s.stage()).put("index", s.index()).put("stages", s.stages())
+                    .put("target", s.target());
+        } else if (e instanceof StageDone s) {
+            d.put("orchestration", s.orchestration()).put("stage", s.stage()).put("index", s.index()).put("stages", s.stages())
+                    .put("outcome", word(s.outcome())).put("duration_ms", s.durationMs());
         } else if (e instanceof MinionReturned r) {
             d.put("jid", r.jid()).put("minion", r.minion()).put("outcome", r.outcome()).put("duration_ms", r.durationMs());
             if (r.report() != null) {

@@ -172,6 +172,7 @@ public final class GatewayService extends MinionGatewayGrpc.MinionGatewayImplBas
                         }
                         case ACCEPTED -> events.accepted(id, m.getAccepted());
                         case STATE -> events.state(id, m.getState());
+                        case PROGRESS -> events.progress(id, m.getProgress());
                         case RESULT -> {
                             events.result(id, m.getResult());
                             session.send(MasterMessage.newBuilder().setAck(ResultAck.newBuilder().setJid(m.getResult().getJid())).build());

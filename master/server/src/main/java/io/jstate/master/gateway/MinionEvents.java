@@ -4,6 +4,7 @@ import io.jstate.proto.v1.Hello;
 import io.jstate.proto.v1.JobAccepted;
 import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.StateEvent;
+import io.jstate.proto.v1.StateProgress;
 
 /**
  * What the gateway hands on from minion streams. {@code minionId} is always the identity of the
@@ -16,6 +17,9 @@ public interface MinionEvents {
     void accepted(String minionId, JobAccepted accepted);
 
     void state(String minionId, StateEvent event);
+
+    /** The state a minion runs now, and what it waits for in it; the minion rate-limits these. */
+    void progress(String minionId, StateProgress progress);
 
     /**
      * A final result. When this returns normally the result is stored and the gateway acknowledges
@@ -32,6 +36,9 @@ public interface MinionEvents {
 
         @Override
         public void state(String minionId, StateEvent event) {}
+
+        @Override
+        public void progress(String minionId, StateProgress progress) {}
 
         @Override
         public void result(String minionId, JobResult result) {}

@@ -21,6 +21,7 @@ import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.Minion;
 import io.jstate.proto.v1.Peer;
 import io.jstate.proto.v1.StateEvent;
+import io.jstate.proto.v1.StateProgress;
 import io.jstate.states.engine.PlanException;
 import io.jstate.states.lang.Compiler;
 import io.jstate.common.target.Facts;
@@ -278,6 +279,21 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
         } else if (store.exists(event.getJid()) && targeted(event.getJid(), minionId) && !store.hasResult(event.getJid(), minionId)) {
             store.appendPartial(event.getJid(), minionId, event.getResult());
         }
+    }
+
+    @Override
+    public void progress(String minionId, StateProgress progress) {
+        RunningJob job = running.get(progress.getJid());
+        if (job != null) job.progress(minionId, progress);
+    }
+
+    /**
+     * The state each minion of a running job runs now, with how long it has run as of now; empty
+     * when the job is not running or no minion said.
+     */
+    public Map<String, StateProgress> current(String jid) {
+        RunningJob job = running.get(jid);
+        return job == null ? Map.of() : job.current();
     }
 
     @Override

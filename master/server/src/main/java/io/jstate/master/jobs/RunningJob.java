@@ -10,6 +10,7 @@ import io.jstate.proto.v1.JobResult;
 import io.jstate.proto.v1.JobSummary;
 import io.jstate.proto.v1.MasterMessage;
 import io.jstate.proto.v1.SignedJob;
+import io.jstate.proto.v1.StateProgress;
 import io.jstate.proto.v1.StateResult;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +40,10 @@ final class RunningJob {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How often the streams of the minions in flight are looked at. */
     private static final long WATCH_MS = 500;
+    /** Progress of the same state on the same minion more often than this is dropped. */
+    static final long PROGRESS_GAP_MS = 1000;
+    /** How much of a progress report's texts is kept. */
+    static final int MAX_PROGRESS_TEXT = 500;
 
     private final Jobs jobs;
     private final String jid;
@@ -54,6 +60,10 @@ final class RunningJob {
     /** When each minion in flight was first seen without a stream (absent while it has one). */
     private final Map<String, Long> streamGoneSince = new HashMap<>();
     private ScheduledFuture<?> watch;
+    /** What a minion in flight runs now, as its last progress report said, and when the master heard it. */
+    private record Current(StateProgress progress, long heardMs) {}
+
+    private final Map<String, Current> current = new HashMap<>();
     private final Set<String> returned = new HashSet<>();
     private final Set<String> lost = new HashSet<>();
     private final boolean stopOnFailure;
@@ -124,6 +134,7 @@ final class RunningJob {
     /** Gives up on a minion in flight. */
     private void drop(String id, String why) {
         Flight f = inFlight.remove(id);
+        current.remove(id);
         if (f == null) return;
         f.deadline().cancel(false);
         streamGoneSince.remove(id);
@@ -192,8 +203,43 @@ final class RunningJob {
         emit(event(JobEvent.Type.MINION_ACCEPTED).setMinionId(id).setQueuePosition(a.getQueuePosition()));
     }
 
+    /**
+     * A minion in flight runs a state, and may wait in it. The master keeps the latest report per
+     * minion and passes it on; a minion is not trusted to rate-limit, so a report of the same
+     * state within {@link #PROGRESS_GAP_MS} of the last is dropped and the wait text is cut short.
+     */
+    synchronized void progress(String id, StateProgress p) {
+        if (!inFlight.containsKey(id)) return;
+        long now = jobs.clock().millis();
+        Current was = current.get(id);
+        if (was != null && was.progress().getId().equals(p.getId()) && now - was.heardMs() < PROGRESS_GAP_MS) return;
+        StateProgress kept = p.toBuilder().setId(cut(p.getId())).setKind(cut(p.getKind())).setName(cut(p.getName()))
+                .setWaiting(cut(p.getWaiting())).setRunningMs(Math.max(0, p.getRunningMs())).build();
+        current.put(id, new Current(kept, now));
+        emit(event(JobEvent.Type.STATE_PROGRESS).setMinionId(id).setProgress(kept));
+        jobs.events().publish(new Event.StateRunning(jid, id, kept.getId(), kept.getKind(), kept.getRunningMs(),
+                kept.getWaiting().isEmpty() ? null : kept.getWaiting()));
+    }
+
+    /** The state each minion in flight runs now, its running time brought up to now. */
+    synchronized Map<String, StateProgress> current() {
+        long now = jobs.clock().millis();
+        Map<String, StateProgress> out = new LinkedHashMap<>();
+        for (String id : minions) {
+            Current c = current.get(id);
+            if (c != null) out.put(id, c.progress().toBuilder().setRunningMs(c.progress().getRunningMs() + now - c.heardMs()).build());
+        }
+        return out;
+    }
+
+    private static String cut(String s) {
+        return s.length() <= MAX_PROGRESS_TEXT ? s : s.substring(0, MAX_PROGRESS_TEXT) + "...";
+    }
+
     synchronized void state(String id, StateResult s) {
         if (!inFlight.containsKey(id) && !lost.contains(id)) return;
+        Current c = current.get(id);
+        if (c != null && c.progress().getId().equals(s.getId())) current.remove(id);
         jobs.store().appendPartial(jid, id, s);
         if (inFlight.containsKey(id)) {
             emit(event(JobEvent.Type.STATE).setMinionId(id).setState(s));
@@ -209,6 +255,7 @@ final class RunningJob {
         // Stored first: the gateway acknowledges only after this returns, and the minion then forgets it.
         jobs.store().saveResult(r);
         Flight flight = inFlight.remove(id);
+        current.remove(id);
         if (flight == null) return;
         flight.deadline().cancel(false);
         streamGoneSince.remove(id);

@@ -3,6 +3,7 @@ package io.jstate.master.orch;
 import com.google.protobuf.Struct;
 import io.jstate.common.output.ResultView;
 import io.jstate.common.wire.Structs;
+import io.jstate.master.events.Event;
 import io.jstate.proto.v1.ApplyRequest;
 import io.jstate.proto.v1.FunctionRequest;
 import io.jstate.proto.v1.JobEvent;
@@ -51,16 +52,21 @@ public final class Orchestrator {
     private final JobSubmitter jobs;
     private final TreeFiles states;
     private final Map<String, Election> elections;
+    private final Consumer<Event> published;
 
     public Orchestrator(JobSubmitter jobs, Path states, Map<String, Election> elections) {
-        this(jobs, states == null ? null : TreeFiles.of(states), elections);
+        this(jobs, states == null ? null : TreeFiles.of(states), elections, e -> { });
     }
 
-    /** @param states the state tree, read through its confinement (orchestrations are orch/NAME.yaml in it) */
-    public Orchestrator(JobSubmitter jobs, TreeFiles states, Map<String, Election> elections) {
+    /**
+     * @param states    the state tree, read through its confinement (orchestrations are orch/NAME.yaml in it)
+     * @param published where each stage's start and end go as typed events (the master's event bus)
+     */
+    public Orchestrator(JobSubmitter jobs, TreeFiles states, Map<String, Election> elections, Consumer<Event> published) {
         this.jobs = jobs;
         this.states = states;
         this.elections = Map.copyOf(elections);
+        this.published = published;
     }
 
     /** The election rules the master knows, by name. */
@@ -106,11 +112,38 @@ public final class Orchestrator {
         private final Consumer<OrchestrateEvent> out;
         private final Map<String, Map<String, Object>> elected = new LinkedHashMap<>();
         private long changes;
+        /** The running stage's resolved target and when it started, for its typed events. */
+        private String target = "";
+        private long stageStart;
 
         Run(Orchestration o, OrchestrateRequest request, Consumer<OrchestrateEvent> out) {
             this.o = o;
             this.request = request;
-            this.out = out;
+            this.out = e -> {
+                publish(e);
+                out.accept(e);
+            };
+        }
+
+        /** A stage's start and end, as the event bus carries them. */
+        private void publish(OrchestrateEvent e) {
+            int n = o.stages().size();
+            Event.StageDone.Outcome outcome = switch (e.getType()) {
+                case STAGE_DONE -> Event.StageDone.Outcome.DONE;
+                case STAGE_SKIPPED -> Event.StageDone.Outcome.SKIPPED;
+                case STAGE_FAILED -> Event.StageDone.Outcome.FAILED;
+                default -> null;
+            };
+            try {
+                if (e.getType() == OrchestrateEvent.Type.STAGE_STARTED) {
+                    published.accept(new Event.StageStarted(o.file(), e.getStage(), e.getIndex(), n, target));
+                } else if (outcome != null) {
+                    long ms = outcome == Event.StageDone.Outcome.SKIPPED ? 0 : (System.nanoTime() - stageStart) / 1_000_000;
+                    published.accept(new Event.StageDone(o.file(), e.getStage(), e.getIndex(), n, outcome, ms));
+                }
+            } catch (RuntimeException ex) {
+                LOG.warning(() -> "orchestration " + o.file() + ": cannot publish " + e.getType() + ": " + ex);
+            }
         }
 
         void run() {
@@ -120,6 +153,8 @@ public final class Orchestrator {
             for (Stage s : o.stages()) {
                 index++;
                 String failure;
+                stageStart = System.nanoTime();
+                target = "";
                 try {
                     failure = stage(s, index);
                 } catch (IllegalArgumentException e) {
@@ -144,6 +179,7 @@ public final class Orchestrator {
                 return null;
             }
             String target = Orchestration.resolveTarget(s.target(), elected);
+            this.target = target;
             if (target.isEmpty()) return "the target '" + s.target() + "' resolved to nothing";
             if (s.optional() && jobs.match(target).isEmpty()) {
                 out.accept(stageEvent(OrchestrateEvent.Type.STAGE_SKIPPED, s, index).setMessage("skipped: no minion matches " + target).build());

@@ -10,6 +10,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.jstate.common.wire.Structs;
 import io.jstate.master.FakeMinion;
+import io.jstate.proto.v1.StateProgress;
 import io.jstate.master.Master;
 import io.jstate.master.MasterBean;
 import io.jstate.master.TlsClients;
@@ -160,6 +161,17 @@ class AdminApiTest {
                 env = down.poll(10, TimeUnit.SECONDS);
             } while (env != null && !env.hasJob());
             Job job = Job.parseFrom(env.getJob().getJob());
+            // While it runs, the stream carries the state the minion runs, and the job's record has it.
+            StateProgress running = StateProgress.newBuilder().setJid(job.getJid()).setId("ping-wait").setKind("wait.for").setRunningMs(5000)
+                    .setWaiting("check 2 of 5 in 1s").build();
+            up.onNext(MinionMessage.newBuilder().setProgress(running).build());
+            JobEvent progress = JobEvent.parseDelimitedFrom(in);
+            assertEquals(JobEvent.Type.STATE_PROGRESS, progress.getType());
+            assertEquals("adm1", progress.getMinionId());
+            assertEquals("check 2 of 5 in 1s", progress.getProgress().getWaiting());
+            JobRecord whileRunning = JobRecord.parseFrom(get(http, "/admin/v1/jobs/" + started.getJid(), 200));
+            assertEquals("ping-wait", whileRunning.getRunningOrThrow("adm1").getId());
+            assertTrue(whileRunning.getRunningOrThrow("adm1").getRunningMs() >= 5000, whileRunning::toString);
             up.onNext(MinionMessage.newBuilder().setResult(JobResult.newBuilder().setJid(job.getJid())
                     .setFunction(FunctionReturn.newBuilder().setSuccess(true).setValue(Structs.value(true)))).build());
             JobEvent done = JobEvent.parseDelimitedFrom(in);
@@ -172,6 +184,7 @@ class AdminApiTest {
             assertEquals(started.getJid(), list.getJobs(0).getJid());
             JobRecord rec = JobRecord.parseFrom(get(http, "/admin/v1/jobs/" + started.getJid(), 200));
             assertEquals(1, rec.getResultsCount());
+            assertEquals(0, rec.getRunningCount(), "a job that ended runs nothing");
             assertEquals(404, http.send(req("/admin/v1/jobs/20990101000000000123").build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode());
 
             HttpResponse<InputStream> failed = http.send(req("/admin/v1/jobs").header("Content-Type", "application/x-protobuf")

@@ -64,6 +64,23 @@ class EventFormTest {
     }
 
     @Test
+    void progressAndStageEvents() throws Exception {
+        shown(new Event.StateRunning("j1", "ctl2", "galera-joined", "wait.for", 45_000, "check 3 of 60 in 5s"), "jstate/job/j1/running/ctl2",
+                "{\"jid\":\"j1\",\"minion\":\"ctl2\",\"id\":\"galera-joined\",\"kind\":\"wait.for\",\"running_ms\":45000,"
+                        + "\"waiting\":\"check 3 of 60 in 5s\"}");
+        shown(new Event.StateRunning("j1", "ctl2", "pkgs", "pkg.installed", 1000, null), "jstate/job/j1/running/ctl2",
+                "{\"jid\":\"j1\",\"minion\":\"ctl2\",\"id\":\"pkgs\",\"kind\":\"pkg.installed\",\"running_ms\":1000}");
+        shown(new Event.StageStarted("orch/openstack-ha.yaml", "rabbitmq-server", 5, 18, "G@roles:controller"),
+                "jstate/orch/stage/start/rabbitmq-server",
+                "{\"orchestration\":\"orch/openstack-ha.yaml\",\"stage\":\"rabbitmq-server\",\"index\":5,\"stages\":18,"
+                        + "\"target\":\"G@roles:controller\"}");
+        shown(new Event.StageDone("orch/openstack-ha.yaml", "rabbitmq-server", 5, 18, Event.StageDone.Outcome.FAILED, 61_000),
+                "jstate/orch/stage/failed/rabbitmq-server",
+                "{\"orchestration\":\"orch/openstack-ha.yaml\",\"stage\":\"rabbitmq-server\",\"index\":5,\"stages\":18,"
+                        + "\"outcome\":\"failed\",\"duration_ms\":61000}");
+    }
+
+    @Test
     void returnsSayWhatTheMinionRan() throws Exception {
         JobResult report = JobResult.newBuilder().setStartedUnixMs(1000).setFinishedUnixMs(1250)
                 .setReport(RunReport.newBuilder().setTest(true).setCompileError("bad")

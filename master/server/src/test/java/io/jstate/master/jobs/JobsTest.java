@@ -27,6 +27,7 @@ import io.jstate.proto.v1.MinionMessage;
 import io.jstate.proto.v1.RunReport;
 import io.jstate.proto.v1.SignedJob;
 import io.jstate.proto.v1.StateEvent;
+import io.jstate.proto.v1.StateProgress;
 import io.jstate.proto.v1.StateResult;
 import io.jstate.proto.v1.Unchanged;
 import java.security.KeyFactory;
@@ -191,6 +192,55 @@ class JobsTest {
         s1.send(result(jid, "m1", true));
         assertEquals(jid, s1.next(5000).getAck().getJid());
         assertEquals(List.of("m2"), master.store().load(jid).orElseThrow().getLostList());
+    }
+
+    @Test
+    void theJobKeepsTheStateEachMinionRunsAndPassesItsProgressOn() throws Exception {
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        var bus = master.events().open("progress", e -> e instanceof Event.StateRunning);
+        String jid = master.jobs().submit(apply("m1"), events::add);
+        assertEquals(JobEvent.Type.JOB_STARTED, event().getType());
+        assertNotNull(s1.next(5000));
+        StateProgress started = StateProgress.newBuilder().setJid(jid).setId("galera-joined").setKind("wait.for").setName("galera-joined")
+                .setRunningMs(1000).build();
+        s1.send(MinionMessage.newBuilder().setProgress(started).build());
+        JobEvent e = event();
+        assertEquals(JobEvent.Type.STATE_PROGRESS, e.getType());
+        assertEquals("m1", e.getMinionId());
+        assertEquals(started, e.getProgress());
+        assertEquals(new Event.StateRunning(jid, "m1", "galera-joined", "wait.for", 1000, null), bus.poll(5, TimeUnit.SECONDS).event());
+        // A report of the same state within a second of the last is dropped: a minion is not trusted to rate-limit.
+        s1.send(MinionMessage.newBuilder().setProgress(started.toBuilder().setRunningMs(1100).setWaiting("flood")).build());
+        assertNull(events.poll(300, TimeUnit.MILLISECONDS));
+        Thread.sleep(800);
+        String longWait = "check 3 of 60 in 5s, waiting for: " + "x".repeat(2000);
+        s1.send(MinionMessage.newBuilder().setProgress(started.toBuilder().setRunningMs(45_000).setWaiting(longWait)).build());
+        JobEvent waiting = event();
+        assertEquals(RunningJob.MAX_PROGRESS_TEXT + 3, waiting.getProgress().getWaiting().length(), "the wait text is cut short");
+        assertTrue(waiting.getProgress().getWaiting().startsWith("check 3 of 60"));
+        Event.StateRunning w = (Event.StateRunning) bus.poll(5, TimeUnit.SECONDS).event();
+        assertEquals(45_000, w.runningMs());
+        assertTrue(w.waiting().startsWith("check 3 of 60"), w.toString());
+
+        Thread.sleep(200);
+        StateProgress now = master.jobs().current(jid).get("m1");
+        assertEquals("galera-joined", now.getId());
+        assertTrue(now.getRunningMs() >= 45_200 && now.getRunningMs() < 50_000, "brought up to now: " + now.getRunningMs());
+        // Another minion cannot report for a job it does not run.
+        FakeMinion.Stream s2 = connected(m2, "{}");
+        s2.send(MinionMessage.newBuilder().setProgress(started.toBuilder().setId("other")).build());
+        assertNull(events.poll(300, TimeUnit.MILLISECONDS));
+        assertEquals(List.of("m1"), List.copyOf(master.jobs().current(jid).keySet()));
+
+        StateResult st = StateResult.newBuilder().setId("galera-joined").setKind("wait.for").setUnchanged(Unchanged.newBuilder()).build();
+        s1.send(MinionMessage.newBuilder().setState(StateEvent.newBuilder().setJid(jid).setResult(st)).build());
+        assertEquals(JobEvent.Type.STATE, event().getType());
+        assertEquals(Map.of(), master.jobs().current(jid), "the state finished: the minion runs nothing the master knows of");
+        s1.send(result(jid, "m1", true));
+        assertEquals(JobEvent.Type.MINION_DONE, event().getType());
+        assertEquals(JobEvent.Type.JOB_DONE, event().getType());
+        assertEquals(Map.of(), master.jobs().current(jid));
+        bus.close();
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.common.wire.Structs;
 import io.jstate.master.FakeMinion;
+import io.jstate.master.events.Event;
+import io.jstate.master.events.EventForm;
 import io.jstate.proto.v1.Changed;
 import io.jstate.proto.v1.Failed;
 import io.jstate.proto.v1.FunctionReturn;
@@ -18,6 +20,7 @@ import io.jstate.proto.v1.OrchestrateRequest;
 import io.jstate.proto.v1.RunReport;
 import io.jstate.proto.v1.StateResult;
 import io.jstate.proto.v1.Unchanged;
+import io.jstate.states.lang.TreeFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -182,6 +185,28 @@ class OrchestratorTest {
         assertEquals("cmd.run", r.get(5).getFunction().getName());
         OrchestrateEvent done = events.get(events.size() - 1);
         assertEquals("6 stages, 3 changes", done.getMessage());
+    }
+
+    @Test
+    void eachStagesStartAndEndArePublishedAsTypedEvents() throws Exception {
+        write("opt", "stages:\n  - id: garbd\n    target: N@nobody\n    optional: true\n    apply: x\n"
+                + "  - id: after\n    target: N@controllers\n    apply: y\n  - id: last\n    target: N@controllers\n    apply: z\n");
+        FakeJobs jobs = new FakeJobs();
+        jobs.answer = r -> r.getApply().getTargets(0).equals("z") ? Map.of("ctl1", report("ctl1", unchanged("a")))
+                : Map.of("ctl1", report("ctl1"), "ctl2", report("ctl2"), "ctl3", report("ctl3"));
+        List<Event> published = new ArrayList<>();
+        List<OrchestrateEvent> events = new ArrayList<>();
+        new Orchestrator(jobs, TreeFiles.of(states), Map.of(), published::add).run(OrchestrateRequest.newBuilder().setName("opt").build(), events::add);
+        assertEquals("ORCH_FAILED", types(events).get(types(events).size() - 1));
+        assertEquals(List.of(
+                new Event.StageDone("orch/opt.yaml", "garbd", 1, 3, Event.StageDone.Outcome.SKIPPED, 0),
+                new Event.StageStarted("orch/opt.yaml", "after", 2, 3, "N@controllers"),
+                "done after",
+                new Event.StageStarted("orch/opt.yaml", "last", 3, 3, "N@controllers"),
+                "failed last"), published.stream().map(e -> e instanceof Event.StageDone d && d.index() > 1
+                        ? (Object) (EventForm.word(d.outcome()) + " " + d.stage()) : e).toList());
+        Event.StageDone failed = (Event.StageDone) published.get(published.size() - 1);
+        assertTrue(failed.durationMs() >= 0 && failed.durationMs() < 10_000, failed.toString());
     }
 
     @Test
