@@ -119,6 +119,9 @@ java_launch() {
         # has compact headers, whether it records or uses the cache. (Sharing is on by default;
         # recording refuses an explicit -Xshare.)
         opts+=(-Xlog:aot*=off:stderr -XX:+UseCompactObjectHeaders)
+        # What the JVM itself prints (a recording run's "AOTConfiguration recorded: ..." line)
+        # goes to stderr: stdout is the command's, and --json must parse on a first run too.
+        opts+=(-XX:+DisplayVMOutputToStderr)
         # Protobuf and Netty use sun.misc.Unsafe, which JDK 24 and later warn about on stderr.
         opts+=(--sun-misc-unsafe-memory-access=allow)
         aot=yes

@@ -50,6 +50,8 @@ final class AdminClient {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** The most of an error answer's body read. */
     private static final int MAX_ERROR_BYTES = 64 * 1024;
+    /** The largest answer a command takes (a job list with every result is a few MB). */
+    static final int MAX_BODY_BYTES = 256 * 1024 * 1024;
 
     /** Parses a response body; the generated {@code Message::parseFrom} methods fit. */
     interface Parser<T> {
@@ -62,8 +64,15 @@ final class AdminClient {
     private final URI base;
     private final java.nio.file.Path pki;
     private final CompletableFuture<SSLSocketFactory> tls;
+    /** How long a request may take from sending it to its answer's end ({@link #REQUEST_TIMEOUT}; shorter in tests). */
+    private final Duration requestTimeout;
 
     AdminClient(Endpoint endpoint) {
+        this(endpoint, REQUEST_TIMEOUT);
+    }
+
+    AdminClient(Endpoint endpoint, Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
         this.base = endpoint.master();
         this.pki = endpoint.pki();
         this.tls = new CompletableFuture<>();
@@ -144,7 +153,8 @@ final class AdminClient {
     }
 
     private <T> T call(String method, String path, byte[] body, Parser<T> parser) throws CliException {
-        Response resp = send(method, path, body, REQUEST_TIMEOUT);
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        Response resp = send(method, path, body, requestTimeout);
         byte[] bytes;
         if (resp.status() / 100 != 2) {
             bytes = errorBody(resp);
@@ -152,7 +162,10 @@ final class AdminClient {
             throw failure(method, path, resp.status(), bytes, resp.contentType());
         }
         try (InputStream in = resp.connection().getInputStream()) {
-            bytes = in.readAllBytes();
+            bytes = readBounded(in, resp.socket(), deadline, method, path);
+        } catch (CliException e) {
+            resp.socket().close();
+            throw e;
         } catch (IOException e) {
             resp.socket().close();
             throw e instanceof SocketTimeoutException ? unreachable(e, resp.socket())
@@ -167,8 +180,33 @@ final class AdminClient {
     }
 
     /**
-     * One request on a connection of its own, up to its answer's status and headers. A POST is
-     * sent with its length, so the JDK never sends it a second time on a failure.
+     * The whole body of an answer, which must end by {@code deadline} (the request's bound, counted
+     * from its sending) and be at most {@link #MAX_BODY_BYTES}: each read may wait only what is left
+     * of that time, so a master that trickles its answer a byte at a time is cut off too.
+     */
+    private byte[] readBounded(InputStream in, Sockets socket, long deadline, String method, String path) throws IOException, CliException {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[16 * 1024];
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) throw new SocketTimeoutException("the answer did not end in time");
+            socket.bound(Duration.ofNanos(left));
+            int n = in.read(buf);
+            if (n < 0) return body.toByteArray();
+            if (body.size() + n > MAX_BODY_BYTES) {
+                throw new CliException("the master's answer to " + method + " " + path(path) + " is larger than "
+                        + MAX_BODY_BYTES / (1024 * 1024) + " MiB");
+            }
+            body.write(buf, 0, n);
+        }
+    }
+
+    /**
+     * One request on a connection of its own, up to its answer's status and headers. It is sent
+     * once: the JDK would send a GET or DELETE again on a new connection when the first breaks
+     * before the answer, and {@link Sockets} refuses that second connection (a DELETE carried out
+     * once would come back the second time as "no such thing"); a POST is sent with its length,
+     * which the JDK never sends twice either.
      */
     private Response send(String method, String path, byte[] body, Duration timeout) throws CliException {
         Sockets socket = new Sockets(tls());
@@ -340,7 +378,17 @@ final class AdminClient {
             this.tls = tls;
         }
 
-        private Socket keep(Socket s) {
+        private Socket keep(Socket s) throws IOException {
+            if (socket != null) {
+                s.close();
+                throw new IOException("the connection broke before the master answered");
+            }
+            socket = s;
+            return s;
+        }
+
+        /** A TLS socket layered on the one the JDK just connected: the same connection, not a second. */
+        private Socket layered(Socket s) {
             socket = s;
             return s;
         }
@@ -353,6 +401,12 @@ final class AdminClient {
         void unbound() throws IOException {
             Socket s = socket;
             if (s != null) s.setSoTimeout(0);
+        }
+
+        /** Each further read waits at most {@code d}. */
+        void bound(Duration d) throws IOException {
+            Socket s = socket;
+            if (s != null) s.setSoTimeout(millis(d));
         }
 
         void close() {
@@ -379,7 +433,7 @@ final class AdminClient {
 
         @Override
         public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-            return keep(tls.createSocket(s, host, port, autoClose));
+            return layered(tls.createSocket(s, host, port, autoClose));
         }
 
         @Override

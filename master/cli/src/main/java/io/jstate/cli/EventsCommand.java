@@ -6,15 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstate.common.output.ExitCodes;
 import io.jstate.common.wire.Structs;
 import io.jstate.proto.v1.Event;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code jstate events}: follows the master's event stream, one line per event, as
@@ -41,34 +40,39 @@ final class EventsCommand {
      */
     int call(String tag, boolean json, Long count, Long timeoutSeconds) throws CliException {
         String pattern = tag == null || tag.isBlank() ? "*" : tag;
-        InputStream in = main.client().stream(EVENTS + "?tag=" + AdminClient.encode(pattern), AdminClient.REQUEST_TIMEOUT);
-        AtomicBoolean timedOut = new AtomicBoolean();
-        if (timeoutSeconds != null) {
-            Thread timer = new Thread(() -> {
-                try {
-                    Thread.sleep(timeoutSeconds * 1000);
-                    timedOut.set(true);
-                    // Closing the body closes the connection, which ends the blocked read below.
-                    in.close();
-                } catch (InterruptedException | IOException e) {
-                    // Interrupted: the stream ended first and nothing is left to close.
-                }
-            }, "jstate-events-timeout");
-            timer.setDaemon(true);
-            timer.start();
+        long start = System.nanoTime();
+        Duration timeout = timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds);
+        // --timeout bounds the whole command, the wait for the master's answer too.
+        Duration answer = timeout != null && timeout.compareTo(AdminClient.REQUEST_TIMEOUT) < 0 ? timeout : AdminClient.REQUEST_TIMEOUT;
+        InputStream in;
+        try {
+            in = main.client().stream(EVENTS + "?tag=" + AdminClient.encode(pattern), answer);
+        } catch (CliException e) {
+            if (timeout != null && answer == timeout && e.getMessage().endsWith("did not answer in time")) {
+                ctx.err().println("jstate: the master did not answer within the " + timeoutSeconds + " s of --timeout");
+                return count == null ? ExitCodes.OK : ExitCodes.STATES_FAILED;
+            }
+            throw e;
         }
         PrintStream out = ctx.out();
         ZoneId zone = ctx.clock().getZone();
         long shown = 0;
         boolean announced = false;
-        try (in) {
+        try (StreamReader<Event> events = new StreamReader<>(in, Event::parseDelimitedFrom, "jstate-events", StreamReader.silence(ctx))) {
             while (count == null || shown < count) {
-                Event e = Event.parseDelimitedFrom(in);
-                if (e == null) {
-                    if (timedOut.get()) break;
+                long left = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos() - System.nanoTime();
+                if (left <= 0) break;
+                StreamReader.Item<Event> item = events.poll(Math.min(left, Duration.ofSeconds(1).toNanos()));
+                if (item == null) continue;
+                if (item.end()) {
                     ctx.err().println("jstate: the master ended the event stream");
                     return ExitCodes.CANNOT_START;
                 }
+                if (item.error() != null) {
+                    ctx.err().println("jstate: the event stream from the master broke: " + AdminClient.detail(item.error()));
+                    return ExitCodes.CANNOT_START;
+                }
+                Event e = item.message();
                 if (e.getTag().isEmpty()) {
                     // A keepalive; the first one says the subscription is in place.
                     if (!announced) {
@@ -82,11 +86,9 @@ final class EventsCommand {
                 out.flush();
                 shown++;
             }
-        } catch (IOException e) {
-            if (!timedOut.get()) {
-                ctx.err().println("jstate: the event stream from the master broke: " + AdminClient.detail(e));
-                return ExitCodes.CANNOT_START;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.OK;
         }
         if (count != null && shown < count) {
             ctx.err().println("jstate: " + shown + " of " + count + " events within " + timeoutSeconds + " s");

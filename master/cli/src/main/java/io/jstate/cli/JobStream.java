@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Starts a job and feeds its live event stream to a {@link JobView} without ever hanging: events
  * are read on their own thread and the command waits for them against a deadline (the job timeout,
- * once per batch, plus a margin). If the stream breaks or the deadline passes, the operator is told
+ * once per batch, plus a margin), and gives up sooner when the master falls silent (no keepalive,
+ * {@link StreamReader}). If the stream breaks or the deadline passes, the operator is told
  * the jid to look the job up with {@code jstate jobs show} later; the master keeps its results.
  */
 final class JobStream {
@@ -30,8 +31,9 @@ final class JobStream {
         Duration timeout = request.getTimeoutMs() > 0 ? Duration.ofMillis(request.getTimeoutMs()) : defaultTimeout;
         long start = System.nanoTime();
         long deadline = start + timeout.plus(ctx.margin()).toNanos();
-        InputStream in = client.stream(JOBS, request, timeout.plus(ctx.margin()));
-        StreamReader<JobEvent> items = new StreamReader<>(in, JobEvent::parseDelimitedFrom, "jstate-job-stream");
+        // The master answers at once (its keepalive), however long the job will take.
+        InputStream in = client.stream(JOBS, request, AdminClient.REQUEST_TIMEOUT);
+        StreamReader<JobEvent> items = new StreamReader<>(in, JobEvent::parseDelimitedFrom, "jstate-job-stream", StreamReader.silence(ctx));
         Thread hook = ctx.process() ? interruptHint(view) : null;
 
         String broken = null;
@@ -60,6 +62,7 @@ final class JobStream {
                     break;
                 }
                 JobEvent e = item.message();
+                if (e.getType() == JobEvent.Type.TYPE_UNSPECIFIED) continue; // a keepalive
                 boolean last = view.accept(e);
                 if (e.getType() == JobEvent.Type.JOB_STARTED) {
                     // Each batch may take the whole job timeout, so the wait grows with the number of batches.

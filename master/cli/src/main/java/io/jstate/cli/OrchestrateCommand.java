@@ -60,7 +60,8 @@ final class OrchestrateCommand {
         InputStream in = main.client().stream(ORCHESTRATIONS, request.build(), AdminClient.REQUEST_TIMEOUT);
         View view = new View(ctx, json, test);
         long every = JobStream.progressInterval(ctx).toNanos();
-        try (StreamReader<OrchestrateEvent> events = new StreamReader<>(in, OrchestrateEvent::parseDelimitedFrom, "jstate-orchestration")) {
+        try (StreamReader<OrchestrateEvent> events = new StreamReader<>(in, OrchestrateEvent::parseDelimitedFrom, "jstate-orchestration",
+                StreamReader.silence(ctx))) {
             while (true) {
                 // While a stage runs, where it is goes to stderr every interval: a long stage is never a silent one.
                 long wait = view.running() ? view.progressDue(every) - System.nanoTime() : every;
@@ -73,7 +74,9 @@ final class OrchestrateCommand {
                     view.broken("the stream broke: " + AdminClient.detail(item.error()));
                     break;
                 }
-                if (item.end() || view.accept(item.message())) break;
+                if (item.end()) break;
+                if (item.message().getType() == OrchestrateEvent.Type.TYPE_UNSPECIFIED) continue; // a keepalive
+                if (view.accept(item.message())) break;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -32,11 +32,12 @@ class AdminClientTest extends CliFixture {
             ex.sendResponseHeaders(200, 0);
             OutputStream out = ex.getResponseBody();
             out.flush();
-            Thread.sleep(1200);
+            Thread.sleep(4000);
             Canned.started("ctl1").writeDelimitedTo(out);
             out.close();
         });
-        try (InputStream in = client(master.url()).stream("/slow", Duration.ofMillis(300))) {
+        // The wait covers the handshake too, which takes a second or more on a loaded machine.
+        try (InputStream in = client(master.url()).stream("/slow", Duration.ofMillis(2000))) {
             JobEvent e = JobEvent.parseDelimitedFrom(in);
             assertEquals(JobEvent.Type.JOB_STARTED, e.getType());
         }
@@ -141,5 +142,43 @@ class AdminClientTest extends CliFixture {
                 () -> client(master.url()).post("/admin/v1/jobs", JobRequest.newBuilder().setTarget("*").build(), JobEvent::parseFrom));
         assertTrue(e.getMessage().contains(master.url()), e.getMessage());
         assertEquals(1, master.requests.size(), master.requests.toString());
+    }
+
+    @Test
+    void aGetOrDeleteWhoseConnectionBreaksIsSentOnce() {
+        // A DELETE the master carried out before the connection broke would, sent again, be
+        // answered "no such key": the operator would read that the key never existed.
+        master.on("GET", "/admin/v1/jobs", (ex, body) -> ex.close());
+        master.on("DELETE", "/admin/v1/keys/ctl1", (ex, body) -> ex.close());
+        AdminClient c = client(master.url());
+        assertThrows(CliException.class, () -> c.get("/admin/v1/jobs", JobEvent::parseFrom));
+        assertThrows(CliException.class, () -> c.delete("/admin/v1/keys/ctl1", JobEvent::parseFrom));
+        assertEquals(2, master.requests.size(), master.requests.toString());
+    }
+
+    @Test
+    void anAnswerTrickledAByteAtATimeIsCutOffAtTheRequestBound() throws Exception {
+        // Each byte comes well within a read's timeout; the answer as a whole never ends.
+        master.on("GET", "/trickle", (ex, body) -> {
+            ex.getResponseHeaders().set("Content-Type", AdminClient.PROTOBUF);
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            try {
+                for (int i = 0; i < 600 && release.getCount() > 0; i++) {
+                    out.write(0x0a);
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException clientLeft) {
+                // The client gave up, as it should.
+            }
+        });
+        long t0 = System.nanoTime();
+        CliException e = assertThrows(CliException.class,
+                () -> new AdminClient(new Endpoint(URI.create(master.url()), pkiDir, Duration.ofMinutes(10)), Duration.ofSeconds(2))
+                        .get("/trickle", JobEvent::parseFrom));
+        long took = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+        assertEquals("the master at " + master.url() + " did not answer in time", e.getMessage());
+        assertTrue(took >= 1900 && took < 10_000, took + " ms");
     }
 }

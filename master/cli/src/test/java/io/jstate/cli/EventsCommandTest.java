@@ -7,6 +7,7 @@ import io.jstate.proto.v1.Event;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -63,6 +64,17 @@ class EventsCommandTest extends CliFixture {
         Result counted = run("events", "--timeout", "1", "--count", "3");
         assertEquals(2, counted.code(), counted::toString);
         assertTrue(counted.err().contains("0 of 3 events within 1 s"), counted::toString);
+    }
+
+    @Test
+    void aTimeoutAlsoBoundsTheWaitForTheMastersAnswer() {
+        master.on("GET", "/admin/v1/events?tag=*", (ex, body) -> release.await(30, TimeUnit.SECONDS));
+        long start = System.nanoTime();
+        Result r = run("events", "--timeout", "2", "--count", "1");
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().contains("did not answer within the 2 s of --timeout"), r::toString);
+        assertTrue(ms >= 1900 && ms < 10_000, "took " + ms + " ms");
     }
 
     @Test

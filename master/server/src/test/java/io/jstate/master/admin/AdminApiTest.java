@@ -154,6 +154,8 @@ class AdminApiTest {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(ping.toByteArray())).build(), HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, stream.statusCode());
             InputStream in = stream.body();
+            // A keepalive answers at once, before the job's first event.
+            assertEquals(JobEvent.getDefaultInstance(), JobEvent.parseDelimitedFrom(in));
             JobEvent started = JobEvent.parseDelimitedFrom(in);
             assertEquals(JobEvent.Type.JOB_STARTED, started.getType());
             MasterMessage env;
@@ -190,6 +192,7 @@ class AdminApiTest {
             HttpResponse<InputStream> failed = http.send(req("/admin/v1/jobs").header("Content-Type", "application/x-protobuf")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(ping.toBuilder().setTarget("nothing-matches").build().toByteArray())).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(JobEvent.Type.TYPE_UNSPECIFIED, JobEvent.parseDelimitedFrom(failed.body()).getType());
             JobEvent fail = JobEvent.parseDelimitedFrom(failed.body());
             assertEquals(JobEvent.Type.JOB_FAILED, fail.getType());
 
