@@ -36,7 +36,8 @@ final class FaultMatrix {
     static final Duration ORCHESTRATE_BOUND = Duration.ofMinutes(6);
     static final Duration HEALTHY_BOUND = Duration.ofMinutes(4);
     private static final Duration VERIFY_BOUND = Duration.ofSeconds(90);
-    private static final Pattern REFUSED = Pattern.compile("(?i)refus");
+    /** How the orchestration refuses when the facts make recovery unsafe (Orchestrator: an election refused). */
+    private static final Pattern REFUSED = Pattern.compile("election '[^']+' refused: ");
 
     /** A fault made on one host: the injector's line of what it did. */
     @FunctionalInterface
@@ -226,7 +227,9 @@ final class FaultMatrix {
             String t = l.trim().toLowerCase(Locale.ROOT);
             if (t.contains("fail") || t.contains("error")) return "failed: " + shorten(l.trim());
         }
-        return "failed: exit " + r.exit();
+        String last = "";
+        for (String l : all.split("\n")) if (!l.isBlank()) last = l.trim();
+        return "failed: exit " + r.exit() + (last.isEmpty() ? "" : ": " + shorten(last));
     }
 
     private static String shorten(String s) {

@@ -62,4 +62,17 @@ class FaultMatrixTest {
         assertTrue(t.endsWith("- RabbitMQ: stop_app on ctl2: the lab was not healthy\n"), t);
         assertEquals(-1, bad.ackedLost());
     }
+
+    @Test
+    void theOrchestrationsOutcomeIsRepairedRefusedWithItsReasonOrFailed() {
+        assertEquals("repaired (3 changes)", FaultMatrix.outcome(new Procs.Ran(0, "done: 18 stages, 3 changes\n", "", Duration.ofSeconds(30))));
+        assertEquals("refused: [3/18] galera-elect: election 'galera' refused: full outage, but ctl3 have data",
+                FaultMatrix.outcome(new Procs.Ran(1, "[3/18] galera-elect: election 'galera' refused: full outage, but ctl3 have data\n", "", Duration.ZERO)));
+        assertEquals("failed: exit 1: ctl2: refused the job: bad signature",
+                FaultMatrix.outcome(new Procs.Ran(1, "ctl2: refused the job: bad signature\n", "", Duration.ZERO)));
+        assertEquals("failed: [9/18] rabbitmq-server: 1 minion failed", FaultMatrix.outcome(new Procs.Ran(1, "[9/18] rabbitmq-server: 1 minion failed\n",
+                "", Duration.ZERO)));
+        assertTrue(FaultMatrix.outcome(null).startsWith("failed: still running after "));
+        assertEquals("failed: exit 2", FaultMatrix.outcome(new Procs.Ran(2, "", "", Duration.ZERO)));
+    }
 }
