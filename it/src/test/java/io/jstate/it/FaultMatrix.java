@@ -55,7 +55,7 @@ final class FaultMatrix {
         }
 
         /** The controller HAProxy sends the VIP's SQL to. */
-        Target WRITE_NODE = FaultMatrix::writeNode;
+        Target WRITE_NODE = m -> m.lab.writeNode();
         /** The controller holding the VIP. */
         Target VIP_HOLDER = m -> {
             List<String> holders = m.lab.vipHolders();
@@ -134,6 +134,7 @@ final class FaultMatrix {
         Path dir = logs.resolve(id);
         Files.createDirectories(dir);
         String host = "-";
+        String target = "-";
         SqlWriteResult w = null;
         AmqpResult a = null;
         String outcome = "not run";
@@ -146,14 +147,17 @@ final class FaultMatrix {
         long seconds = LEAD.plus(c.hold()).plus(TAIL).toSeconds();
         SplitBrainMonitor monitor = SplitBrainMonitor.start(lab, dir, Duration.ofSeconds(seconds).plus(ORCHESTRATE_BOUND).plus(HEALTHY_BOUND).plusMinutes(3));
         try {
-            host = c.target().pick(this);
+            String at = roles();
+            target = c.target().pick(this);
+            say("  at the start: " + at);
+            host = target + "; " + at;
             Path ns = lab.netns("master");
             try (WorkloadProcess sql = WorkloadProcess.start(ns, dir, "sql-write", "--seconds", String.valueOf(seconds));
                     WorkloadProcess amqp = WorkloadProcess.start(ns, dir, "amqp", "--seconds", String.valueOf(seconds), "--drain-seconds", "60")) {
                 Thread.sleep(LEAD.toMillis());
-                say("  inject: " + c.inject().run(faults, host));
+                say("  inject: " + c.inject().run(faults, target));
                 Thread.sleep(c.hold().toMillis());
-                if (c.undo() != null) say("  undo: " + c.undo().run(faults, host));
+                if (c.undo() != null) say("  undo: " + c.undo().run(faults, target));
                 try {
                     w = sql.await(Duration.ofSeconds(seconds + 60), SqlWriteResult.class);
                 } catch (RuntimeException e) {
@@ -176,13 +180,13 @@ final class FaultMatrix {
                 healthy = Duration.ofNanos(System.nanoTime() - t0);
             } else {
                 errors.add("not healthy " + HEALTHY_BOUND.toSeconds() + " s after the orchestration started");
-                rescue(c, host);
+                rescue(c, target);
             }
             v = verify(dir);
         } catch (Exception | AssertionError e) {
             errors.add(e.getClass().getSimpleName() + ": " + e.getMessage());
             try {
-                rescue(c, host);
+                rescue(c, target);
             } catch (Exception | AssertionError r) {
                 errors.add("rescue: " + r.getMessage());
             }
@@ -190,6 +194,23 @@ final class FaultMatrix {
             primaries = monitor.stop();
         }
         return new Row(c.name(), host, w, outcome, ok, took, healthy, v, a, primaries, errors.isEmpty() ? null : String.join("; ", errors));
+    }
+
+    /** Where the VIP's SQL goes and who holds the VIP, as the table shows it next to the case's host. */
+    private String roles() {
+        String writes;
+        String vip;
+        try {
+            writes = lab.writeNode();
+        } catch (Exception | AssertionError e) {
+            writes = "?";
+        }
+        try {
+            vip = String.join(",", lab.vipHolders());
+        } catch (Exception | AssertionError e) {
+            vip = "?";
+        }
+        return "writes via " + writes + ", VIP on " + (vip.isEmpty() ? "none" : vip);
     }
 
     /** The case's rescue, then the orchestration again, when the lab is not healthy. */
@@ -267,15 +288,6 @@ final class FaultMatrix {
         try (WorkloadProcess v = WorkloadProcess.start(lab.netns("master"), dir, "sql-verify")) {
             return v.await(VERIFY_BOUND, SqlVerification.class);
         }
-    }
-
-    /** The controller HAProxy sends the VIP's SQL to now. */
-    String writeNode() throws Exception {
-        Procs.Ran r = lab.on("ctl1", "mysql -h " + Lab.VIP + " -u " + io.jstate.it.workload.WorkloadSetup.USER + " -p"
-                + io.jstate.it.workload.WorkloadSetup.PASSWORD + " -N -B -e 'SELECT @@wsrep_node_name'");
-        String node = r.out().trim();
-        if (r.exit() != 0 || !Lab.CONTROLLERS.contains(node)) throw new IllegalStateException("no write node behind the VIP: " + r);
-        return node;
     }
 
     private void say(String line) {

@@ -162,6 +162,15 @@ final class Lab implements AutoCloseable {
         return out;
     }
 
+    /** The controller HAProxy sends the VIP's SQL to now, asked through the VIP with the workload's user (from ctl1). */
+    String writeNode() throws Exception {
+        Procs.Ran r = on("ctl1", "mysql -h " + VIP + " -u " + io.jstate.it.workload.WorkloadSetup.USER + " -p"
+                + io.jstate.it.workload.WorkloadSetup.PASSWORD + " -N -B -e 'SELECT @@wsrep_node_name'");
+        String node = r.out().trim();
+        if (r.exit() != 0 || !CONTROLLERS.contains(node)) throw new AssertionError("no controller behind the VIP's SQL: " + r);
+        return node;
+    }
+
     /** A value a probe returns, polled every second until it equals {@code want} (or is non-empty when {@code want} is null). */
     static String waitFor(Probe probe, String want, Duration limit) throws Exception {
         long end = System.nanoTime() + limit.toNanos();
