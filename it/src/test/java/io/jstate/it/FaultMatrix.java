@@ -345,7 +345,10 @@ final class FaultMatrix {
                     + " | awk '{ v[$1]=$2 } END { if (v[\"wsrep_cluster_status\"] != \"\") print v[\"wsrep_cluster_status\"], v[\"wsrep_cluster_conf_id\"] }'); "
                     + "echo \"S $(date +%s%3N) ${s:-down -}\"; sleep 0.5; done; rm -f " + STOP_FILE;
             for (String h : Lab.CONTROLLERS) {
-                m.loops.put(h, lab.background(dir.getFileName() + "-monitor-" + h, h, loop));
+                String name = dir.getFileName() + "-monitor-" + h;
+                // A log of an earlier run in the same folder would be appended to, and its samples counted.
+                Files.deleteIfExists(lab.logs().resolve(name + ".log"));
+                m.loops.put(h, lab.background(name, h, loop));
             }
             return m;
         }
