@@ -74,7 +74,7 @@ rabbitmq-service:
 
 rabbitmq-running:
   wait.for:
-    - command: rabbitmq-diagnostics -q check_running
+    - command: /usr/local/sbin/rabbitmq-node running
     - attempts: 60
     - interval: 2
     - probe_timeout: 30

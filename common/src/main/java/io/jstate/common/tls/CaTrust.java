@@ -109,6 +109,12 @@ public abstract class CaTrust extends X509ExtendedTrustManager {
             if (Arrays.equals(c.getEncoded(), anchorDer)) return;
             c.checkValidity();
             X509Certificate issuer = i + 1 < chain.length ? chain[i + 1] : anchor;
+            // Only a CA may sign: a minion's or the admin's certificate, issued by the same CA,
+            // must not vouch for a certificate it signed itself.
+            if (i + 1 < chain.length && !Arrays.equals(issuer.getEncoded(), anchorDer) && !mayIssue(issuer)) {
+                throw new CertificateException("the master's certificate " + c.getSubjectX500Principal() + " is signed by "
+                        + issuer.getSubjectX500Principal() + ", which is not a certificate authority");
+            }
             try {
                 c.verify(issuer.getPublicKey());
             } catch (GeneralSecurityException e) {
@@ -117,6 +123,12 @@ public abstract class CaTrust extends X509ExtendedTrustManager {
             }
         }
         anchor.checkValidity();
+    }
+
+    /** Whether a certificate may sign others: a CA (basic constraints) allowed to sign certificates (key usage). */
+    private static boolean mayIssue(X509Certificate c) {
+        boolean[] usage = c.getKeyUsage();
+        return c.getBasicConstraints() >= 0 && (usage == null || (usage.length > 5 && usage[5]));
     }
 
     /**

@@ -78,6 +78,28 @@ class CaTrustTest {
         trust.checkServerTrusted(new X509Certificate[] {server(ca, ip("127.0.0.1")).cert(), ca.cert()}, "ECDHE_ECDSA");
     }
 
+    @Test
+    void aCertificateSignedByAnotherLeafOfTheCaIsRefused() throws Exception {
+        // A minion (or the admin) holds a certificate of the CA and its key: signing a server
+        // certificate with that key must not make a master.
+        Identity minion = client(ca);
+        Identity forged = server(minion, ip("127.0.0.1"));
+        CaTrust trust = CaTrust.of("the CLI", ca.cert());
+        CertificateException e = assertThrows(CertificateException.class,
+                () -> trust.checkServerTrusted(new X509Certificate[] {forged.cert(), minion.cert()}, "ECDHE_ECDSA"));
+        assertEquals("the master's certificate CN=jstate master is signed by CN=admin, which is not a certificate authority", e.getMessage());
+        // An intermediate that is a CA, issued by the master's CA, may sign.
+        Identity intermediate = intermediate(ca);
+        trust.checkServerTrusted(new X509Certificate[] {server(intermediate, ip("127.0.0.1")).cert(), intermediate.cert()}, "ECDHE_ECDSA");
+    }
+
+    private static Identity intermediate(Identity ca) throws Exception {
+        KeyPair keys = TestCertificates.ecKeys();
+        X509v3CertificateBuilder b = TestCertificates.builder(TestCertificates.name(ca.cert()), new X500Name("CN=intermediate"), keys);
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        return new Identity(keys, TestCertificates.sign(b, ca.keys()));
+    }
+
     /**
      * Runs a TLS handshake with a server on loopback, the client's socket made for {@code host} as
      * a connection to that name is; throws what the client's trust said.

@@ -48,6 +48,8 @@ final class AdminClient {
     static final String PROTOBUF = "application/x-protobuf";
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** The most of an error answer's body read. */
+    private static final int MAX_ERROR_BYTES = 64 * 1024;
 
     /** Parses a response body; the generated {@code Message::parseFrom} methods fit. */
     interface Parser<T> {
@@ -75,6 +77,9 @@ final class AdminClient {
                 tls.complete(factory);
             } catch (CliException | RuntimeException e) {
                 tls.completeExceptionally(e);
+            } catch (Throwable e) {
+                // An Error (a key file that never ends) must not leave the command waiting for ever.
+                tls.completeExceptionally(new CliException("cannot set up TLS from " + pki + ": " + detail(e)));
             }
         }, "jstate-connect");
         t.setDaemon(true);
@@ -150,7 +155,8 @@ final class AdminClient {
             bytes = in.readAllBytes();
         } catch (IOException e) {
             resp.socket().close();
-            throw unreachable(e, resp.socket());
+            throw e instanceof SocketTimeoutException ? unreachable(e, resp.socket())
+                    : new CliException("the answer of the master at " + base + " to " + method + " " + path(path) + " broke off: " + detail(e));
         }
         try {
             return parser.parse(bytes);
@@ -199,7 +205,8 @@ final class AdminClient {
 
     private static byte[] errorBody(Response resp) {
         try (InputStream in = resp.connection().getErrorStream()) {
-            return in == null ? new byte[0] : in.readAllBytes();
+            // An error's text is a line or two; whatever sent more is not worth reading whole.
+            return in == null ? new byte[0] : in.readNBytes(MAX_ERROR_BYTES);
         } catch (IOException e) {
             return new byte[0];
         }
@@ -257,11 +264,20 @@ final class AdminClient {
                 // Not an AdminError after all: the raw text below says more than nothing.
             }
         }
-        if (message == null || message.isBlank()) {
-            String text = new String(body, StandardCharsets.UTF_8).strip();
-            message = text.isEmpty() ? "no details" : text.length() > 500 ? text.substring(0, 500) + "..." : text;
-        }
+        if (message == null || message.isBlank()) message = new String(body, StandardCharsets.UTF_8);
+        message = oneLine(message, body.length);
         return new CliException("the master refused " + method + " " + path(path) + " (HTTP " + status + "): " + message);
+    }
+
+    /**
+     * An answer's text as one line of at most 500 characters; a body that is not text (control
+     * characters, bytes that are not UTF-8) is named by its size instead of being printed.
+     */
+    static String oneLine(String text, int bytes) {
+        boolean binary = text.chars().anyMatch(c -> c == 0xFFFD || (Character.isISOControl(c) && !Character.isWhitespace(c)));
+        if (binary) return "an answer that is not text (" + bytes + " bytes)";
+        String line = text.strip().replaceAll("\\s+", " ");
+        return line.isEmpty() ? "no details" : line.length() > 500 ? line.substring(0, 500) + "..." : line;
     }
 
     /** A request's path as the operator reads it: decoded, without the query. */
@@ -342,6 +358,13 @@ final class AdminClient {
         void close() {
             Socket s = socket;
             if (s == null) return;
+            try {
+                // A TLS close reads what the peer still sends, for as long as the read timeout
+                // allows: a master that stalls would hold the command another 30 s.
+                s.setSoTimeout(1);
+            } catch (IOException ignored) {
+                // Closed already, or never connected: the close below does what is left.
+            }
             try {
                 s.close();
             } catch (IOException ignored) {

@@ -96,6 +96,43 @@ class AdminClientTest extends CliFixture {
     }
 
     @Test
+    void anErrorAnswerIsOneLineOfTextWhateverTheMasterSent() {
+        master.on("GET", "/html", (ex, body) -> {
+            byte[] page = "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\nbad gateway\n</body>\n</html>\n"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/html");
+            ex.sendResponseHeaders(502, page.length);
+            ex.getResponseBody().write(page);
+            ex.close();
+        });
+        master.on("GET", "/binary", (ex, body) -> {
+            ex.getResponseHeaders().set("Content-Type", AdminClient.PROTOBUF);
+            ex.sendResponseHeaders(500, 4);
+            ex.getResponseBody().write(new byte[] {(byte) 0xff, 0x01, 0x02, 0x1b});
+            ex.close();
+        });
+        master.on("GET", "/huge", (ex, body) -> {
+            ex.getResponseHeaders().set("Content-Type", "text/plain");
+            ex.sendResponseHeaders(500, 0);
+            byte[] line = "x".repeat(1023).concat("\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            try (OutputStream out = ex.getResponseBody()) {
+                for (int i = 0; i < 64 * 1024; i++) out.write(line);
+            } catch (IOException stoppedReading) {
+                // The client read what it wanted and closed: 64 MB were never needed.
+            }
+        });
+        AdminClient c = client(master.url());
+        CliException html = assertThrows(CliException.class, () -> c.get("/html", JobEvent::parseFrom));
+        assertEquals("the master refused GET /html (HTTP 502): <html> <head><title>502 Bad Gateway</title></head> <body> bad gateway </body> </html>",
+                html.getMessage());
+        CliException binary = assertThrows(CliException.class, () -> c.get("/binary", JobEvent::parseFrom));
+        assertEquals("the master refused GET /binary (HTTP 500): an answer that is not text (4 bytes)", binary.getMessage());
+        CliException huge = assertThrows(CliException.class, () -> c.get("/huge", JobEvent::parseFrom));
+        assertTrue(huge.getMessage().endsWith("..."), huge.getMessage());
+        assertTrue(huge.getMessage().length() < 700, huge.getMessage());
+    }
+
+    @Test
     void aPostWhoseConnectionBreaksIsSentOnce() {
         // The master takes the request and drops the connection without an answer: the job may have
         // started, so sending it again could start it twice.

@@ -157,7 +157,7 @@ public final class Runner {
         int attempts = retry == null ? 1 : retry.attempts();
         Waiting waiting = new Waiting(step, secrets);
         int attempt = 1;
-        Outcome outcome = attempt(step, test, pending, watchFired, timeout, workers, secrets);
+        Outcome outcome = forgetUnlessUnchanged(attempt(step, test, pending, watchFired, timeout, workers, secrets));
         while (outcome instanceof Failed f && attempt < attempts) {
             try {
                 waiting.pause(retry.interval(), "attempt " + (attempt + 1) + " of " + attempts + " in " + seconds(retry.interval())
@@ -167,11 +167,20 @@ public final class Runner {
                 break;
             }
             attempt++;
-            outcome = attempt(step, test, pending, watchFired, timeout, workers, secrets);
+            outcome = forgetUnlessUnchanged(attempt(step, test, pending, watchFired, timeout, workers, secrets));
         }
         if (attempt > 1 && outcome instanceof Failed f) {
             return new Failed(f.error() + " (failed " + attempt + " attempts)", f.changes(), f.data());
         }
+        return outcome;
+    }
+
+    /**
+     * After an attempt that changed, failed (perhaps half way) or was cut off, what the run's
+     * checks observed may be out of date: the memo forgets it ({@link RunMemo}).
+     */
+    private Outcome forgetUnlessUnchanged(Outcome outcome) {
+        if (!(outcome instanceof Unchanged || outcome instanceof WouldChange || outcome instanceof Skipped)) env.memo().clear();
         return outcome;
     }
 
@@ -235,6 +244,8 @@ public final class Runner {
                 if (applied == null) applied = Applied.NONE;
             } catch (Exception | LinkageError | StackOverflowError e) {
                 return failed(step, e, List.of(), Map.of());
+            } finally {
+                env.memo().clear();
             }
             String comment = applied.comment();
             if (checker.recheck()) {
@@ -260,7 +271,12 @@ public final class Runner {
                 return new WouldChange(concat(base.changeList(), would), comment(base));
             }
             if (actor == null) actor = make(step, env.withHost(act));
-            List<Change> reacted = asWatchable(actor).react(spec, base instanceof Changed);
+            List<Change> reacted;
+            try {
+                reacted = asWatchable(actor).react(spec, base instanceof Changed);
+            } finally {
+                env.memo().clear();
+            }
             if (reacted == null || reacted.isEmpty()) return base;
             List<Change> all = concat(base.changeList(), reacted);
             if (checker.settle(spec) != null) {
@@ -303,6 +319,7 @@ public final class Runner {
         while (!left.inSync() && done < checks) {
             waiting.pause(settle.interval(), "check " + (done + 1) + " of " + checks + " in " + seconds(settle.interval())
                     + ", waiting for: " + describe(left.changes()));
+            env.memo().clear();
             left = checker.check(spec);
             done++;
         }

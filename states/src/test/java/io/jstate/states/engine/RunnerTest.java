@@ -109,6 +109,53 @@ class RunnerTest {
         };
     }
 
+    // ---- the run's memo: checks share what they observed while nothing changes
+
+    private Step seen(String id, String path, String content, Step.Edge... edges) {
+        return add(id, "test.seen", new TestStates.Seen.Spec(path, content), null, edges);
+    }
+
+    private int reads(String path) {
+        return script("seen " + path).checks;
+    }
+
+    @Test
+    void checksThatAskTheSameQuestionShareOneAnswerWhileNothingChanges() {
+        fake.file("/etc/x", "a");
+        seen("one", "/etc/x", "a");
+        seen("two", "/etc/x", "a");
+        RunReport r = run(false);
+        assertEquals(0, r.changed());
+        assertEquals(1, reads("/etc/x"));
+        steps.clear();
+        seen("one", "/etc/x", "a");
+        seen("two", "/etc/x", "b");
+        seen("three", "/etc/x", "b");
+        RunReport dry = run(true);
+        assertInstanceOf(WouldChange.class, outcome(dry, 1));
+        assertInstanceOf(WouldChange.class, outcome(dry, 2));
+        assertEquals(2, reads("/etc/x"), "a dry run changes nothing: one read in the new run");
+    }
+
+    @Test
+    void anApplyMakesEveryLaterCheckAskAgain() {
+        fake.file("/etc/x", "a");
+        seen("before", "/etc/x", "a");
+        file("write", "/etc/x", "b");
+        seen("after", "/etc/x", "b");
+        seen("set", "/etc/x", "c");
+        seen("last", "/etc/x", "c");
+        RunReport r = run(false);
+        assertInstanceOf(Unchanged.class, outcome(r, 0));
+        assertInstanceOf(Changed.class, outcome(r, 1));
+        assertInstanceOf(Unchanged.class, outcome(r, 2), "the write made the first answer stale");
+        assertInstanceOf(Changed.class, outcome(r, 3), "the check after its own apply reads again");
+        assertInstanceOf(Unchanged.class, outcome(r, 4));
+        // before; after (the write made it stale); set's recheck (after its apply); last (set changed).
+        // set's own first check shares after's answer: nothing changed between them.
+        assertEquals(4, reads("/etc/x"));
+    }
+
     // ---- check / apply / recheck
 
     @Test

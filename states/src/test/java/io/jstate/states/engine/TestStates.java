@@ -176,12 +176,45 @@ final class TestStates {
         }
     }
 
+    /**
+     * test.seen: a file with the given content, read through the run's memo, as kinds that share
+     * one query do; each real read counts as a check of the script "seen PATH".
+     */
+    static final class Seen implements State<Seen.Spec> {
+        record Spec(String name, String content) {}
+
+        private final Env env;
+        private final Map<String, Script> scripts;
+
+        Seen(Env env, Map<String, Script> scripts) {
+            this.env = env;
+            this.scripts = scripts;
+        }
+
+        @Override
+        public Drift check(Spec spec) {
+            Path p = Path.of(spec.name());
+            String now = env.memo().get("seen " + p, () -> {
+                scripts.computeIfAbsent("seen " + p, k -> new Script()).checks++;
+                return env.host().exists(p) ? env.host().readString(p) : "";
+            });
+            return spec.content().equals(now) ? Drift.NONE : Drift.of(Change.of("content", now, spec.content()));
+        }
+
+        @Override
+        public Applied apply(Spec spec, Drift drift) {
+            env.host().write(Path.of(spec.name()), spec.content().getBytes(StandardCharsets.UTF_8), FileAttrs.DEFAULT);
+            return Applied.NONE;
+        }
+    }
+
     static StateRegistry registry(Map<String, Script> scripts) {
         return StateRegistry.builder()
                 .register("test.file", TestFile.Spec.class, TestFile::new)
                 .register("test.service", TestService.Spec.class, TestService::new)
                 .register("test.scripted", Scripted.Spec.class, env -> new Scripted(env, scripts))
                 .register("test.watching", Scripted.Spec.class, env -> new ScriptedWatching(env, scripts))
+                .register("test.seen", Seen.Spec.class, env -> new Seen(env, scripts))
                 .build();
     }
 

@@ -95,7 +95,10 @@ class RabbitmqFormulaTest {
         script(bin.resolve("rabbitmqctl"), "echo \"rabbitmqctl $2\" >>" + calls + "; if [ $2 = start_app ]; then echo running >" + state + "; fi");
         script(bin.resolve("init"), "echo \"init $1\" >>" + calls + "; echo running >" + state);
         Path node = HaFormulas.STATE_ROOT.resolve("rabbitmq/rabbitmq-node.sh");
-        Map<String, String> env = Map.of("PATH", bin + ":/usr/bin:/bin", "RABBITMQ_INIT_SCRIPT", bin.resolve("init").toString());
+        // The listener of the config refuses connections (nothing listens there): every state is told by rabbitmq-diagnostics.
+        Path conf = Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.1 = 127.0.0.1:" + closedPort() + "\n");
+        Map<String, String> env = Map.of("PATH", bin + ":/usr/bin:/bin", "RABBITMQ_INIT_SCRIPT", bin.resolve("init").toString(),
+                "RABBITMQ_CONFIG_FILE", conf.toString());
         Map<String, List<String>> repairs = Map.of(
                 "running", List.of("diagnostics check_running"),
                 "down", List.of("diagnostics check_running", "diagnostics ping", "init start"),
@@ -122,6 +125,65 @@ class RabbitmqFormulaTest {
         assertEquals(List.of("diagnostics check_running", "diagnostics ping", "diagnostics is_booting"), Files.readAllLines(calls));
     }
 
+    /**
+     * A broker whose AMQP listener answers the protocol header with connection.start is running:
+     * the status takes no Erlang VM start. A listener that accepts but never answers (a SIGSTOPped
+     * broker) or answers something else is not taken for one: the diagnostics decide.
+     */
+    @Test
+    void rabbitmqNodeStatusAsksTheAmqpListenerFirst() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path calls = dir.resolve("calls");
+        script(bin.resolve("rabbitmq-diagnostics"), "echo \"diagnostics $2\" >>" + calls + "\n"
+                + "case $2 in check_running) exit 1;; ping) exit 0;; is_booting) echo false;; esac");
+        Path node = HaFormulas.STATE_ROOT.resolve("rabbitmq/rabbitmq-node.sh");
+        byte[] connectionStart = {1, 0, 0, 0, 0, 1, (byte) 0xf4, 0, 10, 0, 10, 0, 9};
+        byte[] httpReply = "HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (var c : List.of(Map.entry("running", connectionStart), Map.entry("app-stopped", httpReply))) {
+            try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+                Thread answer = new Thread(() -> {
+                    try (java.net.Socket s = listener.accept()) {
+                        byte[] header = s.getInputStream().readNBytes(8);
+                        if (java.util.Arrays.equals(header, new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1})) s.getOutputStream().write(c.getValue());
+                        s.getOutputStream().flush();
+                        s.getInputStream().read();
+                    } catch (IOException ignored) {
+                        // the script closed first
+                    }
+                }, "fake-amqp-listener");
+                answer.setDaemon(true);
+                answer.start();
+                Path conf = Files.writeString(dir.resolve("rabbitmq.conf"), "# managed\nlisteners.tcp.1 = 127.0.0.1:" + listener.getLocalPort() + "\n");
+                Files.deleteIfExists(calls);
+                HaFormulas.Ran status = HaFormulas.run(dir, Map.of("PATH", bin + ":/usr/bin:/bin", "RABBITMQ_CONFIG_FILE", conf.toString()),
+                        "sh", node.toString(), "status");
+                assertEquals(c.getKey(), status.output().strip());
+                answer.join(5000);
+                if (c.getKey().equals("running")) {
+                    assertFalse(Files.exists(calls), "no diagnostics for a listener that answers");
+                } else {
+                    assertEquals(List.of("diagnostics check_running", "diagnostics ping", "diagnostics is_booting"), Files.readAllLines(calls));
+                }
+            }
+        }
+        // Accepted by the kernel, never answered: given up after 3 s, then the diagnostics.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Path conf = Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.1 = 127.0.0.1:" + silent.getLocalPort() + "\n");
+            Files.deleteIfExists(calls);
+            HaFormulas.Ran status = HaFormulas.run(dir, Map.of("PATH", bin + ":/usr/bin:/bin", "RABBITMQ_CONFIG_FILE", conf.toString()),
+                    "sh", node.toString(), "status");
+            assertEquals("app-stopped", status.output().strip());
+            assertEquals(1, status.exit());
+        }
+    }
+
+    /** A loopback port nothing listens on (it was free a moment ago). */
+    private static int closedPort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     private static void script(Path p, String body) throws IOException {
         Files.writeString(p, "#!/bin/sh\n" + body + "\n");
         p.toFile().setExecutable(true);
@@ -145,7 +207,7 @@ class RabbitmqFormulaTest {
         assertEquals(new ServiceRunning.Spec("rabbitmq-server", true, false, "/usr/local/sbin/rabbitmq-node status",
                 "/usr/local/sbin/rabbitmq-node start", 300.0, "/var/log/rabbitmq/rabbit@ctl1.log"), spec(plan, "rabbitmq-service", ServiceRunning.Spec.class));
         WaitFor.Spec running = spec(plan, "rabbitmq-running", WaitFor.Spec.class);
-        assertEquals("rabbitmq-diagnostics -q check_running", running.command());
+        assertEquals("/usr/local/sbin/rabbitmq-node running", running.command());
         assertEquals(60, running.attempts());
     }
 

@@ -7,7 +7,6 @@ import io.jstate.states.engine.Drift;
 import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
 import io.jstate.states.engine.StateDoc;
-import io.jstate.states.host.ExecResult;
 import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,20 +64,20 @@ public final class RabbitmqPolicyPresent implements State<RabbitmqPolicyPresent.
 
     @Override
     public Drift check(Spec spec) {
-        Optional<Map<String, Object>> have = find(Rabbitmqctl.of(env, spec.node()), spec);
+        Optional<Definitions.Policy> have = Rabbitmqctl.of(env, spec.node()).definitions().policy(spec.vhost(), spec.name());
         if (have.isEmpty()) {
             return Drift.of(Change.of("policy", null, "pattern=" + spec.pattern() + " definition=" + spec.definitionJson()
                     + " priority=" + spec.priority() + " apply_to=" + spec.applyTo() + " vhost=" + spec.vhost()));
         }
-        Map<String, Object> row = have.get();
+        Definitions.Policy row = have.get();
         List<Change> changes = new ArrayList<>();
-        String pattern = String.valueOf(row.get("pattern"));
+        String pattern = row.pattern();
         if (!pattern.equals(spec.pattern())) changes.add(Change.of("pattern", pattern, spec.pattern()));
-        String definition = canonical(row.get("definition"));
+        String definition = canonical(row.definition());
         if (!definition.equals(spec.definitionJson())) changes.add(Change.of("definition", definition, spec.definitionJson()));
-        String priority = String.valueOf(row.get("priority"));
+        String priority = String.valueOf(row.priority());
         if (!priority.equals(String.valueOf(spec.priority()))) changes.add(Change.of("priority", priority, spec.priority()));
-        String applyTo = String.valueOf(row.get("apply-to"));
+        String applyTo = row.applyTo();
         if (!applyTo.equals(spec.applyTo())) changes.add(Change.of("apply_to", applyTo, spec.applyTo()));
         return new Drift(changes);
     }
@@ -89,15 +88,6 @@ public final class RabbitmqPolicyPresent implements State<RabbitmqPolicyPresent.
         Rabbitmqctl.of(env, spec.node()).change(Call.of("set_policy", spec.name(), spec.pattern(), spec.definitionJson())
                 .options("-p", spec.vhost(), "--priority", String.valueOf(spec.priority()), "--apply-to", spec.applyTo()));
         return Applied.NONE;
-    }
-
-    private static Optional<Map<String, Object>> find(Rabbitmqctl ctl, Spec spec) {
-        Call c = Call.of("list_policies").options("-p", spec.vhost()).json();
-        ExecResult r = ctl.query(c);
-        // A vhost that does not exist yet (a dry run before rabbitmq_vhost.present created it) has
-        // no policies: that is drift to report, not an error.
-        if (!r.succeeded() && !r.timedOut() && Rabbitmqctl.output(r).contains("does not exist")) return Optional.empty();
-        return Rabbitmqctl.rows(c, ctl.parse(c, r)).stream().filter(row -> spec.name().equals(row.get("name"))).findFirst();
     }
 
     /** rabbitmqctl prints the definition as a JSON document inside a JSON string; older output had it as an object. */

@@ -8,8 +8,6 @@ import io.jstate.states.engine.Env;
 import io.jstate.states.engine.State;
 import io.jstate.states.engine.StateDoc;
 import io.jstate.states.kinds.rabbitmq.Rabbitmqctl.Call;
-import java.util.Map;
-import java.util.Optional;
 
 /** {@code rabbitmq_user.absent}: a user does not exist (the usual target: {@code guest}). */
 public final class RabbitmqUserAbsent implements State<RabbitmqUserAbsent.Spec> {
@@ -37,7 +35,7 @@ public final class RabbitmqUserAbsent implements State<RabbitmqUserAbsent.Spec> 
 
     @Override
     public Drift check(Spec spec) {
-        return find(Rabbitmqctl.of(env, spec.node()), spec.name()).isPresent()
+        return Rabbitmqctl.of(env, spec.node()).definitions().user(spec.name()).isPresent()
                 ? Drift.of(Change.of("user", spec.name(), null))
                 : Drift.NONE;
     }
@@ -46,10 +44,5 @@ public final class RabbitmqUserAbsent implements State<RabbitmqUserAbsent.Spec> 
     public Applied apply(Spec spec, Drift drift) {
         Rabbitmqctl.of(env, spec.node()).change(Call.of("delete_user", spec.name()));
         return Applied.NONE;
-    }
-
-    /** The user's row from {@code list_users} ({@code {"user": ..., "tags": [...]}}), if the user exists. */
-    static Optional<Map<String, Object>> find(Rabbitmqctl ctl, String user) {
-        return ctl.rows(Call.of("list_users")).stream().filter(r -> user.equals(r.get("user"))).findFirst();
     }
 }

@@ -22,14 +22,16 @@ import java.util.TreeSet;
 /**
  * {@code rabbitmq_user.present}: a user exists with its password, tags and permissions.
  *
- * <p>The password is enforced on every run: {@code authenticate_user} proves it still matches,
- * so a password changed behind jstate's back is put back. It travels to rabbitmqctl on standard
- * input only (rabbitmqctl 3.10 reads it from there when the argument is left out), and a change
- * to it is reported as "changed", never with the value.
+ * <p>The password is enforced on every run: the hash the broker stores proves it still matches
+ * (as the broker checks it at login; {@code authenticate_user} for a hash of a kind only the broker
+ * knows), so a password changed behind jstate's back is put back. The check shares the run's one
+ * {@code export_definitions} with the vhost, permission and policy checks ({@link Definitions}).
+ * The password travels to rabbitmqctl on standard input only (rabbitmqctl 3.10 reads it from there
+ * when the argument is left out), and a change to it is reported as "changed", never with the value.
  */
 public final class RabbitmqUserPresent implements State<RabbitmqUserPresent.Spec> {
 
-    @StateDoc(summary = "A RabbitMQ user exists with the given password, tags and per-vhost permissions. A password that no longer matches is put back; it travels to rabbitmqctl on standard input only, and a change to it is reported as \"changed\", never with the value.",
+    @StateDoc(summary = "A RabbitMQ user exists with the given password, tags and per-vhost permissions. A password that no longer matches (checked against the hash the broker stores, as RabbitMQ checks it at login) is put back; it travels to rabbitmqctl on standard input only, and a change to it is reported as \"changed\", never with the value.",
             example = """
                 openstack-vhost:
                   rabbitmq_vhost.present:
@@ -113,7 +115,8 @@ public final class RabbitmqUserPresent implements State<RabbitmqUserPresent.Spec
     @Override
     public Drift check(Spec spec) {
         Rabbitmqctl ctl = Rabbitmqctl.of(env, spec.node());
-        Optional<Map<String, Object>> user = RabbitmqUserAbsent.find(ctl, spec.name());
+        Definitions defs = ctl.definitions();
+        Optional<Definitions.User> user = defs.user(spec.name());
         List<Change> changes = new ArrayList<>();
         if (user.isEmpty()) {
             changes.add(Change.of("user", null, spec.name()));
@@ -121,16 +124,16 @@ public final class RabbitmqUserPresent implements State<RabbitmqUserPresent.Spec
             spec.permissions().forEach((vhost, p) -> changes.add(Change.of(permsAttribute(vhost), null, p)));
             return new Drift(changes);
         }
-        if (spec.password() != null && !passwordMatches(ctl, spec)) {
+        if (spec.password() != null && !passwordMatches(ctl, user.get(), spec)) {
             changes.add(Change.of("password", null, "changed"));
         }
         if (spec.tags() != null) {
-            TreeSet<String> have = tagsOf(user.get());
+            TreeSet<String> have = user.get().tags();
             TreeSet<String> want = sorted(spec.tags());
             if (!have.equals(want)) changes.add(Change.of("tags", have, want));
         }
         if (!spec.permissions().isEmpty()) {
-            Map<String, List<String>> have = permissionsOf(ctl, spec.name());
+            Map<String, List<String>> have = defs.permissionsOf(spec.name());
             spec.permissions().forEach((vhost, want) -> {
                 List<String> h = have.get(vhost);
                 if (!want.equals(h)) changes.add(Change.of(permsAttribute(vhost), h, want));
@@ -168,28 +171,16 @@ public final class RabbitmqUserPresent implements State<RabbitmqUserPresent.Spec
         return "perms:" + vhost;
     }
 
-    private static boolean passwordMatches(Rabbitmqctl ctl, Spec spec) {
+    /** By the stored hash; by {@code authenticate_user} when the hash is of a kind only the broker knows. */
+    private static boolean passwordMatches(Rabbitmqctl ctl, Definitions.User user, Spec spec) {
+        Optional<Boolean> byHash = Definitions.passwordMatches(user, spec.password());
+        if (byHash.isPresent()) return byHash.get();
         ExecResult r = ctl.query(Call.of("authenticate_user", spec.name()).stdin(spec.password()));
         if (r.succeeded()) return true;
         if (r.exitCode() == Rabbitmqctl.EX_DATAERR && !r.timedOut()) return false;
         // The node is down, the cookie is wrong...: not a password mismatch, and not drift.
         throw new HostException("rabbitmqctl authenticate_user " + spec.name() + " exited " + r.exitCode() + ": "
                 + Rabbitmqctl.output(r).strip());
-    }
-
-    private static TreeSet<String> tagsOf(Map<String, Object> row) {
-        TreeSet<String> out = new TreeSet<>();
-        if (row.get("tags") instanceof List<?> l) l.forEach(t -> out.add(String.valueOf(t)));
-        return out;
-    }
-
-    private static Map<String, List<String>> permissionsOf(Rabbitmqctl ctl, String user) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (Map<String, Object> r : ctl.rows(Call.of("list_user_permissions", user))) {
-            out.put(String.valueOf(r.get("vhost")),
-                    List.of(String.valueOf(r.get("configure")), String.valueOf(r.get("write")), String.valueOf(r.get("read"))));
-        }
-        return out;
     }
 
     private static TreeSet<String> sorted(List<String> tags) {

@@ -35,9 +35,7 @@ public final class RabbitmqVhostPresent implements State<RabbitmqVhostPresent.Sp
 
     @Override
     public Drift check(Spec spec) {
-        boolean present = Rabbitmqctl.of(env, spec.node()).rows(Call.of("list_vhosts", "name")).stream()
-                .anyMatch(r -> spec.name().equals(r.get("name")));
-        return present ? Drift.NONE : Drift.of(Change.of("vhost", null, spec.name()));
+        return Rabbitmqctl.of(env, spec.node()).definitions().hasVhost(spec.name()) ? Drift.NONE : Drift.of(Change.of("vhost", null, spec.name()));
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jstate.states.engine.Env;
+import io.jstate.states.engine.RunMemo;
 import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.Host;
@@ -76,11 +77,17 @@ final class Rabbitmqctl {
     private final Host host;
     private final Config config;
     private final String node;
+    private final RunMemo memo;
 
     Rabbitmqctl(Host host, Config config, String node) {
+        this(host, config, node, new RunMemo());
+    }
+
+    Rabbitmqctl(Host host, Config config, String node, RunMemo memo) {
         this.host = host;
         this.config = config;
         this.node = node;
+        this.memo = memo;
     }
 
     /** Validates a spec's {@code node} argument: null means rabbitmqctl's default node. */
@@ -100,7 +107,7 @@ final class Rabbitmqctl {
 
     /** The client a state uses: the env's host, the grain's configuration, the spec's node (null: rabbitmqctl's default). */
     static Rabbitmqctl of(Env env, String node) {
-        return new Rabbitmqctl(env.host(), Config.fromGrains(env.grains()), node);
+        return new Rabbitmqctl(env.host(), Config.fromGrains(env.grains()), node, env.memo());
     }
 
     /** One rabbitmqctl invocation before it runs: command, options, positional arguments, secret for stdin. */
@@ -159,17 +166,28 @@ final class Rabbitmqctl {
         return host.run(exec(Exec.query(argv(c)), c));
     }
 
-    /** Runs an observing command that must succeed and returns its parsed JSON output. */
-    Object queryJson(Call c) {
-        Call jc = c.json();
-        Exec e = exec(Exec.query(argv(jc)), jc);
-        return parse(e, host.run(e).orThrow(e));
+    /**
+     * The broker's definitions (vhosts, users, permissions, policies) from one
+     * {@code export_definitions -}, asked once per run while nothing changes ({@link RunMemo}):
+     * the checks of the users stage share one Erlang VM start instead of one or three each.
+     */
+    Definitions definitions() {
+        Call c = Call.of("export_definitions", "-");
+        List<String> argv = argv(c);
+        return memo.get(new DefinitionsKey(argv, config.env()), () -> {
+            Exec e = exec(Exec.query(argv), c);
+            ExecResult r = host.run(e);
+            if (!r.succeeded()) {
+                // Only stderr: what export_definitions prints on stdout holds password hashes.
+                String why = r.timedOut() ? "timed out after " + e.timeout().toSeconds() + "s" : "exited " + r.exitCode();
+                throw new HostException("'" + e.display() + "' " + why + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
+            }
+            return Definitions.parse(r.stdout());
+        });
     }
 
-    /** Like {@link #queryJson} for the many listings that are a JSON array of objects. */
-    List<Map<String, Object>> rows(Call c) {
-        return rows(c, queryJson(c));
-    }
+    /** What makes two export_definitions calls the same question: the command line and its environment. */
+    private record DefinitionsKey(List<String> argv, Map<String, String> env) {}
 
     /** Runs a mutating command; a failure becomes a HostException quoting rabbitmqctl's error. */
     ExecResult change(Call c) {
@@ -178,6 +196,7 @@ final class Rabbitmqctl {
 
     /** Runs a mutating command and returns its result whatever the exit code. */
     ExecResult tryChange(Call c) {
+        memo.clear();
         return host.run(exec(Exec.change(argv(c)), c));
     }
 
@@ -185,17 +204,6 @@ final class Rabbitmqctl {
     Object parse(Call c, ExecResult r) {
         Exec e = exec(Exec.query(argv(c)), c);
         return parse(e, r.orThrow(e));
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> rows(Call c, Object parsed) {
-        if (!(parsed instanceof List<?> l)) throw new HostException("rabbitmqctl " + c.command() + ": expected a JSON array, got " + parsed);
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Object o : l) {
-            if (!(o instanceof Map<?, ?>)) throw new HostException("rabbitmqctl " + c.command() + ": expected JSON objects in the array, got " + o);
-            out.add((Map<String, Object>) o);
-        }
-        return out;
     }
 
     /** The text a failed command printed, for matching well-known errors such as a missing vhost. */

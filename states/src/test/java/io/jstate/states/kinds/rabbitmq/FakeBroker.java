@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -147,9 +148,35 @@ final class FakeBroker {
                 policies.computeIfAbsent(vhost, v -> new LinkedHashMap<>()).put(args.get(0), row);
                 return ExecResult.ok("");
             }
+            case "export_definitions":
+                if (!args.equals(List.of("-"))) return ExecResult.fail(64, "fake broker: export_definitions only to stdout (-)");
+                return ExecResult.ok(definitions());
             default:
                 return ExecResult.fail(64, "fake broker: unknown command " + cmd);
         }
+    }
+
+    /** export_definitions' JSON (the parts the kinds read), hashes made as rabbit_password makes them. */
+    private String definitions() {
+        List<Object> vs = new ArrayList<>();
+        for (String v : vhosts) vs.add(ordered("name", v, "limits", List.of(), "metadata", Map.of("description", "", "tags", List.of())));
+        List<Object> us = new ArrayList<>();
+        byte[] salt = {1, 2, 3, 4};
+        users.forEach((n, u) -> us.add(ordered("hashing_algorithm", "rabbit_password_hashing_sha256", "limits", Map.of(), "name", n,
+                "password_hash", u.password().isEmpty() ? "" : Base64.getEncoder().encodeToString(Definitions.hash("SHA-256", salt, u.password())),
+                "tags", u.tags())));
+        List<Object> ps = new ArrayList<>();
+        perms.forEach((v, byUser) -> byUser.forEach((user, p) ->
+                ps.add(ordered("configure", p.get(0), "read", p.get(2), "user", user, "vhost", v, "write", p.get(1)))));
+        List<Object> pols = new ArrayList<>();
+        policies.values().forEach(byName -> byName.values().forEach(row -> {
+            Map<String, Object> out = new LinkedHashMap<>(row);
+            out.put("definition", Rabbitmqctl.json(String.valueOf(row.get("definition"))));
+            pols.add(out);
+        }));
+        return Rabbitmqctl.canonical(ordered("bindings", List.of(), "exchanges", List.of(), "global_parameters", List.of(),
+                "parameters", List.of(), "permissions", ps, "policies", pols, "queues", List.of(), "rabbit_version", "3.10.8",
+                "rabbitmq_version", "3.10.8", "topic_permissions", List.of(), "users", us, "vhosts", vs)) + "\n";
     }
 
     private static ExecResult noUser(String name) {

@@ -163,6 +163,83 @@ class RabbitmqRealTest {
         assertTrue(ok(rabbit.ctl(a, "list_policies", "-p", "openstack", "--formatter", "json")).contains("\\\"ha-params\\\":3"));
     }
 
+    /**
+     * The users stage's four checks on one real node, as the engine runs them in one converged
+     * run: one export_definitions answers them all, and the password is checked against its hash.
+     */
+    @Test
+    void aConvergedUsersStageAsksTheBrokerOnce() throws Exception {
+        Map<String, Object> def = new LinkedHashMap<>();
+        def.put("ha-mode", "exactly");
+        def.put("ha-params", 2);
+        Map<String, Map<String, Object>> states = new LinkedHashMap<>();
+        states.put("rabbitmq_vhost.present", onA("name", "cinder"));
+        states.put("rabbitmq_user.present", onA("name", "cinder", "password", PASSWORD, "tags", List.of(),
+                "perms", List.of(Map.of("cinder", List.of(".*", ".*", ".*")))));
+        states.put("rabbitmq_user.absent", onA("name", "guest"));
+        states.put("rabbitmq_policy.present", onA("name", "ha-cinder", "pattern", ".*", "definition", def, "vhost", "cinder"));
+        for (var e : states.entrySet()) converge(e.getKey(), "users-stage", e.getValue());
+        List<String> ran = new java.util.ArrayList<>();
+        ReadOnlyHost readOnly = new ReadOnlyHost(LocalHost.system());
+        io.jstate.states.host.Host counting = (io.jstate.states.host.Host) java.lang.reflect.Proxy.newProxyInstance(
+                io.jstate.states.host.Host.class.getClassLoader(), new Class<?>[] {io.jstate.states.host.Host.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("run")) {
+                        List<String> argv = ((io.jstate.states.host.Exec) args[0]).argv();
+                        ran.add(String.join(" ", argv.subList(1, argv.size())));
+                    }
+                    try {
+                        return m.invoke(readOnly, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Env run = new Env(counting, rabbit.grains(), Templates.NONE);
+        for (var e : states.entrySet()) {
+            StateRegistry.Kind k = Kinds.registry().find(e.getKey()).orElseThrow();
+            @SuppressWarnings("unchecked")
+            State<Record> state = (State<Record>) k.factory().apply(run);
+            Drift d = state.check(SpecBinder.bind(kindSpec(e.getKey()), "users-stage", e.getValue()));
+            assertTrue(d.inSync(), e.getKey() + ": " + d);
+        }
+        assertEquals(List.of("-n " + a.name() + " -q export_definitions -- -"), ran);
+    }
+
+    /**
+     * rabbitmq-node status asks the real broker's AMQP listener and takes connection.start for
+     * running without an Erlang VM; with the app stopped the listener is closed and the
+     * diagnostics (a recording stub here) decide.
+     */
+    @Test
+    void rabbitmqNodeStatusTakesTheRealBrokersConnectionStartForRunning() throws Exception {
+        Path bin = java.nio.file.Files.createDirectories(dir.resolve("status-bin"));
+        Path calls = dir.resolve("status-calls");
+        Path stub = bin.resolve("rabbitmq-diagnostics");
+        java.nio.file.Files.writeString(stub, "#!/bin/sh\necho \"$2\" >>" + calls + "\ncase $2 in ping) exit 0;; is_booting) echo false;; esac\nexit 1\n");
+        assertTrue(stub.toFile().setExecutable(true));
+        Path conf = java.nio.file.Files.writeString(dir.resolve("status-rabbitmq.conf"), "listeners.tcp.1 = 127.0.0.1:" + a.amqpPort() + "\n");
+        Path script = Path.of("formulas/rabbitmq/rabbitmq-node.sh").toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder("sh", script.toString(), "status").redirectErrorStream(true);
+        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+        pb.environment().put("RABBITMQ_CONFIG_FILE", conf.toString());
+        assertEquals("running", status(pb));
+        assertFalse(java.nio.file.Files.exists(calls), "no diagnostics while the listener answers");
+        ok(rabbit.ctl(a, "stop_app"));
+        try {
+            assertEquals("app-stopped", status(pb));
+            assertEquals(List.of("check_running", "ping", "is_booting"), java.nio.file.Files.readAllLines(calls));
+        } finally {
+            ok(rabbit.ctl(a, "start_app"));
+            ok(rabbit.ctl(a, "await_startup", "--timeout", "60"));
+        }
+        assertEquals("running", status(pb));
+    }
+
+    private static String status(ProcessBuilder pb) throws Exception {
+        Process p = pb.start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "rabbitmq-node status did not finish within 30 s");
+        return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    }
+
     @Test
     void secondNodeJoinsTheFirstAndTheFirstNeverJoinsItself() throws Exception {
         Map<String, Object> self = new LinkedHashMap<>();

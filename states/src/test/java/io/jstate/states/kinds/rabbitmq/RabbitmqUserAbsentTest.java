@@ -21,14 +21,14 @@ class RabbitmqUserAbsentTest {
     }
 
     @Test
-    void guestFromRealListingIsDeleted() throws Exception {
+    void guestFromRealExportIsDeleted() throws Exception {
         FakeHost h = new FakeHost();
-        h.on(List.of("rabbitmqctl", "-q", "list_users"), e -> ExecResult.ok(FakeBroker.fixture("list_users.json")));
+        h.on(List.of("rabbitmqctl", "-q", "export_definitions"), e -> ExecResult.ok(FakeBroker.fixture("export_definitions.json")));
         h.on(List.of("rabbitmqctl", "-q", "delete_user"), e -> ExecResult.ok(""));
         RabbitmqUserAbsent s = new RabbitmqUserAbsent(FakeBroker.env(h));
         Drift d = s.check(spec("guest"));
         assertEquals(List.of(Change.of("user", "guest", null)), d.changes());
-        assertEquals(List.of("rabbitmqctl -q list_users --formatter json"), h.commandLines());
+        assertEquals(List.of("rabbitmqctl -q export_definitions -- -"), h.commandLines());
         h.clear();
         s.apply(spec("guest"), d);
         assertEquals(List.of(List.of("rabbitmqctl", "-q", "delete_user", "--", "guest")),
@@ -38,7 +38,7 @@ class RabbitmqUserAbsentTest {
     @Test
     void missingUserIsInSync() throws Exception {
         FakeHost h = new FakeHost();
-        h.on(List.of("rabbitmqctl", "-q", "list_users"), e -> ExecResult.ok(FakeBroker.fixture("list_users.json")));
+        h.on(List.of("rabbitmqctl", "-q", "export_definitions"), e -> ExecResult.ok(FakeBroker.fixture("export_definitions.json")));
         assertTrue(new RabbitmqUserAbsent(FakeBroker.env(h)).check(spec("bob")).inSync());
     }
 

@@ -22,18 +22,18 @@ class RabbitmqVhostPresentTest {
     }
 
     @Test
-    void existingVhostFromRealListingIsInSync() throws Exception {
+    void existingVhostFromRealExportIsInSync() throws Exception {
         FakeHost h = new FakeHost();
-        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(FakeBroker.fixture("list_vhosts.json")));
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(FakeBroker.fixture("export_definitions.json")));
         Drift d = new RabbitmqVhostPresent(FakeBroker.env(h)).check(spec(Map.of()));
         assertTrue(d.inSync());
-        assertEquals(List.of("rabbitmqctl -q list_vhosts --formatter json -- name"), h.commandLines());
+        assertEquals(List.of("rabbitmqctl -q export_definitions -- -"), h.commandLines());
     }
 
     @Test
     void missingVhostIsDriftAndApplyAddsItOnTheGivenNode() throws Exception {
         FakeHost h = new FakeHost();
-        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(FakeBroker.fixture("list_vhosts.json")));
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(FakeBroker.fixture("export_definitions.json")));
         RabbitmqVhostPresent s = new RabbitmqVhostPresent(FakeBroker.env(h));
         RabbitmqVhostPresent.Spec spec = spec(Map.of("name", "nova", "node", "rabbit@ctl1"));
         Drift d = s.check(spec);

@@ -24,7 +24,8 @@ class RabbitmqctlTest {
         Map<String, Object> grains = Map.of(Rabbitmqctl.GRAIN,
                 Map.of("command", "/opt/rabbitmq/sbin/rabbitmqctl", "env", Map.of("HOME", "/srv/rmq", "ERL_EPMD_PORT", 14369)));
         Rabbitmqctl ctl = Rabbitmqctl.of(new Env(h, grains, Templates.NONE), "jst@localhost");
-        ctl.rows(Call.of("list_vhosts", "name"));
+        Call c = Call.of("list_vhosts", "name").json();
+        ctl.parse(c, ctl.query(c));
         assertEquals(List.of("/opt/rabbitmq/sbin/rabbitmqctl", "-n", "jst@localhost", "-q", "list_vhosts", "--formatter", "json",
                 "--", "name"), h.commands().get(0).argv());
         assertEquals(Map.of("HOME", "/srv/rmq", "ERL_EPMD_PORT", "14369"), h.commands().get(0).env());
@@ -64,7 +65,7 @@ class RabbitmqctlTest {
         FakeHost h = new FakeHost();
         h.on(List.of("rabbitmqctl"), e -> ExecResult.ok("Listing vhosts ...\nname\n/\n"));
         HostException e = assertThrows(HostException.class,
-                () -> new Rabbitmqctl(h, Rabbitmqctl.Config.DEFAULT, null).rows(Call.of("list_vhosts")));
+                () -> parse(new Rabbitmqctl(h, Rabbitmqctl.Config.DEFAULT, null), "list_vhosts"));
         assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
     }
 
@@ -75,12 +76,48 @@ class RabbitmqctlTest {
                 "[{\"user\":\"b\\u00e9a \\\"q\\\" a\\/b\\\\c\\n\",\"tags\":[\"administrator\"],\"n\":12345678901}]\n"));
         h.on(List.of("rabbitmqctl", "-q", "list_vhosts"), e -> ExecResult.ok("[{\"name\":\"/\"}] trailing"));
         Rabbitmqctl ctl = new Rabbitmqctl(h, Rabbitmqctl.Config.DEFAULT, null);
-        Map<String, Object> row = ctl.rows(Call.of("list_users")).get(0);
+        Map<?, ?> row = (Map<?, ?>) ((List<?>) parse(ctl, "list_users")).get(0);
         assertEquals("b\u00e9a \"q\" a/b\\c\n", row.get("user"));
         assertEquals(List.of("administrator"), row.get("tags"));
         assertEquals(12345678901L, row.get("n"));
-        HostException e = assertThrows(HostException.class, () -> ctl.rows(Call.of("list_vhosts")));
+        HostException e = assertThrows(HostException.class, () -> parse(ctl, "list_vhosts"));
         assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
+    }
+
+    private static Object parse(Rabbitmqctl ctl, String command) {
+        Call c = Call.of(command).json();
+        return ctl.parse(c, ctl.query(c));
+    }
+
+    @Test
+    void definitionsAreExportedOncePerRunUntilSomethingChanges() {
+        FakeBroker b = new FakeBroker();
+        Env env = b.env();
+        assertTrue(Rabbitmqctl.of(env, null).definitions().user("guest").isPresent());
+        assertTrue(Rabbitmqctl.of(env, null).definitions().hasVhost("/"));
+        assertEquals(List.of("rabbitmqctl -q export_definitions -- -"), b.host.commandLines());
+        // Another node is another question.
+        Rabbitmqctl.of(env, "rabbit@ctl2").definitions();
+        assertEquals(2, b.host.commands().size());
+        Rabbitmqctl.of(env, null).change(Call.of("add_vhost", "nova"));
+        assertTrue(Rabbitmqctl.of(env, null).definitions().hasVhost("nova"), "a change through rabbitmqctl forgets the export");
+        env.memo().clear();
+        Rabbitmqctl.of(env, null).definitions();
+        assertEquals(List.of("rabbitmqctl -q export_definitions -- -", "rabbitmqctl -n rabbit@ctl2 -q export_definitions -- -",
+                "rabbitmqctl -q add_vhost -- nova", "rabbitmqctl -q export_definitions -- -", "rabbitmqctl -q export_definitions -- -"),
+                b.host.commandLines());
+    }
+
+    @Test
+    void aFailedExportQuotesStderrNeverStdoutAndIsNotRemembered() {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl"), e -> new ExecResult(69, "{\"users\":[{\"password_hash\":\"SECRET-HASH\"", "Error: unable to perform an operation on node", false));
+        Env env = FakeBroker.env(h);
+        HostException e = assertThrows(HostException.class, () -> Rabbitmqctl.of(env, null).definitions());
+        assertTrue(e.getMessage().contains("exited 69: Error: unable to perform an operation on node"), e.getMessage());
+        assertFalse(e.getMessage().contains("SECRET-HASH"), e.getMessage());
+        assertThrows(HostException.class, () -> Rabbitmqctl.of(env, null).definitions());
+        assertEquals(2, h.commands().size());
     }
 
     @Test
