@@ -83,20 +83,22 @@ final class FaultMatrix {
         }
     }
 
-    private static final Duration HOLD = Duration.ofSeconds(10);
+    /** The default hold of a fault, with the workload running. */
+    static final Duration HOLD = Duration.ofSeconds(10);
 
-    /** The first cut of the faults; one line each. */
-    static final List<FaultCase> CASES = List.of(
-            new FaultCase("Galera: write node mariadbd kill -9", Target.WRITE_NODE, HOLD, (f, h) -> f.kill(h, "mariadbd"), null, null),
-            new FaultCase("Galera: write node mariadbd SIGSTOP 30 s, then CONT", Target.WRITE_NODE, Duration.ofSeconds(30),
-                    (f, h) -> f.pause(h, "mariadbd"), (f, h) -> f.resume(h, "mariadbd"), null),
-            new FaultCase("Galera: ctl3 isolated 30 s, then healed", Target.host("ctl3"), Duration.ofSeconds(30), (f, h) -> f.isolate(h),
-                    (f, h) -> f.heal(), (f, h) -> f.heal()),
-            new FaultCase("memcached: killed on ctl2", Target.host("ctl2"), HOLD, (f, h) -> f.kill(h, "memcached"), null,
-                    (f, h) -> f.start(h, "memcached")),
-            new FaultCase("HAProxy: killed on the VIP holder", Target.VIP_HOLDER, HOLD, (f, h) -> f.kill(h, "haproxy"), null,
-                    (f, h) -> f.start(h, "haproxy")),
-            new FaultCase("RabbitMQ: stop_app on ctl2", Target.host("ctl2"), HOLD, (f, h) -> f.stopApp(h), null, (f, h) -> f.startApp(h)));
+    /**
+     * Every case, in the order they run: each group is a class of its own (one line a case), the
+     * faults that leave the lab furthest from healthy last.
+     */
+    static final List<FaultCase> CASES = concat(MatrixGaleraCases.CASES, MatrixServiceCases.CASES, MatrixRabbitmqCases.CASES,
+            MatrixJstateCases.CASES);
+
+    @SafeVarargs
+    private static List<FaultCase> concat(List<FaultCase>... groups) {
+        List<FaultCase> all = new ArrayList<>();
+        for (List<FaultCase> g : groups) all.addAll(g);
+        return List.copyOf(all);
+    }
 
     private final Lab lab;
     private final Faults faults;
