@@ -99,6 +99,21 @@ final class Lab implements AutoCloseable {
         return lab(Duration.ofMinutes(2), "exec", host, "bash", "-c", shell);
     }
 
+    /**
+     * A long-running shell command inside HOST, its output in the lab's logs as NAME.log; it must
+     * end by itself (a bound of its own), {@link #stop} ends the host-side command only by its own
+     * means. The JVM's shutdown hook ends it too.
+     */
+    Procs.Proc background(String name, String host, String shell) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(REPO.resolve("packaging/lab/lab").toString(), "exec", host, "bash", "-c", shell));
+        return procs.start(name, cmd, env);
+    }
+
+    /** Stops a process {@link #background} started: SIGTERM, then SIGKILL after {@code grace}. */
+    void stop(Procs.Proc p, Duration grace) throws InterruptedException {
+        procs.stop(p, grace);
+    }
+
     /** {@code jstate orchestrate NAME ARGS...} on the master host. */
     Procs.Ran orchestrate(String name, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("orchestrate", name));
@@ -145,6 +160,15 @@ final class Lab implements AutoCloseable {
             if (on(h, "ip -o addr show | grep -q ' " + VIP + "/'").exit() == 0) out.add(h);
         }
         return out;
+    }
+
+    /** The controller HAProxy sends the VIP's SQL to now, asked through the VIP with the workload's user (from ctl1). */
+    String writeNode() throws Exception {
+        Procs.Ran r = on("ctl1", "mysql -h " + VIP + " -u " + io.jstate.it.workload.WorkloadSetup.USER + " -p"
+                + io.jstate.it.workload.WorkloadSetup.PASSWORD + " -N -B -e 'SELECT @@wsrep_node_name'");
+        String node = r.out().trim();
+        if (r.exit() != 0 || !CONTROLLERS.contains(node)) throw new AssertionError("no controller behind the VIP's SQL: " + r);
+        return node;
     }
 
     /** A value a probe returns, polled every second until it equals {@code want} (or is non-empty when {@code want} is null). */

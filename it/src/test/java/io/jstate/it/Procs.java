@@ -112,12 +112,18 @@ final class Procs implements AutoCloseable {
 
     /** Starts a long-running process; its output goes to {@code logs/name.log}. */
     Proc start(String name, List<String> command) throws IOException {
+        return start(name, command, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, List)}, with {@code env} added to the command's environment. */
+    Proc start(String name, List<String> command, java.util.Map<String, String> env) throws IOException {
         Path log = logs.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Files.writeString(log, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        pb.environment().putAll(env);
         Proc p = new Proc(name, pb.start(), log);
         started.add(p);
         return p;

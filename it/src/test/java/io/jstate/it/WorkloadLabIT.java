@@ -82,16 +82,6 @@ class WorkloadLabIT {
         }
     }
 
-    /** The controller HAProxy sends the VIP's SQL to now. */
-    private String writeNode() throws Exception {
-        Procs.Ran r = lab.on("ctl1", "mysql -h " + WorkloadSetup.VIP + " -u " + WorkloadSetup.USER + " -p" + WorkloadSetup.PASSWORD
-                + " -N -B -e 'SELECT @@wsrep_node_name'");
-        assertEquals(0, r.exit(), r.toString());
-        String node = r.out().trim();
-        assertTrue(Lab.CONTROLLERS.contains(node), "the node behind the VIP: " + r);
-        return node;
-    }
-
     private static String hostOf(String address) {
         for (int i = 0; i < Lab.CONTROLLERS.size(); i++) if (address.equals("10.77.0.1" + (i + 1))) return Lab.CONTROLLERS.get(i);
         throw new AssertionError("not a controller's address: '" + address + "'");
@@ -134,7 +124,7 @@ class WorkloadLabIT {
     @Order(2)
     @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
     void killingTheWriteNodeAndThePublishersBrokerLosesNoAcknowledgedWriteAndNoConfirmedMessage() throws Exception {
-        String writer = writeNode();
+        String writer = lab.writeNode();
         Run run = start("kill-writer-and-broker");
         SqlWriteResult w;
         AmqpResult a;

@@ -1,0 +1,82 @@
+package io.jstate.it;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jstate.it.workload.WorkloadSetup;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The fault matrix ({@link FaultMatrix#CASES}) on one lab (instance mx) with the backend deployed
+ * once: prints the table (and writes it to the it logs, fault-matrix.md), then asserts the
+ * invariants of every case: no acknowledged write lost, no confirmed message lost, never more than
+ * one Primary component, and an orchestration that repaired or refused with a reason.
+ *
+ * <p>System properties: {@code jstate.matrix.cases}, a regular expression the cases' names must
+ * contain to run (default: every case); {@code jstate.matrix.reuseLab=true} runs on the lab of
+ * {@code jstate.matrix.labId} (default mx) as it is, deployed already, and leaves it up.
+ */
+class FaultMatrixLabIT {
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.MINUTES)
+    void everyFaultIsSurvivedWithoutLosingAcknowledgedWritesOrConfirmedMessages() throws Exception {
+        boolean reuse = Boolean.getBoolean("jstate.matrix.reuseLab");
+        Lab lab = new Lab("fault-matrix", Map.of("JLAB_ID", System.getProperty("jstate.matrix.labId", "mx")));
+        Pattern only = Pattern.compile(System.getProperty("jstate.matrix.cases", ""));
+        List<FaultMatrix.FaultCase> cases = FaultMatrix.CASES.stream().filter(c -> only.matcher(c.name()).find()).toList();
+        assertTrue(!cases.isEmpty(), "no case's name matches jstate.matrix.cases=" + only);
+        List<FaultMatrix.Row> rows = List.of();
+        long t0 = System.nanoTime();
+        try {
+            if (!reuse) {
+                lab.up(3);
+                System.out.printf("fault matrix: lab up in %d s%n", secs(t0));
+                long t1 = System.nanoTime();
+                Procs.Ran deploy = lab.orchestrate("openstack-ha");
+                assertEquals(0, deploy.exit(), deploy.toString());
+                System.out.printf("fault matrix: deployed in %d s%n", secs(t1));
+            }
+            for (String setup : List.of(WorkloadSetup.sql(), WorkloadSetup.amqp())) {
+                Procs.Ran r = lab.on("ctl1", setup);
+                assertEquals(0, r.exit(), r.toString());
+            }
+            FaultMatrix matrix = new FaultMatrix(lab);
+            assertTrue(matrix.healthyWithin(FaultMatrix.HEALTHY_BOUND), "the lab is healthy before the first case");
+            long t2 = System.nanoTime();
+            rows = matrix.run(cases);
+            System.out.printf("fault matrix: %d cases in %d s%n", rows.size(), secs(t2));
+        } finally {
+            String table = FaultMatrix.table(rows);
+            System.out.println("fault matrix:\n" + table);
+            Files.writeString(lab.logs().resolve("fault-matrix.md"), table);
+            if (!reuse) lab.close();
+        }
+        List<Executable> checks = new ArrayList<>();
+        Predicate<String> repairedOrRefused = o -> o.startsWith("repaired") || o.matches("refused: .*\\S.*");
+        for (FaultMatrix.Row r : rows) {
+            String line = FaultMatrix.tableLine(r);
+            checks.add(() -> assertNull(r.error(), line));
+            checks.add(() -> assertEquals(0, r.ackedLost(), "acknowledged writes lost: " + line));
+            checks.add(() -> assertEquals(0, r.confirmedLost(), "confirmed messages lost: " + line));
+            checks.add(() -> assertTrue(r.maxPrimary() <= 1, "split brain: " + line));
+            checks.add(() -> assertTrue(repairedOrRefused.test(r.outcome()), "the orchestration neither repaired nor refused with a reason: " + line));
+            checks.add(() -> assertTrue(r.toHealthy() != null || r.outcome().startsWith("refused"), "never healthy: " + line));
+        }
+        assertAll(checks);
+    }
+
+    private static long secs(long since) {
+        return (System.nanoTime() - since) / 1_000_000_000L;
+    }
+}
