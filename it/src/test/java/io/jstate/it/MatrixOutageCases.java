@@ -19,6 +19,8 @@ final class MatrixOutageCases {
                     (f, h) -> f.stop(h, "mariadb") + "; " + f.grastate("rm", h), null, null),
             new FaultCase("Galera outage: grastate.dat corrupted on stopped ctl2", Target.host("ctl2"), FaultMatrix.HOLD,
                     (f, h) -> f.stop(h, "mariadb") + "; " + f.grastate("corrupt", h), null, null),
+            new FaultCase("Galera disk: ctl3's data folder full 30 s, freed before the orchestration", Target.host("ctl3"),
+                    Duration.ofSeconds(30), (f, h) -> f.diskFull(h), (f, h) -> f.diskFree(h), null),
             new FaultCase("Galera outage: the donor killed -9 during ctl3's SST", Target.host("ctl3"), FaultMatrix.HOLD,
                     MatrixOutageCases::killDonorDuringSst, null, null),
             new FaultCase("Galera outage: all three mariadbd kill -9, ctl1 first", Target.host("ctl1"), FaultMatrix.HOLD,
@@ -73,10 +75,11 @@ final class MatrixOutageCases {
         }
         for (String h : watches.keySet()) lab.on(h, "touch " + WATCH_STOP);
         for (Procs.Proc w : watches.values()) lab.stop(w, Duration.ofSeconds(10));
-        long startEnd = System.nanoTime() + JOINER_START_BOUND.plusSeconds(20).toNanos();
+        long startEnd = System.nanoTime() + JOINER_START_BOUND.plusSeconds(60).toNanos();
         while (start.alive() && System.nanoTime() < startEnd) Thread.sleep(500);
         lab.stop(start, Duration.ofSeconds(10));
-        String started = start.output().lines().filter(l -> l.startsWith("START EXIT")).findFirst().orElse("START EXIT ?");
+        String started = start.output().lines().filter(l -> l.startsWith("START EXIT")).findFirst()
+                .orElse("START EXIT ? (still waiting, stopped)");
         if (donor == null) throw new IllegalStateException("no node became " + joiner + "'s donor within " + SST_BOUND.toSeconds() + " s");
         String killed = watches.get(donor).output().lines().filter(l -> l.startsWith("DONOR")).findFirst().orElseThrow();
         return stopped + "; removed " + joiner + "'s grastate.dat, started it (SST); " + killed.substring("DONOR ".length())
