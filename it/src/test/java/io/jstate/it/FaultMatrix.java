@@ -91,7 +91,7 @@ final class FaultMatrix {
      * faults that leave the lab furthest from healthy last.
      */
     static final List<FaultCase> CASES = concat(MatrixGaleraCases.CASES, MatrixServiceCases.CASES, MatrixRabbitmqCases.CASES,
-            MatrixJstateCases.CASES);
+            MatrixJstateCases.CASES, MatrixOutageCases.CASES);
 
     @SafeVarargs
     private static List<FaultCase> concat(List<FaultCase>... groups) {

@@ -171,6 +171,18 @@ class GaleraFactsTest {
     }
 
     @Test
+    void aTornGrastateIsRecoveredFromInnodbWhateverItsSeqnoSays() throws IOException {
+        // fault grastate corrupt: the uuid cut short by NUL bytes; here the seqno line survived.
+        write("/var/lib/mysql/grastate.dat", grastate("6b1d1b0e-1f3a-" + "\0".repeat(22), "1043", 1));
+        ScriptedHost host = stopped().answer(ExecResult.ok("[Note] WSREP: Recovered position: " + UUID + ":1050\n"), "/bin/sh", "-c");
+        Map<String, Object> f = facts(host);
+        assertEquals(1043, f.get("seqno"));
+        assertEquals(UUID, f.get("position_uuid"));
+        assertEquals(1050, f.get("position_seqno"));
+        assertEquals(2, host.commands.size(), host.commands.toString());
+    }
+
+    @Test
     void withRecoverFalseACrashedNodeIsOnlyLookedAt() throws IOException {
         Map<String, Object> none = facts(new ScriptedHost(tmp), "recover=false");
         assertEquals(Map.of("arbitrator", false, "installed", false, "running", false), none);

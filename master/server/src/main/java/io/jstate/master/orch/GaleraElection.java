@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Which Galera node starts the cluster, from the {@code galera.facts} of every targeted minion,
@@ -37,6 +38,8 @@ import java.util.TreeSet;
 public final class GaleraElection implements Election {
 
     static final String ZERO_UUID = "00000000-0000-0000-0000-000000000000";
+    /** A torn grastate.dat (a crash while Galera wrote it) leaves a uuid cut short, followed by NUL bytes. */
+    private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
 
     @Override
     public String function() {
@@ -68,24 +71,28 @@ public final class GaleraElection implements Election {
             return b == null || Boolean.TRUE.equals(b);
         }
 
+        /** The position's cluster uuid, or null when not reported or not a uuid (a torn grastate.dat). */
         String uuid() {
             Object u = facts.get("position_uuid");
-            return u == null ? null : u.toString();
+            return u == null || !wellFormed(u.toString()) ? null : u.toString();
         }
 
-        /** The position's seqno, or null when unknown (-1, or not reported). */
+        /** The position's seqno, or null when unknown (-1, not reported, or its uuid is not one). */
         BigInteger seqno() {
-            return seqnoOf(facts.get("position_seqno"));
+            return facts.get("position_uuid") != null && uuid() == null ? null : seqnoOf(facts.get("position_seqno"));
         }
 
         boolean safeToBootstrap() {
             return bool("safe_to_bootstrap");
         }
 
-        /** safe_to_bootstrap counts only with the grastate.dat's own uuid and seqno known. */
+        /**
+         * safe_to_bootstrap counts only with the grastate.dat's own uuid (well formed, not zero)
+         * and seqno known: Galera itself reads a torn file as "safe_to_bootstrap: 1".
+         */
         boolean trustedSafe() {
             Object u = facts.get("uuid");
-            return safeToBootstrap() && u != null && !ZERO_UUID.equals(u.toString()) && !u.toString().isEmpty()
+            return safeToBootstrap() && u != null && wellFormed(u.toString()) && !ZERO_UUID.equals(u.toString())
                     && seqnoOf(facts.get("seqno")) != null;
         }
 
@@ -197,6 +204,10 @@ public final class GaleraElection implements Election {
         boolean data = own == null || new Node(seed, own).hasData();
         return elected(data ? "recover" : "new", true, seed, seed, members, "the operator chose " + seed + " to bootstrap from"
                 + (own == null ? " (it did not report: " + failures.getOrDefault(seed, "no facts") + ")" : ""));
+    }
+
+    private static boolean wellFormed(String uuid) {
+        return UUID_FORM.matcher(uuid).matches();
     }
 
     /** The highest seqno, unsigned; the lowest id among equals. */

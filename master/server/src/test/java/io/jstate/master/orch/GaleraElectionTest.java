@@ -196,6 +196,25 @@ class GaleraElectionTest {
         values(f, "recover", true, "ctl3", "ctl3", 3);
     }
 
+    /** fault grastate corrupt: the first half of the file, then NUL bytes, as a crash while Galera wrote it leaves it. */
+    private static final String TORN = "6b1d1b0e-1f3a-" + "\0".repeat(22);
+
+    @Test
+    void aTornGrastateIsNeitherSafeToBootstrapNorAPosition() {
+        // The seqno and flag lines survived, the uuid did not; --wsrep-recover found 100 in InnoDB.
+        Map<String, Object> torn = data(TORN, 300L, true);
+        torn.put("position_uuid", UUID);
+        torn.put("position_seqno", 100L);
+        Elected e = decide(facts("ctl1", data(UUID, 120L, false), "ctl2", torn, "ctl3", data(UUID, 110L, false)));
+        values(e, "recover", true, "ctl1", "ctl1", 3);
+        contains(e.summary(), "ctl1 is the most advanced node");
+
+        // Nothing but the torn file: the node's position is unknown, and it may be the most advanced.
+        Map<String, Object> unknown = data(TORN, 300L, true);
+        ElectionRefused r = refused(facts("ctl1", data(UUID, 120L, false), "ctl2", unknown, "ctl3", data(UUID, 110L, false)), Map.of());
+        contains(r.getMessage(), "[ctl2] have data and no known position");
+    }
+
     @Test
     void allSafeToBootstrapZeroPicksTheHighestRecoveredSeqno() {
         Elected e = decide(facts("ctl1", crashed(UUID, 1041L), "ctl2", crashed(UUID, 1043L), "ctl3", crashed(UUID, 1042L)));
