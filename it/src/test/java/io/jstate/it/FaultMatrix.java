@@ -1,5 +1,9 @@
 package io.jstate.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.jstate.it.workload.AmqpResult;
 import io.jstate.it.workload.SqlVerification;
 import io.jstate.it.workload.SqlWriteResult;
@@ -15,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The fault matrix of issue 12 on a lab with the OpenStack HA backend deployed: for each
@@ -287,13 +292,37 @@ final class FaultMatrix {
     }
 
     private SqlVerification verify(Path dir) throws Exception {
-        try (WorkloadProcess v = WorkloadProcess.start(lab.netns("master"), dir, "sql-verify")) {
+        return verify(lab, dir, Lab.CONTROLLERS);
+    }
+
+    /** The SQL verifier of the writes whose log is in {@code dir}, against every one of {@code controllers}. */
+    static SqlVerification verify(Lab lab, Path dir, List<String> controllers) throws Exception {
+        List<String> nodes = new ArrayList<>();
+        for (String h : controllers) nodes.add(Lab.address(h) + ":3306");
+        try (WorkloadProcess v = WorkloadProcess.start(lab.netns("master"), dir, "sql-verify", "--nodes", String.join(",", nodes))) {
             return v.await(VERIFY_BOUND, SqlVerification.class);
         }
     }
 
-    private void say(String line) {
+    static void say(String line) {
         System.out.println("fault matrix: " + line);
+    }
+
+    /**
+     * What every row must hold: no runner error, no acknowledged write or confirmed message lost,
+     * never more than one Primary component, an orchestration that repaired or refused through an
+     * election's reason, and healthy afterwards unless it refused.
+     */
+    static List<Executable> invariants(Row r) {
+        String line = tableLine(r);
+        boolean refused = r.outcome().matches("refused: .*\\S.*");
+        return List.of(
+                () -> assertNull(r.error(), line),
+                () -> assertEquals(0, r.ackedLost(), "acknowledged writes lost: " + line),
+                () -> assertEquals(0, r.confirmedLost(), "confirmed messages lost: " + line),
+                () -> assertTrue(r.maxPrimary() <= 1, "split brain: " + line),
+                () -> assertTrue(r.outcome().startsWith("repaired") || refused, "the orchestration neither repaired nor refused with a reason: " + line),
+                () -> assertTrue(r.toHealthy() != null || refused, "never healthy: " + line));
     }
 
     static final String HEADER = "| fault | write error rate | longest write gap | orchestrate outcome | time to healthy | acked writes lost"
@@ -340,13 +369,18 @@ final class FaultMatrix {
         }
 
         static SplitBrainMonitor start(Lab lab, Path dir, Duration bound) throws Exception {
+            return start(lab, dir, bound, Lab.CONTROLLERS);
+        }
+
+        /** The monitor on the given controllers (a lab grown past Lab.CONTROLLERS). */
+        static SplitBrainMonitor start(Lab lab, Path dir, Duration bound, List<String> controllers) throws Exception {
             SplitBrainMonitor m = new SplitBrainMonitor(lab);
             String loop = "rm -f " + STOP_FILE + "; end=$((SECONDS+" + bound.toSeconds() + ")); "
                     + "while (( SECONDS < end )) && [[ ! -e " + STOP_FILE + " ]]; do "
                     + "s=$(timeout 2 mysql -N -B -e \"SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_status','wsrep_cluster_conf_id')\" 2>/dev/null"
                     + " | awk '{ v[$1]=$2 } END { if (v[\"wsrep_cluster_status\"] != \"\") print v[\"wsrep_cluster_status\"], v[\"wsrep_cluster_conf_id\"] }'); "
                     + "echo \"S $(date +%s%3N) ${s:-down -}\"; sleep 0.5; done; rm -f " + STOP_FILE;
-            for (String h : Lab.CONTROLLERS) {
+            for (String h : controllers) {
                 String name = dir.getFileName() + "-monitor-" + h;
                 // A log of an earlier run in the same folder would be appended to, and its samples counted.
                 Files.deleteIfExists(lab.logs().resolve(name + ".log"));

@@ -2,7 +2,6 @@ package io.jstate.it;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.it.workload.WorkloadSetup;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,16 +61,7 @@ class FaultMatrixLabIT {
             if (!reuse) lab.close();
         }
         List<Executable> checks = new ArrayList<>();
-        Predicate<String> repairedOrRefused = o -> o.startsWith("repaired") || o.matches("refused: .*\\S.*");
-        for (FaultMatrix.Row r : rows) {
-            String line = FaultMatrix.tableLine(r);
-            checks.add(() -> assertNull(r.error(), line));
-            checks.add(() -> assertEquals(0, r.ackedLost(), "acknowledged writes lost: " + line));
-            checks.add(() -> assertEquals(0, r.confirmedLost(), "confirmed messages lost: " + line));
-            checks.add(() -> assertTrue(r.maxPrimary() <= 1, "split brain: " + line));
-            checks.add(() -> assertTrue(repairedOrRefused.test(r.outcome()), "the orchestration neither repaired nor refused with a reason: " + line));
-            checks.add(() -> assertTrue(r.toHealthy() != null || r.outcome().startsWith("refused"), "never healthy: " + line));
-        }
+        for (FaultMatrix.Row r : rows) checks.addAll(FaultMatrix.invariants(r));
         assertAll(checks);
     }
 

@@ -153,6 +153,12 @@ final class Lab implements AutoCloseable {
         return Long.parseLong(m.group(2));
     }
 
+    /** A controller's lab address: ctlI is 10.77.0.(10+I), as packaging/lab/lab makes it. */
+    static String address(String controller) {
+        if (!controller.matches("ctl[1-9][0-9]*")) throw new IllegalArgumentException("not a controller: " + controller);
+        return "10.77.0." + (10 + Integer.parseInt(controller.substring(3)));
+    }
+
     /** The controllers that hold the VIP. */
     List<String> vipHolders() throws Exception {
         List<String> out = new ArrayList<>();

@@ -102,7 +102,7 @@ final class AmqpWorkload {
 
     AmqpResult run() throws IOException, InterruptedException {
         long published = 0, nacked = 0, unknown = 0;
-        Pacer pacer = new Pacer(o.seconds(), o.maxOps(), o.rate());
+        Pacer pacer = new Pacer(o.seconds(), o.maxOps(), o.rate(), o.dir().resolve(WorkloadProcess.STOP_FILE));
         Gaps gaps = new Gaps(pacer.start());
         Progress progress = new Progress("amqp");
         Set<Long> returned = ConcurrentHashMap.newKeySet();

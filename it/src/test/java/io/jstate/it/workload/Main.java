@@ -71,6 +71,7 @@ public final class Main {
         // A result left by an earlier run in this folder must never pass for this run's.
         Files.deleteIfExists(dir.resolve(cmd + ".json"));
         Files.deleteIfExists(dir.resolve(AmqpWorkload.BROKER_FILE));
+        if (!cmd.equals("sql-verify")) Files.deleteIfExists(dir.resolve(WorkloadProcess.STOP_FILE));
         String user = a.getOrDefault("user", WorkloadSetup.USER);
         String password = a.getOrDefault("password", WorkloadSetup.PASSWORD);
         int timeoutMs = integer(a, "timeout-ms", 2000);

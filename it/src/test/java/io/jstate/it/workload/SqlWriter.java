@@ -44,7 +44,7 @@ final class SqlWriter {
     static SqlWriteResult run(Options o) throws IOException, InterruptedException {
         long attempted = 0, acked = 0, failed = 0;
         Map<String, Long> errors = new TreeMap<>();
-        Pacer pacer = new Pacer(o.seconds(), o.maxOps(), o.rate());
+        Pacer pacer = new Pacer(o.seconds(), o.maxOps(), o.rate(), o.dir().resolve(WorkloadProcess.STOP_FILE));
         Gaps gaps = new Gaps(pacer.start());
         Progress progress = new Progress("sql-write");
         String url = url(o.address(), o.database(), o.timeoutMs());

@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  * then ends the process and says what it was waiting for.
  */
 public final class WorkloadProcess implements AutoCloseable {
+    /** The file in a workload's folder that ends its writers and publishers early ({@link #stopEarly}). */
+    static final String STOP_FILE = "stop";
+
     private final Process process;
     private final String command;
     private final Path dir;
@@ -59,6 +62,15 @@ public final class WorkloadProcess implements AutoCloseable {
             }
         }
         return String.join(":", out);
+    }
+
+    /**
+     * Ends the writers and publishers of every workload running in {@code dir} at their next turn
+     * (their {@code --seconds} still bound them when this is never called); the AMQP consumer then
+     * drains as at its normal end.
+     */
+    public static void stopEarly(Path dir) throws IOException {
+        Files.writeString(dir.resolve(STOP_FILE), "");
     }
 
     /** The broker the AMQP publisher is connected to now, empty before it connected. */

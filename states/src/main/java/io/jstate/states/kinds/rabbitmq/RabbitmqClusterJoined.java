@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code rabbitmq_cluster.joined}: this node is in the same cluster as another node.
@@ -30,7 +32,7 @@ public final class RabbitmqClusterJoined implements State<RabbitmqClusterJoined.
     /** Five joins, five seconds apart: long enough for a seed node that is still starting. */
     static final Step.Retry JOIN_RETRY = new Step.Retry(5, Duration.ofSeconds(5));
 
-    @StateDoc(summary = "This RabbitMQ node is in the same cluster as another node. In sync when the other node is already a cluster member, including when it is this node, so one SLS can say \"join rabbit@ctl1\" on every node. Joining stops the app, runs `join_cluster` and always starts the app again; the engine retries it (5 times, 5 s apart, unless the SLS sets `retry`) while the seed starts.",
+    @StateDoc(summary = "This RabbitMQ node is in the same cluster as another node. In sync when the other node is already a cluster member, including when it is this node, so one SLS can say \"join rabbit@ctl1\" on every node. Joining stops the app, runs `join_cluster` and always starts the app again; the engine retries it (5 times, 5 s apart, unless the SLS sets `retry`) while the seed starts. A fresh node (alone in a cluster of its own) whose name the cluster still lists from a replaced host is first forgotten on the cluster node (`forget_cluster_node`), then joined.",
             example = """
                 rabbitmq-cluster:
                   rabbitmq_cluster.joined:
@@ -87,6 +89,16 @@ public final class RabbitmqClusterJoined implements State<RabbitmqClusterJoined.
         ctl.change(Call.of("stop_app"));
         try {
             ExecResult r = ctl.tryChange(join);
+            String replaced = r.succeeded() ? null : replacedNode(Rabbitmqctl.output(r), drift);
+            if (replaced != null) {
+                // The cluster still counts a node of this name as a member, and this node, alone in
+                // a cluster of its own, knows nothing of it: the host was replaced (an empty disk
+                // under the same name). That member's data went with the old disk and it can never
+                // come back, so the cluster forgets it (RabbitMQ's documented way to remove a node
+                // for good) and this node joins as a new one.
+                Rabbitmqctl.of(env, spec.clusterNode()).change(Call.of("forget_cluster_node", replaced));
+                r = ctl.tryChange(join);
+            }
             if (!r.succeeded()) throw new HostException("could not join " + spec.clusterNode() + ": " + Rabbitmqctl.output(r).strip());
         } catch (RuntimeException e) {
             // Never leave the node stopped: it keeps serving as it was, and the error says why it did not join.
@@ -100,6 +112,25 @@ public final class RabbitmqClusterJoined implements State<RabbitmqClusterJoined.
         ctl.change(Call.of("start_app"));
         return Applied.NONE;
     }
+
+    /**
+     * The node to forget when a join failed because the cluster still lists this node's name from an
+     * earlier life ({@code inconsistent_cluster}: "Node rabbit@ctl1 thinks it's clustered with node
+     * rabbit@ctl3, but rabbit@ctl3 disagrees") and this node was alone before the join (the check's
+     * {@code before} is one node, the one named): a fresh node that holds nothing of the cluster.
+     * Null otherwise; a node with peers of its own is never made to drop them.
+     */
+    static String replacedNode(String joinOutput, Drift drift) {
+        if (!joinOutput.contains("inconsistent_cluster")) return null;
+        Matcher m = DISAGREES.matcher(joinOutput);
+        if (!m.find() || !m.group(1).equals(m.group(2))) return null;
+        String node = m.group(1);
+        if (drift.changes().size() != 1 || !node.equals(drift.changes().get(0).before())) return null;
+        return node;
+    }
+
+    private static final Pattern DISAGREES =
+            Pattern.compile("thinks it\\\\?'s clustered with node '?([^@\\s',]+@[^@\\s',]+)'?, but '?([^@\\s',]+@[^@\\s',]+)'? disagrees");
 
     @Override
     public Step.Retry retry(Spec spec) {

@@ -145,6 +145,50 @@ class RabbitmqClusterJoinedTest {
         assertEquals("rabbitmqctl -n jstmanb@localhost -q start_app", h.commandLines().get(h.commandLines().size() - 1));
     }
 
+    /** What rabbitmqctl join_cluster prints when the cluster still lists this node's name from a replaced host. */
+    private static final String INCONSISTENT = "Error:\n{:inconsistent_cluster, 'Node jstman@localhost thinks it\\'s clustered with node"
+            + " jstmanb@localhost, but jstmanb@localhost disagrees'}";
+
+    @Test
+    void aReplacedNodeIsForgottenOnTheClusterNodeThenJoined() {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(""));
+        int[] joins = {0};
+        h.on(cmd("join_cluster"), e -> ++joins[0] == 1 ? ExecResult.fail(69, INCONSISTENT) : ExecResult.ok(""));
+        // The check saw this node alone in a cluster of its own: a fresh disk.
+        new RabbitmqClusterJoined(FakeBroker.env(h)).apply(joinA(), Drift.of(Change.of("cluster", "jstmanb@localhost", "jstman@localhost")));
+        assertEquals(List.of("rabbitmqctl -n jstmanb@localhost -q stop_app", "rabbitmqctl -n jstmanb@localhost -q join_cluster -- jstman@localhost",
+                "rabbitmqctl -n jstman@localhost -q forget_cluster_node -- jstmanb@localhost",
+                "rabbitmqctl -n jstmanb@localhost -q join_cluster -- jstman@localhost", "rabbitmqctl -n jstmanb@localhost -q start_app"),
+                h.commandLines());
+    }
+
+    @Test
+    void aNodeWithPeersOfItsOwnIsNeverForgotten() {
+        FakeHost h = new FakeHost();
+        h.on(List.of("rabbitmqctl"), e -> ExecResult.ok(""));
+        h.on(cmd("join_cluster"), e -> ExecResult.fail(69, INCONSISTENT));
+        RabbitmqClusterJoined state = new RabbitmqClusterJoined(FakeBroker.env(h));
+        // Clustered with another node (not the one to join): its data may be a cluster's; no forget.
+        HostException e = assertThrows(HostException.class, () -> state.apply(joinA(),
+                Drift.of(Change.of("cluster", "jstmanb@localhost,jstmanc@localhost", "jstman@localhost"))));
+        assertTrue(e.getMessage().contains("inconsistent_cluster"), e.getMessage());
+        // An app that was stopped: nothing known of its peers; no forget either.
+        assertThrows(HostException.class, () -> state.apply(joinA(), Drift.of(Change.of("cluster", "app stopped", "jstman@localhost"))));
+        assertTrue(h.commandLines().stream().noneMatch(l -> l.contains("forget_cluster_node")), h.commandLines().toString());
+    }
+
+    @Test
+    void onlyTheDisagreementAboutThisVeryNodeNamesANodeToForget() {
+        Drift alone = Drift.of(Change.of("cluster", "jstmanb@localhost", "jstman@localhost"));
+        assertEquals("jstmanb@localhost", RabbitmqClusterJoined.replacedNode(INCONSISTENT, alone));
+        assertEquals("jstmanb@localhost", RabbitmqClusterJoined.replacedNode(INCONSISTENT.replace("\\'", "'"), alone));
+        assertEquals(null, RabbitmqClusterJoined.replacedNode(FakeBroker.fixture("unreachable.txt"), alone));
+        assertEquals(null, RabbitmqClusterJoined.replacedNode(INCONSISTENT.replace("but jstmanb@", "but jstmanc@"), alone));
+        assertEquals(null, RabbitmqClusterJoined.replacedNode(INCONSISTENT,
+                Drift.of(Change.of("cluster", "jstmanc@localhost", "jstman@localhost"))));
+    }
+
     @Test
     void stoppedAppIsDriftSoTheJoinIsRepairedAndTheAppStarted() throws Exception {
         FakeHost h = new FakeHost();
