@@ -19,6 +19,11 @@ final class Faults {
         this.lab = lab;
     }
 
+    /** The lab the faults are made on, for a case that runs more than the injector (a command in the background). */
+    Lab lab() {
+        return lab;
+    }
+
     /** {@code fault ARGS...}, whatever its exit. */
     Procs.Ran run(String... args) throws Exception {
         return lab.script("fault", BOUND, args);
