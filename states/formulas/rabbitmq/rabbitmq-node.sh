@@ -19,12 +19,18 @@
 #                   dist_port_already_used. A node still in a minority pauses again, and restarts
 #                   its app by itself once it sees a majority.
 #     booting       the app is starting and waits for the node of its cluster that stopped last
-#                   (its tables): nothing to do on this node but start that one. Forcing the boot
-#                   could lose what the last node saw, so that is left to the operator.
+#                   (its Mnesia tables; RabbitMQ retries 10 times 30 s): the node that was started
+#                   first after a full stop. Nothing helps on this node but that node's start, which
+#                   the orchestration makes at the same time (it starts every node at once), so this
+#                   waits for the boot to end (at most BOOT_WAIT s, 240) and fails naming what to do
+#                   when it does not. It never forces the boot: force_boot on a node that did not
+#                   stop last throws away what the last one saw (queues, users, policies made since),
+#                   so that is the operator's call, when the last node is lost for good.
 # The environment may point it elsewhere (tests): RABBITMQ_INIT_SCRIPT, RABBITMQ_CONFIG_FILE.
 set -u
 INIT_SCRIPT=${RABBITMQ_INIT_SCRIPT:-/etc/init.d/rabbitmq-server}
 CONFIG_FILE=${RABBITMQ_CONFIG_FILE:-/etc/rabbitmq/rabbitmq.conf}
+BOOT_WAIT=${RABBITMQ_BOOT_WAIT:-240}
 
 # Whether the first AMQP listener of rabbitmq.conf (listeners.tcp.N = ADDRESS:PORT) answers the
 # AMQP 0-9-1 protocol header with a connection.start frame (type 1, channel 0, class 10, method
@@ -77,7 +83,8 @@ start)
         exit 1
         ;;
     booting)
-        echo "rabbitmq-node: the node is booting and waits for the node of its cluster that stopped last; start that node (jstate orchestrate starts every node at once)" >&2
+        rabbitmqctl -q await_startup --timeout "$BOOT_WAIT" </dev/null && exit 0
+        echo "rabbitmq-node: the node still waits at boot for the node of its cluster that stopped last (its tables) after $BOOT_WAIT s; start that node (jstate orchestrate openstack-ha starts every node at once). Only if that node is lost for good: rabbitmqctl force_boot here, then restart this node" >&2
         exit 1
         ;;
     esac

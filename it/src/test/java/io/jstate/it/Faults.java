@@ -19,7 +19,7 @@ final class Faults {
         this.lab = lab;
     }
 
-    /** The lab the faults are made on, for a case that watches it while it makes one. */
+    /** The lab the faults are made on, for a case that watches it or runs a command in it while it makes a fault. */
     Lab lab() {
         return lab;
     }

@@ -112,6 +112,20 @@ final class AdminClient {
     }
 
     /**
+     * Null when the master answers a request now, whatever the answer's status; else why it does
+     * not (the operator's terms, as for any command). After a stream ended early this tells a
+     * master that went away (killed, stopped) from a connection that broke on the way.
+     */
+    String unanswered() {
+        try {
+            send("GET", "/admin/v1/minions", null, CONNECT_TIMEOUT).socket().close();
+            return null;
+        } catch (CliException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
      * Posts a request whose answer is a stream, and returns the body once the master has answered
      * with success; {@code headers} bounds the wait for that answer, the body is read as it
      * arrives for as long as it lasts. Closing the body ends the exchange, also while another

@@ -71,7 +71,7 @@ final class OrchestrateCommand {
                     continue;
                 }
                 if (item.error() != null) {
-                    view.broken("the stream broke: " + AdminClient.detail(item.error()));
+                    view.broken("the stream broke: " + AdminClient.detail(item.error()), main.client().unanswered());
                     break;
                 }
                 if (item.end()) break;
@@ -82,6 +82,7 @@ final class OrchestrateCommand {
             Thread.currentThread().interrupt();
             view.broken("interrupted");
         }
+        if (!view.ended()) view.broken("the master closed the stream before the orchestration ended", main.client().unanswered());
         return view.end();
     }
 
@@ -243,14 +244,33 @@ final class OrchestrateCommand {
         }
 
         void broken(String why) {
+            broken(why, null);
+        }
+
+        /**
+         * The stream ended before the orchestration did; {@code gone} is why the master does not
+         * answer now (null: it answers, and the orchestration goes on there).
+         */
+        void broken(String why, String gone) {
             result = why;
             failed = true;
-            ctx.err().println("jstate: " + why + "; the orchestration goes on at the master (jstate jobs list shows its jobs)");
+            if (gone == null) {
+                ctx.err().println("jstate: " + why + "; the orchestration goes on at the master (jstate jobs list shows its jobs)");
+            } else {
+                result = why + "; the master went away";
+                ctx.err().println("jstate: " + why + ", and the master does not answer any more: it went away, and the orchestration"
+                        + " with it (" + gone + "). Once jstate-master runs again, run the orchestration again: the stages that"
+                        + " completed change nothing");
+            }
             ctx.err().flush();
         }
 
+        /** Whether the orchestration's end came (or the stream was given up already). */
+        boolean ended() {
+            return result != null;
+        }
+
         int end() {
-            if (result == null) broken("the master closed the stream before the orchestration ended");
             if (json) {
                 document.put("ok", !failed);
                 document.put("result", result);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jstate.proto.v1.JobEvent;
 import io.jstate.proto.v1.OrchestrateEvent;
 import io.jstate.proto.v1.OrchestrateRequest;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,5 +167,26 @@ class OrchestrateCommandTest extends CliFixture {
         Result r = run("orchestrate", "openstack-ha");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("before the orchestration ended"), r.err());
+        assertTrue(r.err().contains("the orchestration goes on at the master"), r.err());
+    }
+
+    /** The master killed mid-stage: its stream ends and nothing answers any more; the CLI says so, and what to do. */
+    @Test
+    void aMasterThatWentAwayMidOrchestrationIsNamed() throws Exception {
+        master.on("POST", "/admin/v1/orchestrations", (ex, body) -> {
+            ex.getResponseHeaders().set("Content-Type", AdminClient.PROTOBUF);
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            for (OrchestrateEvent e : deployed().subList(0, 4)) e.writeDelimitedTo(out);
+            out.flush();
+            master.close();
+            out.close();
+        });
+        long t0 = System.nanoTime();
+        Result r = run("orchestrate", "openstack-ha");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("the master does not answer any more: it went away, and the orchestration with it (cannot reach the master at "), r.err());
+        assertTrue(r.err().contains("Once jstate-master runs again, run the orchestration again"), r.err());
+        assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "ended within 20 s");
     }
 }

@@ -92,7 +92,9 @@ class RabbitmqFormulaTest {
         Path calls = dir.resolve("calls");
         script(bin.resolve("rabbitmq-diagnostics"), "s=$(cat " + state + "); echo \"diagnostics $2\" >>" + calls + "\n"
                 + "case $2 in check_running) [ $s = running ];; ping) [ $s != down ];; is_booting) [ $s = booting ] && echo true || echo false;; esac");
-        script(bin.resolve("rabbitmqctl"), "echo \"rabbitmqctl $2\" >>" + calls + "; if [ $2 = start_app ]; then echo running >" + state + "; fi");
+        Path stuck = dir.resolve("stuck");
+        script(bin.resolve("rabbitmqctl"), "echo \"rabbitmqctl $2\" >>" + calls + "; if [ $2 = await_startup ] && [ -e " + stuck + " ]; then exit 1; fi;"
+                + " if [ $2 = start_app ] || [ $2 = await_startup ]; then echo running >" + state + "; fi");
         script(bin.resolve("init"), "echo \"init $1\" >>" + calls + "; echo running >" + state);
         Path node = HaFormulas.STATE_ROOT.resolve("rabbitmq/rabbitmq-node.sh");
         // The listener of the config refuses connections (nothing listens there): every state is told by rabbitmq-diagnostics.
@@ -116,13 +118,25 @@ class RabbitmqFormulaTest {
             assertEquals(e.getValue(), Files.readAllLines(calls), e.getKey());
             assertEquals("running", Files.readString(state).strip(), e.getKey());
         }
-        // Booting: the node waits for the one that stopped last; neither the init script nor start_app helps.
+        // Booting: the node waits for the one that stopped last, which the orchestration starts at
+        // the same time: it waits for the boot to end, and never starts or forces anything itself.
         Files.writeString(state, "booting");
+        Files.deleteIfExists(calls);
+        HaFormulas.Ran booted = HaFormulas.run(dir, env, "sh", node.toString(), "start");
+        assertEquals(0, booted.exit(), booted.output());
+        assertEquals(List.of("diagnostics check_running", "diagnostics ping", "diagnostics is_booting", "rabbitmqctl await_startup"),
+                Files.readAllLines(calls));
+        // ... and when the boot does not end (that node was not started), fails saying what to do.
+        Files.writeString(state, "booting");
+        Files.writeString(stuck, "");
         Files.deleteIfExists(calls);
         HaFormulas.Ran booting = HaFormulas.run(dir, env, "sh", node.toString(), "start");
         assertEquals(1, booting.exit());
-        assertTrue(booting.output().contains("waits for the node of its cluster that stopped last"), booting.output());
-        assertEquals(List.of("diagnostics check_running", "diagnostics ping", "diagnostics is_booting"), Files.readAllLines(calls));
+        assertTrue(booting.output().contains("still waits at boot for the node of its cluster that stopped last"), booting.output());
+        assertTrue(booting.output().contains("Only if that node is lost for good: rabbitmqctl force_boot"), booting.output());
+        assertEquals(List.of("diagnostics check_running", "diagnostics ping", "diagnostics is_booting", "rabbitmqctl await_startup"),
+                Files.readAllLines(calls));
+        assertEquals("booting", Files.readString(state).strip());
     }
 
     /**
