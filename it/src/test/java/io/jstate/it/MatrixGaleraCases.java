@@ -10,7 +10,7 @@ final class MatrixGaleraCases {
     static final List<FaultCase> CASES = List.of(
             new FaultCase("Galera: write node mariadbd kill -9", Target.WRITE_NODE, FaultMatrix.HOLD, (f, h) -> f.kill(h, "mariadbd"), null,
                     null),
-            new FaultCase("Galera: write node mariadbd SIGSTOP 30 s, then CONT", Target.WRITE_NODE, Duration.ofSeconds(30),
+            new FaultCase("Galera: write node mariadbd SIGSTOP 60 s, then CONT", Target.WRITE_NODE, Duration.ofSeconds(60),
                     (f, h) -> f.pause(h, "mariadbd"), (f, h) -> f.resume(h, "mariadbd"), null),
             new FaultCase("Galera: ctl3 isolated 30 s, then healed", Target.host("ctl3"), Duration.ofSeconds(30), (f, h) -> f.isolate(h),
                     (f, h) -> f.heal(), (f, h) -> f.heal()));
