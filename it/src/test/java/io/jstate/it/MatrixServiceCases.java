@@ -10,7 +10,13 @@ final class MatrixServiceCases {
             new FaultCase("memcached: killed on ctl2", Target.host("ctl2"), FaultMatrix.HOLD, (f, h) -> f.kill(h, "memcached"), null,
                     (f, h) -> f.start(h, "memcached")),
             new FaultCase("HAProxy: killed on the VIP holder", Target.VIP_HOLDER, FaultMatrix.HOLD, (f, h) -> f.kill(h, "haproxy"), null,
-                    (f, h) -> f.start(h, "haproxy")));
+                    (f, h) -> f.start(h, "haproxy")),
+            // The monitor account's password wrong in clustercheck's credentials on the write node: clustercheck says
+            // 503, HAProxy must route around the node; the orchestration manages that file and puts it back.
+            new FaultCase("clustercheck: wrong password in its credentials on the write node", Target.WRITE_NODE, FaultMatrix.HOLD,
+                    (f, h) -> f.on(h, "sed -i 's/^password = .*/password = \"wrong-password\"/' /etc/mysql/clustercheck.cnf"
+                            + " && grep -c wrong-password /etc/mysql/clustercheck.cnf"),
+                    null, null));
 
     private MatrixServiceCases() {}
 }
