@@ -9,7 +9,7 @@ CONFIG=${1:-/etc/default/clustercheck}
 DEFAULTS_FILE=/etc/mysql/clustercheck.cnf
 MAINTENANCE_FILE=/var/lib/clustercheck/maintenance
 AVAILABLE_WHEN_DONOR=0
-TIMEOUT=5
+TIMEOUT=2
 if [ -r "$CONFIG" ]; then . "$CONFIG"; fi
 
 # The request is read up to its blank line: closing with unread data would reset the connection.

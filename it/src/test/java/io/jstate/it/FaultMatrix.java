@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.function.Executable;
 
@@ -78,13 +79,20 @@ final class FaultMatrix {
 
     /** What one case gave; {@code error} says what went wrong in the runner itself (null: nothing). */
     record Row(String fault, String host, SqlWriteResult writes, String outcome, boolean orchestrationOk, Duration orchestrateTook,
-            Duration toHealthy, SqlVerification verification, AmqpResult amqp, int maxPrimary, String error) {
+            Duration toHealthy, SqlVerification verification, AmqpResult amqp, SplitBrain brain, String error) {
+        /** The workload's acknowledged writes lost, and the monitor's acknowledged probes lost; -1: not known. */
         long ackedLost() {
-            return verification == null ? -1 : verification.lost() + verification.duplicated() + verification.divergent();
+            if (verification == null || brain == null || brain.probesLost() < 0) return -1;
+            return verification.lost() + verification.duplicated() + verification.divergent() + brain.probesLost();
         }
 
         long confirmedLost() {
             return amqp == null ? -1 : amqp.lostConfirmed();
+        }
+
+        /** Components that took writes at the same time (the invariant: at most 1); -1: not known. */
+        int writableComponents() {
+            return brain == null ? -1 : brain.writable();
         }
     }
 
@@ -122,7 +130,7 @@ final class FaultMatrix {
         for (int i = 0; i < cases.size(); i++) {
             FaultCase c = cases.get(i);
             if (stopped != null) {
-                rows.add(new Row(c.name(), "-", null, "not run", false, null, null, null, null, -1, stopped));
+                rows.add(new Row(c.name(), "-", null, "not run", false, null, null, null, null, null, stopped));
                 continue;
             }
             say("case " + (i + 1) + "/" + cases.size() + ": " + c.name());
@@ -149,7 +157,7 @@ final class FaultMatrix {
         Duration took = null;
         Duration healthy = null;
         SqlVerification v = null;
-        int primaries = -1;
+        SplitBrain brain = null;
         List<String> errors = new ArrayList<>();
         long seconds = LEAD.plus(c.hold()).plus(TAIL).toSeconds();
         SplitBrainMonitor monitor = SplitBrainMonitor.start(lab, dir, Duration.ofSeconds(seconds).plus(ORCHESTRATE_BOUND).plus(HEALTHY_BOUND).plusMinutes(3));
@@ -183,7 +191,11 @@ final class FaultMatrix {
             ok = r != null && r.exit() == 0;
             outcome = outcome(r);
             say("  orchestrate: " + outcome + " in " + took.toSeconds() + " s");
-            if (healthyWithin(HEALTHY_BOUND)) {
+            if (outcome.startsWith("refused")) {
+                // A refusal with a reason is an allowed outcome: the lab stays as the fault left it
+                // until the case's rescue does what the refusal told the operator to do.
+                rescue(c, target);
+            } else if (healthyWithin(HEALTHY_BOUND)) {
                 healthy = Duration.ofNanos(System.nanoTime() - t0);
             } else {
                 errors.add("not healthy " + HEALTHY_BOUND.toSeconds() + " s after the orchestration started");
@@ -198,9 +210,14 @@ final class FaultMatrix {
                 errors.add("rescue: " + r.getMessage());
             }
         } finally {
-            primaries = monitor.stop();
+            try {
+                brain = monitor.stop();
+                if (brain.note() != null) errors.add("split-brain monitor: " + brain.note());
+            } catch (Exception | AssertionError e) {
+                errors.add("split-brain monitor: " + e.getMessage());
+            }
         }
-        return new Row(c.name(), host, w, outcome, ok, took, healthy, v, a, primaries, errors.isEmpty() ? null : String.join("; ", errors));
+        return new Row(c.name(), host, w, outcome, ok, took, healthy, v, a, brain, errors.isEmpty() ? null : String.join("; ", errors));
     }
 
     /** Where the VIP's SQL goes and who holds the VIP, as the table shows it next to the case's host. */
@@ -320,13 +337,13 @@ final class FaultMatrix {
                 () -> assertNull(r.error(), line),
                 () -> assertEquals(0, r.ackedLost(), "acknowledged writes lost: " + line),
                 () -> assertEquals(0, r.confirmedLost(), "confirmed messages lost: " + line),
-                () -> assertTrue(r.maxPrimary() <= 1, "split brain: " + line),
+                () -> assertTrue(r.writableComponents() >= 0 && r.writableComponents() <= 1, "split brain: " + line),
                 () -> assertTrue(r.outcome().startsWith("repaired") || refused, "the orchestration neither repaired nor refused with a reason: " + line),
                 () -> assertTrue(r.toHealthy() != null || refused, "never healthy: " + line));
     }
 
     static final String HEADER = "| fault | write error rate | longest write gap | orchestrate outcome | time to healthy | acked writes lost"
-            + " | confirmed msgs lost | max Primary components |\n|---|---|---|---|---|---|---|---|\n";
+            + " | confirmed msgs lost | writable components (Primary by status) |\n|---|---|---|---|---|---|---|---|\n";
 
     /** The rows as a markdown table, with each row's runner error (if any) listed below it. */
     static String table(List<Row> rows) {
@@ -345,27 +362,56 @@ final class FaultMatrix {
         String gap = r.writes() == null ? "?" : String.format(Locale.ROOT, "%.1f s", r.writes().longestGapMs() / 1000.0);
         String outcome = r.outcome() + (r.orchestrateTook() == null ? "" : " in " + r.orchestrateTook().toSeconds() + " s");
         String healthy = r.toHealthy() == null ? "never" : r.toHealthy().toSeconds() + " s";
-        String acked = r.verification() == null ? "?" : r.ackedLost() + " of " + r.verification().checked();
+        String acked = (r.verification() == null ? "?" : r.verification().lost() + r.verification().duplicated() + r.verification().divergent()
+                + " of " + r.verification().checked())
+                + (r.brain() == null ? "" : " + " + (r.brain().probesLost() < 0 ? "?" : r.brain().probesLost()) + " of " + r.brain().probesAcked() + " probes");
         String msgs = r.amqp() == null ? "?" : r.confirmedLost() + " of " + r.amqp().confirmed();
-        String prim = r.maxPrimary() < 0 ? "?" : String.valueOf(r.maxPrimary());
+        String prim = r.brain() == null ? "?" : r.brain().writable() + " (" + r.brain().statusPrimary() + ")";
         return "| " + String.join(" | ", fault, rate, gap, outcome, healthy, acked, msgs, prim) + " |";
     }
 
     /**
-     * Samples every controller's Galera view twice a second, from inside each host (its own socket,
-     * so an isolated node is seen too), with a loop in each host that ends by itself at its bound or
-     * when asked to. {@link #stop} returns the most Primary components seen at once: in each 1 s
-     * window, the distinct {@code wsrep_cluster_conf_id}s of nodes whose last sample there said
-     * Primary; a count must hold for two windows in a row, so that a view change seen by one node a
-     * few ms before another is not counted as two components.
+     * What the split-brain monitor saw in one case. {@code writable}: how many components took
+     * writes at the same time, from the probes (0, 1, or 2 for "more than one"); {@code statusPrimary}:
+     * the most Primary components by {@code wsrep_cluster_status}/{@code wsrep_cluster_conf_id} alone
+     * (information: a node resumed after SIGSTOP says Primary with its old conf id for a few seconds
+     * without taking a write); {@code probesAcked}/{@code probesLost}: the probe writes the nodes
+     * acknowledged, and how many of them some node lacks at the end (-1: not known); {@code note}:
+     * why a count is not known, or the evidence of a split brain (null: nothing to say).
+     */
+    record SplitBrain(int writable, int statusPrimary, int probesAcked, int probesLost, String note) {}
+
+    /** One probe write of the monitor: acknowledged or not, with the view its node read in the same statement. */
+    record Probe(String host, long seq, long start, long end, String status, String conf, boolean acked) {}
+
+    /**
+     * Samples every controller's Galera view twice a second and makes a probe write on each node
+     * directly, from inside each host (its own socket, so an isolated node is seen too), with a loop
+     * in each host that ends by itself at its bound or when asked to. A probe is one autocommit
+     * INSERT into {@code jlab_probe.probe} whose row records the node and the
+     * {@code wsrep_cluster_status}/{@code wsrep_cluster_conf_id} read in the same statement, by a
+     * client bounded to 3 s (a probe that ran out is not acknowledged). Split brain is what the
+     * invariant means, two components that both take writes (see {@link #writable}); the probes a
+     * node acknowledged must also be on every node at the end ({@link #stop}), so a write a stale
+     * node acknowledged and the cluster dropped counts as a lost write.
      */
     static final class SplitBrainMonitor {
         private static final String STOP_FILE = "/tmp/jlab-matrix-monitor.stop";
+        /**
+         * Within one component the nodes install a new view within milliseconds of each other, so a
+         * write ordered just before a view change may be acknowledged after another node's first
+         * write in the new view; 1 s covers that on this loaded machine. The stale Primary seen after
+         * SIGCONT lasts about 5 s.
+         */
+        static final long VIEW_SLACK_MS = 1000;
+        private static final Duration PROBE_CHECK_BOUND = Duration.ofSeconds(60);
         private final Lab lab;
+        private final String run;
         private final Map<String, Procs.Proc> loops = new TreeMap<>();
 
-        private SplitBrainMonitor(Lab lab) {
+        private SplitBrainMonitor(Lab lab, String run) {
             this.lab = lab;
+            this.run = run;
         }
 
         static SplitBrainMonitor start(Lab lab, Path dir, Duration bound) throws Exception {
@@ -374,23 +420,55 @@ final class FaultMatrix {
 
         /** The monitor on the given controllers (a lab grown past Lab.CONTROLLERS). */
         static SplitBrainMonitor start(Lab lab, Path dir, Duration bound, List<String> controllers) throws Exception {
-            SplitBrainMonitor m = new SplitBrainMonitor(lab);
-            String loop = "rm -f " + STOP_FILE + "; end=$((SECONDS+" + bound.toSeconds() + ")); "
-                    + "while (( SECONDS < end )) && [[ ! -e " + STOP_FILE + " ]]; do "
-                    + "s=$(timeout 2 mysql -N -B -e \"SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_status','wsrep_cluster_conf_id')\" 2>/dev/null"
-                    + " | awk '{ v[$1]=$2 } END { if (v[\"wsrep_cluster_status\"] != \"\") print v[\"wsrep_cluster_status\"], v[\"wsrep_cluster_conf_id\"] }'); "
-                    + "echo \"S $(date +%s%3N) ${s:-down -}\"; sleep 0.5; done; rm -f " + STOP_FILE;
+            String run = dir.getFileName().toString().replaceAll("[^A-Za-z0-9-]", "") + "-" + System.currentTimeMillis();
+            SplitBrainMonitor m = new SplitBrainMonitor(lab, run);
+            m.createTable();
             for (String h : controllers) {
                 String name = dir.getFileName() + "-monitor-" + h;
                 // A log of an earlier run in the same folder would be appended to, and its samples counted.
                 Files.deleteIfExists(lab.logs().resolve(name + ".log"));
-                m.loops.put(h, lab.background(name, h, loop));
+                m.loops.put(h, lab.background(name, h, loop(run, h, bound)));
             }
             return m;
         }
 
-        /** Ends the loops (asks, then waits at most 10 s each) and counts the Primary components. */
-        int stop() throws Exception {
+        /** The probe table, made once on the first node that answers (it replicates to the others). */
+        private void createTable() throws Exception {
+            String sql = "CREATE DATABASE IF NOT EXISTS jlab_probe; CREATE TABLE IF NOT EXISTS jlab_probe.probe (run VARCHAR(40) NOT NULL,"
+                    + " node VARCHAR(16) NOT NULL, seq INT NOT NULL, t BIGINT NOT NULL, status VARCHAR(32), conf VARCHAR(32),"
+                    + " PRIMARY KEY (run, node, seq)) ENGINE=InnoDB";
+            List<String> tried = new ArrayList<>();
+            for (String h : Lab.CONTROLLERS) {
+                Procs.Ran r = lab.on(h, "timeout 20 mysql -e '" + sql + "'");
+                if (r.exit() == 0) return;
+                tried.add(h + ": " + (r.out() + r.err()).trim());
+            }
+            throw new IllegalStateException("cannot create the probe table jlab_probe.probe: " + tried);
+        }
+
+        /** The loop of one host: an S line (status sample) and a P line (probe) about twice a second. */
+        static String loop(String run, String host, Duration bound) {
+            String probe = "SET SESSION wsrep_sync_wait=0; INSERT INTO jlab_probe.probe (run, node, seq, t, status, conf) SELECT '" + run + "', '"
+                    + host + "', $n, $t0, MAX(IF(VARIABLE_NAME='WSREP_CLUSTER_STATUS', VARIABLE_VALUE, NULL)),"
+                    + " MAX(IF(VARIABLE_NAME='WSREP_CLUSTER_CONF_ID', VARIABLE_VALUE, NULL)) FROM information_schema.GLOBAL_STATUS"
+                    + " WHERE VARIABLE_NAME IN ('WSREP_CLUSTER_STATUS', 'WSREP_CLUSTER_CONF_ID'); SELECT status, conf FROM jlab_probe.probe"
+                    + " WHERE run='" + run + "' AND node='" + host + "' AND seq=$n";
+            return "rm -f " + STOP_FILE + "; n=0; end=$((SECONDS+" + bound.toSeconds() + ")); "
+                    + "while (( SECONDS < end )) && [[ ! -e " + STOP_FILE + " ]]; do "
+                    + "s=$(timeout 2 mysql -N -B -e \"SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_status','wsrep_cluster_conf_id')\" 2>/dev/null"
+                    + " | awk '{ v[$1]=$2 } END { if (v[\"wsrep_cluster_status\"] != \"\") print v[\"wsrep_cluster_status\"], v[\"wsrep_cluster_conf_id\"] }'); "
+                    + "echo \"S $(date +%s%3N) ${s:-down -}\"; "
+                    + "n=$((n+1)); t0=$(date +%s%3N); "
+                    + "if p=$(timeout 3 mysql -N -B -e \"" + probe + "\" 2>/dev/null) && [[ -n $p ]]; then echo \"P $n $t0 $(date +%s%3N) ok\" $p; "
+                    + "else echo \"P $n $t0 $(date +%s%3N) fail - -\"; fi; "
+                    + "sleep 0.5; done; rm -f " + STOP_FILE;
+        }
+
+        /**
+         * Ends the loops (asks, then waits at most 10 s each), checks that every acknowledged probe
+         * is on every node, and counts.
+         */
+        SplitBrain stop() throws Exception {
             for (String h : loops.keySet()) {
                 try {
                     lab.on(h, "touch " + STOP_FILE);
@@ -399,18 +477,102 @@ final class FaultMatrix {
                 }
             }
             Map<String, List<String[]>> samples = new TreeMap<>();
+            List<Probe> probes = new ArrayList<>();
             for (Map.Entry<String, Procs.Proc> e : loops.entrySet()) {
                 lab.stop(e.getValue(), Duration.ofSeconds(10));
                 List<String[]> s = new ArrayList<>();
                 for (String l : e.getValue().output().split("\n")) {
                     String[] f = l.trim().split("\\s+");
                     if (f.length == 4 && f[0].equals("S")) s.add(f);
+                    Probe p = parseProbe(e.getKey(), f);
+                    if (p != null) probes.add(p);
                 }
                 samples.put(e.getKey(), s);
             }
-            return maxPrimary(samples);
+            Set<String> acked = new HashSet<>();
+            for (Probe p : probes) if (p.acked()) acked.add(p.host() + " " + p.seq());
+            List<String> notes = new ArrayList<>();
+            int lost = 0;
+            for (String h : Lab.CONTROLLERS) {
+                Set<String> there = probeRows(h);
+                if (there == null) {
+                    notes.add("the probe rows could not be read on " + h);
+                    lost = -1;
+                    continue;
+                }
+                Set<String> missing = new HashSet<>(acked);
+                missing.removeAll(there);
+                if (!missing.isEmpty()) notes.add(h + " lacks acknowledged probes " + new TreeSet<>(missing));
+                if (lost >= 0) lost = Math.max(lost, missing.size());
+            }
+            String evidence = splitBrainEvidence(probes);
+            if (evidence != null) notes.add(evidence);
+            return new SplitBrain(evidence != null ? 2 : acked.isEmpty() ? 0 : 1, maxPrimary(samples), acked.size(), lost,
+                    notes.isEmpty() ? null : String.join("; ", notes));
         }
 
+        /** "host seq" of this run's probe rows on {@code host}, read causally after every earlier write; null when it does not answer. */
+        private Set<String> probeRows(String host) throws Exception {
+            long end = System.nanoTime() + PROBE_CHECK_BOUND.toNanos();
+            while (true) {
+                Procs.Ran r = lab.on(host, "timeout 20 mysql -N -B -e \"SET SESSION wsrep_sync_wait=1; SELECT node, seq FROM jlab_probe.probe WHERE run='"
+                        + run + "'\"");
+                if (r.exit() == 0) {
+                    Set<String> rows = new HashSet<>();
+                    for (String l : r.out().split("\n")) if (!l.isBlank()) rows.add(l.trim().replaceAll("\\s+", " "));
+                    return rows;
+                }
+                if (System.nanoTime() > end) return null;
+                Thread.sleep(2000);
+            }
+        }
+
+        /** A P line: {"P", seq, start ms, end ms, ok|fail, status, conf}; null for any other line. */
+        static Probe parseProbe(String host, String[] f) {
+            if (f.length != 7 || !f[0].equals("P")) return null;
+            try {
+                return new Probe(host, Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), f[5], f[6], f[4].equals("ok"));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+
+        /**
+         * The evidence of two components taking writes at once, or null: a probe acknowledged by a
+         * node that read a status other than Primary in the same statement; or a probe acknowledged in
+         * a view (conf id) after another view had already taken writes ({@link #VIEW_SLACK_MS} past
+         * that view's first acknowledged probe), that view having begun taking writes later than the
+         * probe's own: a node still writing in a view the cluster had left. Views are ordered by when
+         * they first took writes, not by their ids, which start again at 1 when a cluster is
+         * bootstrapped anew.
+         */
+        static String splitBrainEvidence(List<Probe> probes) {
+            Map<String, Long> firstAck = new TreeMap<>();
+            for (Probe p : probes) {
+                if (!p.acked()) continue;
+                if (!"Primary".equals(p.status())) return p.host() + " acknowledged probe " + p.seq() + " while " + p.status();
+                firstAck.merge(p.conf(), p.end(), Math::min);
+            }
+            for (Probe p : probes) {
+                if (!p.acked()) continue;
+                long mine = firstAck.get(p.conf());
+                for (Map.Entry<String, Long> v : firstAck.entrySet()) {
+                    if (v.getKey().equals(p.conf()) || v.getValue() < mine) continue;
+                    if (p.start() > v.getValue() + VIEW_SLACK_MS) {
+                        return p.host() + " acknowledged probe " + p.seq() + " in view " + p.conf() + " " + (p.start() - v.getValue())
+                                + " ms after view " + v.getKey() + " had taken a write";
+                    }
+                }
+            }
+            return null;
+        }
+
+        /**
+         * The most Primary components by status alone: in each 1 s window, the distinct
+         * {@code wsrep_cluster_conf_id}s of nodes whose last sample there said Primary; a count must
+         * hold for two windows in a row, so that a view change seen by one node a few ms before
+         * another is not counted as two components.
+         */
         /** Samples per host: {"S", epoch ms, status, conf id}. */
         static int maxPrimary(Map<String, List<String[]>> samples) {
             long min = Long.MAX_VALUE;

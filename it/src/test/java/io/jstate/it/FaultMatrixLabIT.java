@@ -18,8 +18,8 @@ import org.junit.jupiter.api.function.Executable;
 /**
  * The fault matrix ({@link FaultMatrix#CASES}) on one lab (instance mx) with the backend deployed
  * once: prints the table (and writes it to the it logs, fault-matrix.md), then asserts the
- * invariants of every case: no acknowledged write lost, no confirmed message lost, never more than
- * one Primary component, and an orchestration that repaired or refused with a reason.
+ * invariants of every case: no acknowledged write lost (the workload's, and the split-brain
+ * monitor's probe writes), no confirmed message lost, never more than one component taking writes, and an orchestration that repaired or refused with a reason.
  *
  * <p>System properties: {@code jstate.matrix.cases}, a regular expression the cases' names must
  * contain to run (default: every case); {@code jstate.matrix.reuseLab=true} runs on the lab of

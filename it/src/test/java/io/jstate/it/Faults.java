@@ -97,6 +97,13 @@ final class Faults {
         return make("grastate", action, host);
     }
 
+    /** A shell command in {@code host} for a fault the injector has no command for; it must succeed; its output. */
+    String on(String host, String shell) throws Exception {
+        Procs.Ran r = lab.on(host, shell);
+        assertEquals(0, r.exit(), host + ": " + shell + ":\n" + r);
+        return host + ": " + shell + " -> " + r.out().trim();
+    }
+
     /** The active faults as the injector lists them; "no active fault" when there is none. */
     String status() throws Exception {
         return make("status");

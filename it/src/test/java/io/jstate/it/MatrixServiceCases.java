@@ -15,7 +15,13 @@ final class MatrixServiceCases {
             // missing its adverts (the inject waits for that), and the orchestration starts keepalived again.
             new FaultCase("Keepalived: killed on the VIP holder", Target.VIP_HOLDER, FaultMatrix.HOLD,
                     (f, h) -> f.kill(h, "keepalived") + "; " + awaitVipElsewhere(f.lab(), h, java.time.Duration.ofSeconds(60)), null,
-                    (f, h) -> f.start(h, "keepalived")));
+                    (f, h) -> f.start(h, "keepalived")),
+            // The monitor account's password wrong in clustercheck's credentials on the write node: clustercheck says
+            // 503, HAProxy must route around the node; the orchestration manages that file and puts it back.
+            new FaultCase("clustercheck: wrong password in its credentials on the write node", Target.WRITE_NODE, FaultMatrix.HOLD,
+                    (f, h) -> f.on(h, "sed -i 's/^password = .*/password = \"wrong-password\"/' /etc/mysql/clustercheck.cnf"
+                            + " && grep -c wrong-password /etc/mysql/clustercheck.cnf"),
+                    null, null));
 
     /** Waits until a controller other than {@code from} holds the VIP; which one, and after how long. */
     static String awaitVipElsewhere(Lab lab, String from, java.time.Duration limit) throws Exception {

@@ -156,7 +156,7 @@ class MembershipLabIT {
         Duration took = null;
         Duration healthy = null;
         SqlVerification v = null;
-        int primaries = -1;
+        FaultMatrix.SplitBrain primaries = null;
         List<String> errors = new ArrayList<>();
         FaultMatrix.SplitBrainMonitor monitor = null;
         Path ns = lab.netns("master");

@@ -44,6 +44,9 @@ class ClustercheckFormulaTest {
                 DEFAULTS_FILE=/etc/mysql/clustercheck.cnf
                 MAINTENANCE_FILE=/var/lib/clustercheck/maintenance
                 AVAILABLE_WHEN_DONOR=0
+                # Seconds mariadb may take to answer: below HAProxy's 'timeout check 3s' (formula haproxy), so that a
+                # frozen mariadbd answers 503 in 2 s and HAProxy marks it down within about 10 s.
+                TIMEOUT=2
                 """, c.templates().render("clustercheck/clustercheck.default.mustache", Map.of()));
         assertEquals(new ServiceRunning.Spec("clustercheck", true, false), step(plan, "clustercheck-service").spec());
         assertEquals(List.of("require:clustercheck-credentials", "require:clustercheck-maintenance-dir", "require:clustercheck-packages",

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HaproxyFormulaTest {
-    private static final String CHECK = "check port 9200 inter 2000 rise 2 fall 5 on-marked-down shutdown-sessions";
+    private static final String CHECK = "check port 9200 inter 2000 fastinter 1000 rise 2 fall 3 on-marked-down shutdown-sessions";
 
     @TempDir
     Path dir;
@@ -102,6 +102,29 @@ class HaproxyFormulaTest {
         List<String> defaults = section(cfg, "defaults");
         assertTrue(defaults.contains("mode tcp"));
         assertTrue(defaults.contains("timeout connect 5s"));
+        assertTrue(defaults.contains("timeout check 3s"), cfg);
+    }
+
+    /**
+     * A frozen mariadbd must get clustercheck's 503 before HAProxy's check gives up on the answer,
+     * and be marked down within about 10 s: the first check 2 s in, then fall checks of
+     * clustercheck's TIMEOUT each, fastinter apart.
+     */
+    @Test
+    void aFrozenNodeIsMarkedDownWithinTenSecondsBecauseClustercheckAnswersBeforeTheCheckTimesOut() {
+        String cfg = rendered(compile("ctl1", "haproxy"), "haproxy-conf");
+        String defaults = compile("ctl1", "clustercheck").templates().render("clustercheck/clustercheck.default.mustache", Map.of());
+        int clustercheck = Integer.parseInt(defaults.lines().filter(l -> l.startsWith("TIMEOUT=")).findFirst().orElseThrow().substring(8));
+        int check = Integer.parseInt(section(cfg, "defaults").stream().filter(l -> l.startsWith("timeout check ")).findFirst().orElseThrow()
+                .replaceAll("\\D", ""));
+        assertTrue(clustercheck < check, "clustercheck's TIMEOUT " + clustercheck + " s must be below HAProxy's timeout check " + check + " s");
+        String server = servers(cfg).get(0);
+        int inter = Integer.parseInt(server.replaceAll(".* inter (\\d+) .*", "$1"));
+        int fastinter = Integer.parseInt(server.replaceAll(".* fastinter (\\d+) .*", "$1"));
+        int fall = Integer.parseInt(server.replaceAll(".* fall (\\d+) .*", "$1"));
+        long frozenMs = inter + fall * clustercheck * 1000L + (fall - 1) * (long) fastinter;
+        assertTrue(frozenMs <= 10_000, "a frozen node is marked down after " + frozenMs + " ms");
+        assertTrue(fall >= 3, "fall " + fall + ": one slow answer under load must not fail a node over");
     }
 
     @Test
