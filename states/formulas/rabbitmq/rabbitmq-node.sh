@@ -54,7 +54,9 @@ running() {
 status() {
     if running; then echo running; return; fi
     if ! rabbitmq-diagnostics -q ping >/dev/null 2>&1; then echo down; return; fi
-    if rabbitmq-diagnostics -q is_booting 2>/dev/null | grep -q true; then echo booting; return; fi
+    # is_booting prints a sentence ("... is booting" / "... is fully booted ..., stopped or has not
+    # started booting yet"); its JSON form has the answer as a field.
+    if rabbitmq-diagnostics -q is_booting --formatter json 2>/dev/null | grep -Eq '"result" *: *true'; then echo booting; return; fi
     echo app-stopped
 }
 

@@ -34,6 +34,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RabbitmqFormulaTest {
+    /** What {@code rabbitmq-diagnostics -q is_booting --formatter json} prints (RabbitMQ 3.10's IsBootingCommand), quoted for sh. */
+    static final String IS_BOOTING = "'{\"message\":\"RabbitMQ on node rabbit@ctl1 is booting\",\"result\":true}'";
+    static final String NOT_BOOTING = "'{\"message\":\"RabbitMQ on node rabbit@ctl1 is fully booted (check with is_running),"
+            + " stopped or has not started booting yet\",\"result\":false}'";
+
 
     static final String COOKIE = "LABCOOKIE7f3a9c2e41d8b6";
     static final String PASSWORD = "rmqLab5b8e2d17c4";
@@ -91,7 +96,7 @@ class RabbitmqFormulaTest {
         Path state = dir.resolve("state");
         Path calls = dir.resolve("calls");
         script(bin.resolve("rabbitmq-diagnostics"), "s=$(cat " + state + "); echo \"diagnostics $2\" >>" + calls + "\n"
-                + "case $2 in check_running) [ $s = running ];; ping) [ $s != down ];; is_booting) [ $s = booting ] && echo true || echo false;; esac");
+                + "case $2 in check_running) [ $s = running ];; ping) [ $s != down ];; is_booting) [ $s = booting ] && echo " + IS_BOOTING + " || echo " + NOT_BOOTING + ";; esac");
         Path stuck = dir.resolve("stuck");
         script(bin.resolve("rabbitmqctl"), "echo \"rabbitmqctl $2\" >>" + calls + "; if [ $2 = await_startup ] && [ -e " + stuck + " ]; then exit 1; fi;"
                 + " if [ $2 = start_app ] || [ $2 = await_startup ]; then echo running >" + state + "; fi");
@@ -149,7 +154,7 @@ class RabbitmqFormulaTest {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path calls = dir.resolve("calls");
         script(bin.resolve("rabbitmq-diagnostics"), "echo \"diagnostics $2\" >>" + calls + "\n"
-                + "case $2 in check_running) exit 1;; ping) exit 0;; is_booting) echo false;; esac");
+                + "case $2 in check_running) exit 1;; ping) exit 0;; is_booting) echo " + NOT_BOOTING + ";; esac");
         Path node = HaFormulas.STATE_ROOT.resolve("rabbitmq/rabbitmq-node.sh");
         byte[] connectionStart = {1, 0, 0, 0, 0, 1, (byte) 0xf4, 0, 10, 0, 10, 0, 9};
         byte[] httpReply = "HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -142,8 +142,17 @@ final class PrivateRabbitNodes implements AutoCloseable {
         return ctlWithStdin(n, null, args);
     }
 
+    /** Runs rabbitmq-diagnostics against a node, as ctl does rabbitmqctl. */
+    ExecResult diagnostics(Node n, String... args) {
+        return run(CTL.resolveSibling("rabbitmq-diagnostics"), n, null, args);
+    }
+
     ExecResult ctlWithStdin(Node n, String stdin, String... args) {
-        List<String> argv = new ArrayList<>(List.of(CTL.toString(), "-n", n.name(), "-q"));
+        return run(CTL, n, stdin, args);
+    }
+
+    private ExecResult run(Path command, Node n, String stdin, String... args) {
+        List<String> argv = new ArrayList<>(List.of(command.toString(), "-n", n.name(), "-q"));
         argv.addAll(List.of(args));
         Exec e = new Exec(argv, true, stdin, ctlEnv(), null, null, Duration.ofSeconds(60));
         return host.run(e);

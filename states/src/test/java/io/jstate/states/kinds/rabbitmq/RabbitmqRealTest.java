@@ -214,7 +214,7 @@ class RabbitmqRealTest {
         Path bin = java.nio.file.Files.createDirectories(dir.resolve("status-bin"));
         Path calls = dir.resolve("status-calls");
         Path stub = bin.resolve("rabbitmq-diagnostics");
-        java.nio.file.Files.writeString(stub, "#!/bin/sh\necho \"$2\" >>" + calls + "\ncase $2 in ping) exit 0;; is_booting) echo false;; esac\nexit 1\n");
+        java.nio.file.Files.writeString(stub, "#!/bin/sh\necho \"$2\" >>" + calls + "\ncase $2 in ping) exit 0;; is_booting) echo '{\"message\":\"not booting\",\"result\":false}';; esac\nexit 1\n");
         assertTrue(stub.toFile().setExecutable(true));
         Path conf = java.nio.file.Files.writeString(dir.resolve("status-rabbitmq.conf"), "listeners.tcp.1 = 127.0.0.1:" + a.amqpPort() + "\n");
         Path script = Path.of("formulas/rabbitmq/rabbitmq-node.sh").toAbsolutePath();
@@ -225,6 +225,11 @@ class RabbitmqRealTest {
         assertFalse(java.nio.file.Files.exists(calls), "no diagnostics while the listener answers");
         ok(rabbit.ctl(a, "stop_app"));
         try {
+            // The real is_booting of a node whose app is stopped, in the form rabbitmq-node reads
+            // (its plain form is a sentence, which once made every booting node look app-stopped).
+            ExecResult booting = rabbit.diagnostics(a, "is_booting", "--formatter", "json");
+            ok(booting);
+            assertTrue(booting.stdout().matches("(?s).*\"result\" *: *false.*"), booting.stdout());
             assertEquals("app-stopped", status(pb));
             assertEquals(List.of("check_running", "ping", "is_booting"), java.nio.file.Files.readAllLines(calls));
         } finally {
