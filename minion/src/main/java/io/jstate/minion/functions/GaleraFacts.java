@@ -1,5 +1,6 @@
 package io.jstate.minion.functions;
 
+import io.jstate.common.text.Uuids;
 import io.jstate.states.host.Exec;
 import io.jstate.states.host.ExecResult;
 import io.jstate.states.host.FileInfo;
@@ -33,8 +34,6 @@ final class GaleraFacts implements ExecutionFunction {
     static final String ZERO_UUID = "00000000-0000-0000-0000-000000000000";
     private static final Set<String> ARGS = Set.of("datadir", "socket", "pidfile", "defaults_file", "user", "garb", "recover");
     private static final Pattern RECOVERED = Pattern.compile("WSREP: Recovered position:\\s*([0-9a-fA-F-]{36}):(-?\\d+)");
-    /** A torn grastate.dat (a crash while Galera wrote it) holds a uuid cut short, then NUL bytes. */
-    private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
     private static final Pattern PREPARED = Pattern.compile("Found (\\d+) prepared transactions?");
     private static final List<String> STATUS = List.of("wsrep_cluster_status", "wsrep_local_state_comment", "wsrep_cluster_size",
             "wsrep_ready", "wsrep_connected", "wsrep_cluster_state_uuid", "wsrep_last_committed");
@@ -137,7 +136,7 @@ final class GaleraFacts implements ExecutionFunction {
         f.put("position_seqno", seqno);
         // recover=false (the dashboard's health page) only looks: no InnoDB recovery on a stopped node.
         // A torn uuid makes the file's seqno worthless too: InnoDB knows the position.
-        boolean torn = !UUID_FORM.matcher(uuid).matches();
+        boolean torn = !Uuids.wellFormed(uuid);
         if ((seqno == null || seqno == -1 || torn) && p.recover()) recover(host, p, f);
     }
 

@@ -1,5 +1,6 @@
 package io.jstate.master.orch;
 
+import io.jstate.common.text.Uuids;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Which Galera node starts the cluster, from the {@code galera.facts} of every targeted minion,
@@ -38,8 +38,6 @@ import java.util.regex.Pattern;
 public final class GaleraElection implements Election {
 
     static final String ZERO_UUID = "00000000-0000-0000-0000-000000000000";
-    /** A torn grastate.dat (a crash while Galera wrote it) leaves a uuid cut short, followed by NUL bytes. */
-    private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
 
     @Override
     public String function() {
@@ -74,7 +72,7 @@ public final class GaleraElection implements Election {
         /** The position's cluster uuid, or null when not reported or not a uuid (a torn grastate.dat). */
         String uuid() {
             Object u = facts.get("position_uuid");
-            return u == null || !wellFormed(u.toString()) ? null : u.toString();
+            return u == null || !Uuids.wellFormed(u.toString()) ? null : u.toString();
         }
 
         /** The position's seqno, or null when unknown (-1, not reported, or its uuid is not one). */
@@ -92,7 +90,7 @@ public final class GaleraElection implements Election {
          */
         boolean trustedSafe() {
             Object u = facts.get("uuid");
-            return safeToBootstrap() && u != null && wellFormed(u.toString()) && !ZERO_UUID.equals(u.toString())
+            return safeToBootstrap() && u != null && Uuids.wellFormed(u.toString()) && !ZERO_UUID.equals(u.toString())
                     && seqnoOf(facts.get("seqno")) != null;
         }
 
@@ -204,10 +202,6 @@ public final class GaleraElection implements Election {
         boolean data = own == null || new Node(seed, own).hasData();
         return elected(data ? "recover" : "new", true, seed, seed, members, "the operator chose " + seed + " to bootstrap from"
                 + (own == null ? " (it did not report: " + failures.getOrDefault(seed, "no facts") + ")" : ""));
-    }
-
-    private static boolean wellFormed(String uuid) {
-        return UUID_FORM.matcher(uuid).matches();
     }
 
     /** The highest seqno, unsigned; the lowest id among equals. */
