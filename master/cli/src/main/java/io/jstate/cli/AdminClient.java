@@ -414,13 +414,16 @@ final class AdminClient {
 
         void unbound() throws IOException {
             Socket s = socket;
-            if (s != null) s.setSoTimeout(0);
+            if (s != null && !s.isClosed()) s.setSoTimeout(0);
         }
 
-        /** Each further read waits at most {@code d}. */
+        /**
+         * Each further read waits at most {@code d}. The JDK closes the socket once it has read the
+         * last byte of an answer that closes its connection: the next read ends without it.
+         */
         void bound(Duration d) throws IOException {
             Socket s = socket;
-            if (s != null) s.setSoTimeout(millis(d));
+            if (s != null && !s.isClosed()) s.setSoTimeout(millis(d));
         }
 
         void close() {

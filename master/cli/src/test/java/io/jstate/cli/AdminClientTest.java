@@ -181,4 +181,23 @@ class AdminClientTest extends CliFixture {
         assertEquals("the master at " + master.url() + " did not answer in time", e.getMessage());
         assertTrue(took >= 1900 && took < 10_000, took + " ms");
     }
+
+    @Test
+    void anAnswerThatClosesItsConnectionAtItsEndIsReadWhole() throws Exception {
+        // The real master says "Connection: close": the JDK closes the socket as soon as the body's
+        // last byte is read, and the client must take that for the end, not for a broken answer.
+        byte[] started = Canned.started("ctl1").toByteArray();
+        for (boolean chunked : new boolean[] {false, true}) {
+            master.on("GET", "/closing", (ex, body) -> {
+                ex.getResponseHeaders().set("Content-Type", AdminClient.PROTOBUF);
+                ex.getResponseHeaders().set("Connection", "close");
+                ex.sendResponseHeaders(200, chunked ? 0 : started.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(started);
+                }
+            });
+            JobEvent e = client(master.url()).get("/closing", JobEvent::parseFrom);
+            assertEquals(JobEvent.Type.JOB_STARTED, e.getType(), chunked ? "chunked" : "with its length");
+        }
+    }
 }
