@@ -297,7 +297,8 @@ final class AdminClient {
         // A refused client certificate shows in TLS 1.3 only after the handshake, often as the
         // connection simply closing before any answer: that is the likely cause of an early EOF too.
         String detail = socket.misnamed() != null ? socket.misnamed() : detail(e);
-        if (socket.misnamed() != null || caused(e, SSLException.class) || caused(e, EOFException.class) || detail.contains("EOF")
+        if (socket.misnamed() != null || caused(e, SSLException.class) || caused(e, EOFException.class) || caused(e, BrokeBeforeAnswer.class)
+                || detail.contains("EOF")
                 || detail.contains("Unexpected end of file") || detail.startsWith("Connection reset") || detail.equals("Broken pipe")) {
             return new CliException("TLS with the master at " + base + " failed: " + detail
                     + ". The master must present a certificate from " + pki.resolve(Pki.CA)
@@ -358,6 +359,17 @@ final class AdminClient {
     }
 
     /**
+     * The first connection of a request closed before any answer, and the JDK asked for a second
+     * to send the request again, which is refused: like an early EOF, most often the master
+     * refusing the admin certificate after a TLS 1.3 handshake.
+     */
+    private static final class BrokeBeforeAnswer extends IOException {
+        BrokeBeforeAnswer() {
+            super("the connection broke before the master answered");
+        }
+    }
+
+    /**
      * The TLS socket factory for one request, which keeps the socket it made: the client can then
      * tell a connect timeout from a slow answer, lift the read timeout once a stream's answer has
      * come, and close the socket under a blocked reader.
@@ -395,7 +407,7 @@ final class AdminClient {
         private Socket keep(Socket s) throws IOException {
             if (socket != null) {
                 s.close();
-                throw new IOException("the connection broke before the master answered");
+                throw new BrokeBeforeAnswer();
             }
             socket = s;
             return s;
