@@ -548,23 +548,58 @@ final class FaultMatrix {
          */
         static String splitBrainEvidence(List<Probe> probes) {
             Map<String, Long> firstAck = new TreeMap<>();
+            Map<Probe, String> view = views(probes);
             for (Probe p : probes) {
                 if (!p.acked()) continue;
                 if (!"Primary".equals(p.status())) return p.host() + " acknowledged probe " + p.seq() + " while " + p.status();
-                firstAck.merge(p.conf(), p.end(), Math::min);
+                firstAck.merge(view.get(p), p.end(), Math::min);
             }
             for (Probe p : probes) {
                 if (!p.acked()) continue;
-                long mine = firstAck.get(p.conf());
+                long mine = firstAck.get(view.get(p));
                 for (Map.Entry<String, Long> v : firstAck.entrySet()) {
-                    if (v.getKey().equals(p.conf()) || v.getValue() < mine) continue;
+                    if (v.getKey().equals(view.get(p)) || v.getValue() < mine) continue;
                     if (p.start() > v.getValue() + VIEW_SLACK_MS) {
-                        return p.host() + " acknowledged probe " + p.seq() + " in view " + p.conf() + " " + (p.start() - v.getValue())
+                        return p.host() + " acknowledged probe " + p.seq() + " in view " + view.get(p) + " " + (p.start() - v.getValue())
                                 + " ms after view " + v.getKey() + " had taken a write";
                     }
                 }
             }
             return null;
+        }
+
+        /** How long no node may acknowledge a probe for the cluster to count as down (a full outage). */
+        static final long OUTAGE_GAP_MS = 5000;
+
+        /**
+         * Each acknowledged probe's view: its conf id, and after a full outage which one; a new epoch begins after a full outage (no
+         * node acknowledged a probe for {@link #OUTAGE_GAP_MS}) whose next view has a lower id than
+         * the last one before it, since a cluster bootstrapped anew counts its views from 1 again
+         * and a view id seen before the outage is another view.
+         */
+        static Map<Probe, String> views(List<Probe> probes) {
+            List<Probe> acked = new ArrayList<>(probes.stream().filter(Probe::acked).toList());
+            acked.sort(java.util.Comparator.comparingLong(Probe::end));
+            Map<Probe, String> view = new java.util.HashMap<>();
+            int epoch = 0;
+            long highest = Long.MIN_VALUE;
+            long lastEnd = Long.MIN_VALUE;
+            for (Probe p : acked) {
+                long conf;
+                try {
+                    conf = Long.parseLong(p.conf());
+                } catch (NumberFormatException e) {
+                    conf = Long.MAX_VALUE;
+                }
+                if (lastEnd != Long.MIN_VALUE && p.end() - lastEnd > OUTAGE_GAP_MS && conf < highest) {
+                    epoch++;
+                    highest = Long.MIN_VALUE;
+                }
+                highest = Math.max(highest, conf);
+                lastEnd = p.end();
+                view.put(p, epoch == 0 ? p.conf() : p.conf() + " (after full outage " + epoch + ")");
+            }
+            return view;
         }
 
         /**

@@ -136,4 +136,18 @@ class FaultMatrixTest {
         assertTrue(FaultMatrix.outcome(null).startsWith("failed: still running after "));
         assertEquals("failed: exit 2", FaultMatrix.outcome(new Procs.Ran(2, "", "", Duration.ZERO)));
     }
+
+    @Test
+    void viewIdsCountedAgainAfterAFullOutageAreOtherViews() {
+        // Before: views 4 and 5 of the old cluster; then every node down for 20 s; then a cluster
+        // bootstrapped anew counts 1, 2, ... 5 again while ctl1 joins late: no split brain.
+        var probes = new ArrayList<FaultMatrix.Probe>(List.of(ack("ctl1", 1, 1000, "4"), ack("ctl2", 1, 1010, "4"), ack("ctl2", 2, 3000, "5"),
+                ack("ctl2", 3, 24_000, "1"), ack("ctl2", 4, 26_000, "2"), ack("ctl3", 5, 28_000, "3"), ack("ctl2", 6, 30_000, "5"),
+                ack("ctl1", 7, 45_000, "5")));
+        assertNull(FaultMatrix.SplitBrainMonitor.splitBrainEvidence(probes));
+        // Without the outage (writes all along), a node still writing in view 5 after view 1 began is one.
+        var stale = new ArrayList<FaultMatrix.Probe>(List.of(ack("ctl2", 1, 1000, "5"), ack("ctl2", 2, 3000, "1"), ack("ctl3", 3, 3500, "1"),
+                ack("ctl1", 4, 6000, "5")));
+        assertNotNull(FaultMatrix.SplitBrainMonitor.splitBrainEvidence(stale));
+    }
 }
