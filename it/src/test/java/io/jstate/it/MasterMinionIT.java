@@ -250,6 +250,11 @@ class MasterMinionIT {
 
         // It learns of the rejection when it asks again, and still never gets a stream or a job.
         ctl4.awaitLine(l -> l.contains("rejected this minion's key"), Duration.ofSeconds(30), "word of the rejection");
+        // Both lines name the minion's own key, so an operator can compare it with what `jstate keys` lists.
+        java.util.regex.Matcher fp = java.util.regex.Pattern.compile("to accept this minion's key ((?:[0-9a-f]{2}:){31}[0-9a-f]{2})")
+                .matcher(ctl4.output());
+        assertTrue(fp.find(), ctl4::output);
+        assertTrue(ctl4.output().contains("rejected this minion's key " + fp.group(1)), ctl4::output);
         awaitEvent("jstate/key/request/ctl4", d -> !d.get("auto_accept").asBoolean());
         awaitEvent("jstate/key/rejected/ctl4", d -> d.get("was").asText().equals("pending"));
         awaitEvent("jstate/enroll/refused/ctl4", d -> d.get("reason").asText().equals("key_rejected") && d.get("address").asText().equals("127.0.0.14"));

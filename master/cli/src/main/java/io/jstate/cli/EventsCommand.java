@@ -43,7 +43,7 @@ final class EventsCommand {
         long start = System.nanoTime();
         Duration timeout = timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds);
         // --timeout bounds the whole command, the wait for the master's answer too.
-        Duration answer = timeout != null && timeout.compareTo(AdminClient.REQUEST_TIMEOUT) < 0 ? timeout : AdminClient.REQUEST_TIMEOUT;
+        Duration answer = timeout != null && timeout.compareTo(AdminClient.REQUEST_TIMEOUT) <= 0 ? timeout : AdminClient.REQUEST_TIMEOUT;
         InputStream in;
         try {
             in = main.client().stream(EVENTS + "?tag=" + AdminClient.encode(pattern), answer);

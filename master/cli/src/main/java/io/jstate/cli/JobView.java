@@ -59,6 +59,8 @@ final class JobView {
     private final Map<String, Set<String>> shown = new HashMap<>();
     /** Where each minion is, for the "still waiting" lines: accepted when and at which queue position, its last finished state. */
     private final Map<String, Long> acceptedAt = new HashMap<>();
+    /** Minions the master waits for to connect, and since when. */
+    private final Map<String, Long> connectingSince = new HashMap<>();
     private final Map<String, Integer> queuePosition = new HashMap<>();
     private final Map<String, String> lastState = new HashMap<>();
     private final Map<String, Long> lastStateAt = new HashMap<>();
@@ -104,6 +106,7 @@ final class JobView {
             case STATE -> state(e.getMinionId(), e.getState());
             case MINION_DONE -> done(e.getMinionId().isEmpty() ? e.getResult().getMinionId() : e.getMinionId(), e.getResult());
             case MINION_LOST -> lost(e.getMinionId(), e.getMessage());
+            case MINION_WAITING -> connecting(e.getMinionId(), e.getMessage());
             case MINION_ACCEPTED -> {
                 acceptedAt.put(e.getMinionId(), clock.millis());
                 queuePosition.put(e.getMinionId(), e.getQueuePosition());
@@ -172,6 +175,14 @@ final class JobView {
         out.flush();
     }
 
+    void connecting(String minion, String message) {
+        known(minion);
+        connectingSince.put(minion, clock.millis());
+        if (json) return;
+        print(minion, message + "\n");
+        out.flush();
+    }
+
     void lost(String minion, String message) {
         known(minion);
         running.remove(minion);
@@ -198,6 +209,8 @@ final class JobView {
                 where = running(current, now);
             } else if (lastState.containsKey(id)) {
                 where = "after state '" + lastState.get(id) + "', which finished " + seconds(now - lastStateAt.get(id)) + " ago";
+            } else if (accepted == null && connectingSince.containsKey(id)) {
+                where = "not connected; waited " + seconds(now - connectingSince.get(id)) + " for it to connect";
             } else if (accepted == null) {
                 where = "has not started the job yet";
             } else if (queuePosition.getOrDefault(id, 0) > 0) {

@@ -197,7 +197,7 @@ final class OrchestrateCommand {
             if (job == null) return;
             // With --json the view still follows the job, for the progress lines on stderr; line() prints nothing.
             switch (j.getType()) {
-                case JOB_STARTED, STATE, MINION_DONE, MINION_LOST, MINION_ACCEPTED, STATE_PROGRESS -> job.accept(j);
+                case JOB_STARTED, STATE, MINION_DONE, MINION_LOST, MINION_WAITING, MINION_ACCEPTED, STATE_PROGRESS -> job.accept(j);
                 case JOB_DONE -> {
                     job.accept(j);
                     job.end(true);

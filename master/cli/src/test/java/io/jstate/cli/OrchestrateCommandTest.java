@@ -115,6 +115,31 @@ class OrchestrateCommandTest extends CliFixture {
     }
 
     @Test
+    void aMinionTheStageWaitsForToConnectIsSaidAtOnceAndInTheWaitingLines() throws Exception {
+        List<OrchestrateEvent> before = List.of(
+                OrchestrateEvent.newBuilder().setType(OrchestrateEvent.Type.ORCH_STARTED).setMessage("orch/ha.yaml").addStageIds("galera")
+                        .build(),
+                ev(OrchestrateEvent.Type.STAGE_STARTED, "galera", 1).setMessage("apply galera on N@controllers").build(),
+                job("galera", 1, Canned.started("ctl1", "ctl3")),
+                job("galera", 1, JobEvent.newBuilder().setType(JobEvent.Type.MINION_WAITING).setJid(Canned.JID).setMinionId("ctl3")
+                        .setMessage("not connected; waiting up to 45 s for it to connect").build()),
+                job("galera", 1, Canned.done("ctl1", Canned.unchanged("galera-running", "service.running"))));
+        List<OrchestrateEvent> after = List.of(
+                job("galera", 1, Canned.done("ctl3", Canned.unchanged("galera-running", "service.running"))),
+                job("galera", 1, Canned.jobDone(2, 2, 0, 0)),
+                ev(OrchestrateEvent.Type.STAGE_DONE, "galera", 1).setMessage("2 minions, 0 changed").build(),
+                OrchestrateEvent.newBuilder().setType(OrchestrateEvent.Type.ORCH_DONE).setMessage("1 stages, 0 changes").build());
+        master.stream("POST", "/admin/v1/orchestrations", before, 2500, after);
+        java.util.Map<String, String> env = java.util.Map.of("JSTATE_MASTER", master.url(), "JSTATE_PKI", pkiDir.toString(),
+                "JSTATE_PROGRESS_SECONDS", "1");
+        Result r = run(env, java.time.Duration.ofSeconds(5), "orchestrate", "ha");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("    ctl3 | not connected; waiting up to 45 s for it to connect\n"), r.out());
+        // The fixture's clock stands still: waited 0 s.
+        assertTrue(r.err().contains("  ctl3: not connected; waited 0 s for it to connect\n"), r.err());
+    }
+
+    @Test
     void sendsALocalFileAndTheDryRunFlag() throws Exception {
         Path file = tmp.resolve("mine.yaml");
         Files.writeString(file, "stages: []\n");

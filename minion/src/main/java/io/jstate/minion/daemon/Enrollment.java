@@ -74,7 +74,9 @@ final class Enrollment {
                 }
                 case REJECTED -> {
                     if (previous != EnrollReply.Status.REJECTED) {
-                        log.accept("master " + master + " rejected this minion's key" + (reply.getMessage().isEmpty() ? "" : ": " + reply.getMessage()));
+                        // The key's fingerprint lets an operator tell this key from the one the master holds before deleting that.
+                        log.accept("master " + master + " rejected this minion's key " + Fingerprints.sha256(identity.publicKey().getEncoded())
+                                + (reply.getMessage().isEmpty() ? "" : ": " + reply.getMessage()));
                     }
                     return Result.REJECTED;
                 }

@@ -12,5 +12,5 @@ record Timings(Duration heartbeat, Duration silence, Duration grainsRefresh, Dur
                Duration enrollRetry, Duration stopGrace) {
 
     static final Timings DEFAULT = new Timings(Liveness.HEARTBEAT, Duration.ofSeconds(30), Duration.ofSeconds(60),
-            Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(20));
+            Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(20));
 }

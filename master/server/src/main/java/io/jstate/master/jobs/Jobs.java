@@ -51,6 +51,8 @@ import java.util.logging.Logger;
 public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestrator.JobSubmitter {
     private static final Logger LOG = Logger.getLogger(Jobs.class.getName());
     static final String SHOW_PLAN = "state.show_plan";
+    /** The longest a request may ask a job to wait for a targeted minion to connect. */
+    static final Duration MAX_CONNECT_WAIT = Duration.ofMinutes(10);
 
     /**
      * What jobs need from the configuration.
@@ -115,8 +117,11 @@ public final class Jobs implements MinionEvents, io.jstate.master.orch.Orchestra
             Map<String, Job> kinds = prepare(request, minions, timeout);
             JobRecord h = header.addAllMinions(minions).build();
             store.create(h);
-            RunningJob job = new RunningJob(this, jid, minions, kinds, timeout, batch, request.getStopOnFailure(), listener,
-                    Event.Job.of(jid, request));
+            if (request.getConnectWaitMs() < 0 || request.getConnectWaitMs() > MAX_CONNECT_WAIT.toMillis()) {
+                throw new JobException("connect_wait_ms must be between 0 and " + MAX_CONNECT_WAIT.toMillis() + ", got " + request.getConnectWaitMs());
+            }
+            RunningJob job = new RunningJob(this, jid, minions, kinds, timeout, Duration.ofMillis(request.getConnectWaitMs()), batch,
+                    request.getStopOnFailure(), listener, Event.Job.of(jid, request));
             running.put(jid, job);
             LOG.info(() -> "job " + jid + ": " + describe(request) + " on " + minions.size() + " minion(s)");
             job.start();

@@ -50,6 +50,8 @@ final class RunningJob {
     private final List<String> minions;
     private final Map<String, Jobs.Job> kinds;
     private final Duration timeout;
+    /** How long a targeted minion that is not connected when its turn comes is waited for. */
+    private final Duration connectWait;
     private final int batch;
     private final Consumer<JobEvent> listener;
     private final Deque<String> waiting;
@@ -57,6 +59,13 @@ final class RunningJob {
     private record Flight(ScheduledFuture<?> deadline, Session session) {}
 
     private final Map<String, Flight> inFlight = new HashMap<>();
+    /**
+     * Minions whose turn came while they were not connected, and since when: each holds its batch
+     * slot (a rolling operation must not pass it) until it connects or {@code connectWait} ends.
+     */
+    private final Map<String, Long> connecting = new LinkedHashMap<>();
+    /** Minions already waited for once: one that drops again before its envelope goes out is lost. */
+    private final Set<String> waitedFor = new HashSet<>();
     /** When each minion in flight was first seen without a stream (absent while it has one). */
     private final Map<String, Long> streamGoneSince = new HashMap<>();
     private ScheduledFuture<?> watch;
@@ -74,8 +83,9 @@ final class RunningJob {
     private final Event.Job about;
     private long startedMs;
 
-    RunningJob(Jobs jobs, String jid, List<String> minions, Map<String, Jobs.Job> kinds, Duration timeout, int batch,
-               boolean stopOnFailure, Consumer<JobEvent> listener, Event.Job about) {
+    RunningJob(Jobs jobs, String jid, List<String> minions, Map<String, Jobs.Job> kinds, Duration timeout, Duration connectWait,
+               int batch, boolean stopOnFailure, Consumer<JobEvent> listener, Event.Job about) {
+        this.connectWait = connectWait;
         this.about = about;
         this.stopOnFailure = stopOnFailure;
         this.jobs = jobs;
@@ -112,6 +122,16 @@ final class RunningJob {
             long since = streamGoneSince.computeIfAbsent(id, k -> now);
             if (now - since >= jobs.lostAfter().toMillis()) {
                 drop(id, "its connection to the master ended and it did not come back within " + seconds(jobs.lostAfter()));
+            }
+        }
+        for (Map.Entry<String, Long> c : List.copyOf(connecting.entrySet())) {
+            String id = c.getKey();
+            if (jobs.connections().connected(id)) {
+                connecting.remove(id);
+                dispatch(id);
+            } else if (now - c.getValue() >= connectWait.toMillis()) {
+                connecting.remove(id);
+                lose(id, "not connected: it did not connect within " + seconds(connectWait));
             }
         }
         fill();
@@ -155,14 +175,22 @@ final class RunningJob {
                 emit(event(JobEvent.Type.MINION_SKIPPED).setMinionId(id).setMessage(why));
             }
         }
-        while (inFlight.size() < batch && !waiting.isEmpty()) dispatch(waiting.poll());
+        while (inFlight.size() + connecting.size() < batch && !waiting.isEmpty()) dispatch(waiting.poll());
         finishIfDone();
     }
 
     private void dispatch(String id) {
         Optional<Session> session = jobs.connections().session(id);
         if (session.isEmpty()) {
-            lose(id, "not connected");
+            if (connectWait.isZero() || !waitedFor.add(id)) {
+                lose(id, "not connected");
+                return;
+            }
+            // A minion cut off a moment ago (a partition just healed, its host rebooted) reconnects
+            // within its backoff; the job says that it waits, and for how long at most.
+            connecting.put(id, jobs.clock().millis());
+            emit(event(JobEvent.Type.MINION_WAITING).setMinionId(id)
+                    .setMessage("not connected; waiting up to " + seconds(connectWait) + " for it to connect"));
             return;
         }
         long now = jobs.clock().millis();
@@ -267,7 +295,7 @@ final class RunningJob {
     }
 
     private void finishIfDone() {
-        if (done || !waiting.isEmpty() || !inFlight.isEmpty()) return;
+        if (done || !waiting.isEmpty() || !inFlight.isEmpty() || !connecting.isEmpty()) return;
         done = true;
         if (watch != null) watch.cancel(false);
         long now = jobs.clock().millis();

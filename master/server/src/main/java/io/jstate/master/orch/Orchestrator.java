@@ -16,6 +16,7 @@ import io.jstate.states.lang.Orchestration;
 import io.jstate.states.lang.Orchestration.Stage;
 import io.jstate.states.lang.TreeFiles;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,14 @@ import java.util.logging.Logger;
  */
 public final class Orchestrator {
     private static final Logger LOG = Logger.getLogger(Orchestrator.class.getName());
+    /**
+     * How long a stage waits for a targeted minion that is not connected when the stage starts. An
+     * orchestration runs right after faults: a healed partition or a rebooted host brings its minion
+     * back within its reconnection backoff (at most 30 s, plus up to a fifth of it), and failing the
+     * stage at once would send the operator to run it again by hand. A minion gone for good costs the
+     * stage this long, said on screen as it starts.
+     */
+    static final Duration CONNECT_WAIT = Duration.ofSeconds(45);
 
     /** How stages start jobs: the master's job service, or a fake in tests. */
     public interface JobSubmitter {
@@ -195,7 +204,8 @@ public final class Orchestrator {
             // A dry run changes nothing, so a batch's failure need not stop the next batches: every
             // minion says what it would do.
             JobRequest.Builder job = JobRequest.newBuilder().setTarget(target).setBatch(s.batch()).setStopOnFailure(!request.getTest())
-                    .setTimeoutMs(s.timeoutMs() > 0 ? s.timeoutMs() : request.getTimeoutMs()).setPillar(pillar(s));
+                    .setTimeoutMs(s.timeoutMs() > 0 ? s.timeoutMs() : request.getTimeoutMs()).setPillar(pillar(s))
+                    .setConnectWaitMs(CONNECT_WAIT.toMillis());
             if (s.elect() != null) return elect(s, index, job);
             if (s.apply() != null) job.setApply(ApplyRequest.newBuilder().addAllTargets(s.apply()).setTest(request.getTest()));
             else job.setFunction(FunctionRequest.newBuilder().setName(s.function()).addAllArgs(s.args()));

@@ -195,6 +195,59 @@ class JobsTest {
     }
 
     @Test
+    void aMinionNotConnectedWhenItsTurnComesIsWaitedForAndRunsOnceItConnects() throws Exception {
+        // A rolling job (one at a time, stop on failure): m1 is not connected yet, so m2 must not pass it.
+        FakeMinion.Stream s2 = connected(m2, "{}");
+        String jid = master.jobs().submit(apply("*").toBuilder().setBatch("1").setStopOnFailure(true).setConnectWaitMs(10_000).build(),
+                events::add);
+        assertEquals(JobEvent.Type.JOB_STARTED, event().getType());
+        JobEvent waiting = event();
+        assertEquals(JobEvent.Type.MINION_WAITING, waiting.getType());
+        assertEquals("m1", waiting.getMinionId());
+        assertEquals("not connected; waiting up to 10 s for it to connect", waiting.getMessage());
+        assertNull(s2.next(700), "m2 waits behind m1, which holds its batch slot while the job waits for it");
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        assertNotNull(s1.next(5000), "m1 gets its envelope once it connects");
+        s1.send(result(jid, "m1", true));
+        assertNotNull(s2.next(5000), () -> "m2 gets its envelope once m1 returned; events: " + events);
+        s2.send(result(jid, "m2", true));
+        JobEvent e;
+        do {
+            e = event();
+            assertTrue(e.getType() != JobEvent.Type.MINION_LOST, e.getMessage());
+        } while (e.getType() != JobEvent.Type.JOB_DONE);
+        assertEquals(2, e.getSummary().getReturned());
+    }
+
+    @Test
+    void aMinionThatDoesNotConnectWithinTheWaitIsLostAndStopsARollingJob() throws Exception {
+        FakeMinion.Stream s2 = connected(m2, "{}");
+        long t0 = System.nanoTime();
+        master.jobs().submit(apply("*").toBuilder().setBatch("1").setStopOnFailure(true).setConnectWaitMs(1500).build(), events::add);
+        assertEquals(JobEvent.Type.JOB_STARTED, event().getType());
+        assertEquals(JobEvent.Type.MINION_WAITING, event().getType());
+        JobEvent lost = event();
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(JobEvent.Type.MINION_LOST, lost.getType());
+        assertEquals("m1", lost.getMinionId());
+        assertEquals("not connected: it did not connect within 1500 ms", lost.getMessage());
+        assertTrue(tookMs >= 1500 && tookMs < 4000, "lost " + tookMs + " ms after the start, for a wait of 1.5 s");
+        JobEvent skipped = event();
+        assertEquals(JobEvent.Type.MINION_SKIPPED, skipped.getType());
+        assertEquals("m2", skipped.getMinionId());
+        assertEquals(JobEvent.Type.JOB_DONE, event().getType());
+        assertNull(s2.next(300), "m2 never got the job");
+    }
+
+    @Test
+    void aConnectWaitOutOfBoundsIsRefused() throws Exception {
+        master.jobs().submit(apply("*").toBuilder().setConnectWaitMs(-1).build(), events::add);
+        JobEvent e = event();
+        assertEquals(JobEvent.Type.JOB_FAILED, e.getType());
+        assertEquals("connect_wait_ms must be between 0 and 600000, got -1", e.getMessage());
+    }
+
+    @Test
     void theJobKeepsTheStateEachMinionRunsAndPassesItsProgressOn() throws Exception {
         FakeMinion.Stream s1 = connected(m1, "{}");
         var bus = master.events().open("progress", e -> e instanceof Event.StateRunning);
