@@ -46,7 +46,7 @@ final class MatrixRabbitmqCases {
      * until it is booting: waiting for the last one's tables.
      */
     static String stopAllThenStartFirst(Faults f, String first) throws Exception {
-        List<String> did = new ArrayList<>();
+        List<String> did = new ArrayList<>(List.of(awaitPublisher(f, Duration.ofSeconds(90))));
         for (String h : NODES) did.add(stopBroker(f, h));
         did.add(must(f, first, "setsid /etc/init.d/rabbitmq-server start </dev/null >>/var/log/jlab-matrix-rabbitmq-start.log 2>&1 & "
                 + "echo \"$(hostname): /etc/init.d/rabbitmq-server start in the background\""));
@@ -56,7 +56,7 @@ final class MatrixRabbitmqCases {
 
     /** Every node's beam.smp SIGSTOPped, then every one killed -9: none sees another go down before it dies. */
     static String killAllAtOnce(Faults f, String any) throws Exception {
-        List<String> did = new ArrayList<>();
+        List<String> did = new ArrayList<>(List.of(awaitPublisher(f, Duration.ofSeconds(90))));
         for (String h : NODES) did.add(f.pause(h, "beam.smp"));
         for (String h : NODES) did.add(f.kill(h, "beam.smp"));
         return String.join("; ", did);
@@ -75,6 +75,26 @@ final class MatrixRabbitmqCases {
                 + "timeout 90 rabbitmqctl -q stop </dev/null; fi; "
                 + "for i in $(seq 60); do pgrep -x beam.smp >/dev/null || { echo \"no beam.smp after $((SECONDS - t)) s\"; exit 0; }; sleep 1; done; "
                 + "echo 'beam.smp still runs 60 s after rabbitmqctl stop'; exit 1");
+    }
+
+    /**
+     * Waits until the workload's publisher is connected (its connection is listed by the cluster),
+     * then 5 s more, so that the fault meets confirmed messages: under load the workload's JVM can
+     * take longer to connect than the matrix's lead time.
+     */
+    static String awaitPublisher(Faults f, Duration limit) throws Exception {
+        long t0 = System.nanoTime();
+        while (true) {
+            Procs.Ran r = f.lab().on(NODES.get(0), "timeout 60 rabbitmqctl -q list_connections -p workload client_properties </dev/null");
+            long s = (System.nanoTime() - t0) / 1_000_000_000L;
+            if (r.exit() == 0 && r.out().contains("jstate-workload-publisher")) {
+                Thread.sleep(5000);
+                return "the workload's publisher connected after " + s + " s (+5 s)";
+            }
+            if (s > limit.toSeconds()) throw new AssertionError("the workload's publisher not connected after " + s + " s: " + r);
+            System.out.println("fault matrix:   waiting for the workload's publisher to connect (" + s + " s)");
+            Thread.sleep(2000);
+        }
     }
 
     /** A shell command in {@code host} that must succeed; its output (not the command, as {@link Faults#on} gives). */
