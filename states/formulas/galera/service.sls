@@ -5,11 +5,24 @@
 include:
   - galera
 
+# The rolling restart for a new configuration, drained through clustercheck (below).
+galera-restart-script:
+  file.managed:
+    - name: /usr/local/sbin/galera-restart
+    - source: galera/galera-restart.sh
+    - template: none
+    - mode: "0755"
+    - user: root
+    - group: root
+
 # A running node restarts only when its configuration changed since it started (galera-status
-# compares 60-galera.cnf with what it recorded then); a re-run restarts nothing.
+# compares 60-galera.cnf with what it recorded then); a re-run restarts nothing. The node is
+# drained first (clustercheck's maintenance file: every HAProxy marks it down and moves its
+# sessions to the next server) and taken back once Synced, so HAProxy never sends a write to a
+# node that is stopping or starting: see galera-restart.sh.
 galera-restart-for-config:
   cmd.run:
-    - name: if [ "{{grains.init}}" = systemd ]; then systemctl restart mariadb; else /etc/init.d/mariadb restart; fi
+    - name: /usr/local/sbin/galera-restart --init {{grains.init}} --drain {{pillar.clustercheck.maintenance_file}} --server {{pillar.node.id}} --haproxy-socket {{pillar.haproxy.stats_socket}} --synced-within {{pillar.galera.sync_timeout}}
     - onlyif:
       - /usr/local/sbin/galera-status running
     - unless:
@@ -18,6 +31,7 @@ galera-restart-for-config:
     - require:
       - file: galera-cnf
       - file: galera-status-script
+      - file: galera-restart-script
 
 galera-service:
   service.running:

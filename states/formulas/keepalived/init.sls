@@ -31,12 +31,15 @@ keepalived-conf:
       - pkg: keepalived-pkg
       - file: keepalived-check-haproxy
 
-# Restart on change: the Debian init script's reload only re-reads some settings, and a VRRP
-# change (router id, peers, address) needs a fresh start. nopreempt keeps the VIP where it is
-# meanwhile unless this node held it.
+# Reload on change (SIGHUP through the init script's reload): keepalived 2.x reads the whole file
+# again and keeps each VRRP instance's state, so the holder keeps the VIP while every controller
+# applies a new peer list at once. A restart there stopped every keepalived at the same time and
+# the VIP was held by nobody for 14 s (a new controller added to the pillar); a restart of the
+# holder alone is a failover. A keepalived that does not run is started.
 keepalived-service:
   service.running:
     - name: keepalived
     - enable: true
+    - reload: true
     - watch:
       - file: keepalived-conf

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.function.Executable;
  * transfer and RabbitMQ once the cluster forgot the lost node; then a fourth controller added to the
  * pillar ({@link LabPillar#addController}) and to the lab ({@code lab up 4}), which the orchestration
  * brings into Galera, HAProxy's, Keepalived's and memcached's lists and the RabbitMQ cluster. The
- * longest write gap through the VIP is measured and reported (packaging/lab/NOTES.md), not bounded:
- * adding ctl4 still gaps longer than a single failover there.
+ * longest write gap through the VIP is measured and reported (packaging/lab/NOTES.md), not bounded
+ * (a load-dependent figure). After each operation the workload's quorum queue must have a member
+ * on every controller, the new one included (the orchestration's rabbitmq.quorum).
  *
  * <p>Not cases of the matrix: an operation here is made by an operator's steps (a new host, its key)
  * and then by the orchestration itself, and the workload runs through the orchestration, whose
@@ -64,6 +65,7 @@ class MembershipLabIT {
         lab = new Lab("membership", Map.of("JLAB_ID", System.getProperty("jstate.membership.labId", "mb"), "JLAB_PILLAR", pillar.toString()));
         FaultMatrix matrix = new FaultMatrix(lab);
         List<FaultMatrix.Row> rows = new ArrayList<>();
+        List<String> members = new ArrayList<>();
         try {
             if (reuse) {
                 Procs.Ran conf = lab.on("master", "grep -x 'pillar: " + pillar + "' /etc/jstate/master.yaml");
@@ -81,6 +83,7 @@ class MembershipLabIT {
             }
             assertTrue(matrix.healthyWithin(FaultMatrix.HEALTHY_BOUND), "the lab is healthy before the operation");
             rows.add(operate(matrix, "ctl3 lost for good, replaced by a fresh host", Lab.CONTROLLERS, () -> replace("ctl3")));
+            members.add(quorumMembers());
             List<String> four = List.of("ctl1", "ctl2", "ctl3", "ctl4");
             if (LabPillar.controllers(pillar).contains("ctl4")) throw new AssertionError("the pillar " + pillar + " has ctl4 already; make it again");
             rows.add(operate(matrix, "ctl4 added to the pillar", four, () -> {
@@ -88,6 +91,7 @@ class MembershipLabIT {
                 Procs.Ran up = lab.lab(Duration.ofMinutes(20), "up", "4");
                 assertEquals(0, up.exit(), up.toString());
             }));
+            members.add(quorumMembers());
         } finally {
             String table = FaultMatrix.table(rows);
             FaultMatrix.say("membership:\n" + table);
@@ -103,7 +107,31 @@ class MembershipLabIT {
             checks.add(() -> assertTrue(r.orchestrationOk() && r.outcome().startsWith("repaired"), "the orchestration did not bring the host in: "
                     + FaultMatrix.tableLine(r)));
         }
+        // The workload's quorum queue has a replica on the new node after each operation
+        // (rabbitmq.quorum grows it): two replicas of three survive no failure.
+        List<List<String>> expected = List.of(List.of("rabbit@ctl1", "rabbit@ctl2", "rabbit@ctl3"), List.of("rabbit@ctl1", "rabbit@ctl2", "rabbit@ctl3", "rabbit@ctl4"));
+        for (int i = 0; i < members.size(); i++) {
+            String after = members.get(i);
+            List<String> want = expected.get(i);
+            checks.add(() -> assertEquals(want.toString(), after, "the members of quorum queue " + WorkloadSetup.QUEUE + " after the operation"));
+        }
+        checks.add(() -> assertEquals(rows.size(), members.size(), "the quorum queue's members were read after each operation"));
         assertAll(checks);
+    }
+
+    /** The sorted members of the workload's quorum queue, as ctl1 lists them ("[rabbit@ctl1, ...]"). */
+    private String quorumMembers() throws Exception {
+        Procs.Ran r = lab.on("ctl1", "rabbitmqctl -q list_queues -p " + WorkloadSetup.VHOST + " name members --formatter json");
+        if (r.exit() != 0) return "cannot list the queues: " + r;
+        for (JsonNode q : JSON.readTree(r.out())) {
+            if (!WorkloadSetup.QUEUE.equals(q.path("name").asText())) continue;
+            List<String> m = new ArrayList<>();
+            q.path("members").forEach(n -> m.add(n.asText()));
+            String sorted = m.stream().sorted().toList().toString();
+            FaultMatrix.say("  quorum queue " + WorkloadSetup.QUEUE + " members: " + sorted);
+            return sorted;
+        }
+        return "no queue " + WorkloadSetup.QUEUE + " in vhost " + WorkloadSetup.VHOST + ": " + r.out();
     }
 
     /**

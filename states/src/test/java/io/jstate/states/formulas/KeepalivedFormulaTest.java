@@ -61,7 +61,7 @@ class KeepalivedFormulaTest {
     }
 
     @Test
-    void installsWithoutStartingWritesTheCheckAndTheConfigAndRestartsOnChange() {
+    void installsWithoutStartingWritesTheCheckAndTheConfigAndReloadsOnChange() {
         Compiled c = compile("ctl1", "keepalived");
         assertEquals(List.of("keepalived-pkg", "keepalived-check-haproxy", "keepalived-conf", "keepalived-service"), ids(c));
         assertEquals(Boolean.TRUE, ((PkgInstalled.Spec) step(c, "keepalived-pkg").spec()).noStart());
@@ -72,7 +72,8 @@ class KeepalivedFormulaTest {
         FileManaged.Spec conf = (FileManaged.Spec) step(c, "keepalived-conf").spec();
         assertEquals("/etc/keepalived/keepalived.conf", conf.name());
         assertEquals("0640", conf.mode());
-        assertEquals(new ServiceRunning.Spec("keepalived", true, false), step(c, "keepalived-service").spec());
+        // A changed keepalived.conf is reloaded (SIGHUP): the holder keeps the VIP while every node applies it.
+        assertEquals(new ServiceRunning.Spec("keepalived", true, true), step(c, "keepalived-service").spec());
         assertTrue(edge(c, "keepalived-service", Requisite.WATCH, "keepalived-conf"));
     }
 
