@@ -44,7 +44,7 @@ final class AmqpWorkload {
     static final String BROKER_FILE = "amqp-publisher.broker";
 
     private final Options o;
-    private final ConnectionFactory factory = new ConnectionFactory();
+    private final ConnectionFactory factory;
     private final Map<String, Long> errors = new ConcurrentHashMap<>();
     /** Deliveries by id of this run. */
     private final Map<Long, Integer> deliveries = new ConcurrentHashMap<>();
@@ -56,17 +56,24 @@ final class AmqpWorkload {
 
     AmqpWorkload(Options o) {
         this.o = o;
-        factory.setUsername(o.user());
-        factory.setPassword(o.password());
-        factory.setVirtualHost(o.vhost());
-        factory.setConnectionTimeout(o.timeoutMs());
-        factory.setHandshakeTimeout(2 * o.timeoutMs());
-        factory.setShutdownTimeout(o.timeoutMs());
-        factory.setChannelRpcTimeout(2 * o.timeoutMs());
+        this.factory = factory(o.user(), o.password(), o.vhost(), o.timeoutMs());
+    }
+
+    /** Connections bounded by {@code timeoutMs} everywhere, with no automatic recovery. */
+    static ConnectionFactory factory(String user, String password, String vhost, int timeoutMs) {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUsername(user);
+        factory.setPassword(password);
+        factory.setVirtualHost(vhost);
+        factory.setConnectionTimeout(timeoutMs);
+        factory.setHandshakeTimeout(2 * timeoutMs);
+        factory.setShutdownTimeout(timeoutMs);
+        factory.setChannelRpcTimeout(2 * timeoutMs);
         factory.setRequestedHeartbeat(5);
         // Recovery is ours: a dead connection's unconfirmed message is counted, then we connect again.
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
+        return factory;
     }
 
     static Map<String, Object> queueArguments() {

@@ -29,6 +29,9 @@ import java.util.Set;
  *       (default 10.77.0.11-13:3306), result in DIR/sql-verify.json;
  *   <li>{@code amqp}: publisher, consumer and drain against {@code --brokers} (default
  *       10.77.0.11-13:5672), result in DIR/amqp.json.
+ *   <li>{@code amqp-park}: {@code --count} confirmed messages left in a quorum queue of their own
+ *       ({@link AmqpParked}) before a fault; {@code amqp-unpark} afterwards takes them and names each
+ *       confirmed one that is missing.
  * </ul>
  *
  * Every command prints its result as one JSON line on stdout and exits 0 when it ran (the figures
@@ -39,7 +42,9 @@ public final class Main {
     private static final Map<String, Set<String>> KEYS = Map.of(
             "sql-write", Set.of("dir", "address", "database", "user", "password", "seconds", "max-ops", "rate", "timeout-ms", "run"),
             "sql-verify", Set.of("dir", "nodes", "database", "user", "password", "timeout-ms"),
-            "amqp", Set.of("dir", "brokers", "vhost", "user", "password", "queue", "seconds", "max-ops", "rate", "drain-seconds", "timeout-ms", "run"));
+            "amqp", Set.of("dir", "brokers", "vhost", "user", "password", "queue", "seconds", "max-ops", "rate", "drain-seconds", "timeout-ms", "run"),
+            "amqp-park", Set.of("dir", "brokers", "vhost", "user", "password", "queue", "count", "timeout-ms", "run"),
+            "amqp-unpark", Set.of("dir", "brokers", "vhost", "user", "password", "queue", "drain-seconds", "timeout-ms"));
 
     private Main() {}
 
@@ -62,7 +67,7 @@ public final class Main {
 
     static String run(String[] argv) throws Exception {
         if (argv.length == 0 || !KEYS.containsKey(argv[0])) {
-            throw new IllegalArgumentException("usage: Main sql-write|sql-verify|amqp --dir DIR [--key value ...]; got " + (argv.length == 0 ? "nothing" : argv[0]));
+            throw new IllegalArgumentException("usage: Main sql-write|sql-verify|amqp|amqp-park|amqp-unpark --dir DIR [--key value ...]; got " + (argv.length == 0 ? "nothing" : argv[0]));
         }
         String cmd = argv[0];
         Map<String, String> a = options(cmd, argv);
@@ -94,10 +99,16 @@ public final class Main {
                 json = Json.write(SqlVerifier.verify(acked, new Ids(w.run()), nodes, a.getOrDefault("database", WorkloadSetup.DATABASE), user, password,
                         Math.max(timeoutMs, 10_000)));
             }
+            case "amqp-park" -> {
+                Ids ids = a.containsKey("run") ? new Ids(number(a, "run")) : Ids.now();
+                json = Json.write(AmqpParked.park(AmqpWorkload.factory(user, password, a.getOrDefault("vhost", WorkloadSetup.VHOST), timeoutMs),
+                        brokers(a), a.getOrDefault("queue", AmqpParked.QUEUE), integer(a, "count", 50), timeoutMs, ids, dir));
+            }
+            case "amqp-unpark" -> json = Json.write(AmqpParked.unpark(AmqpWorkload.factory(user, password, a.getOrDefault("vhost", WorkloadSetup.VHOST),
+                    timeoutMs), brokers(a), a.getOrDefault("queue", AmqpParked.QUEUE), integer(a, "drain-seconds", 60), dir));
             default -> {
                 Ids ids = a.containsKey("run") ? new Ids(number(a, "run")) : Ids.now();
-                List<Address> brokers = new ArrayList<>();
-                for (String b : list(a.getOrDefault("brokers", String.join(",", WorkloadSetup.nodes(5672))))) brokers.add(address(b));
+                List<Address> brokers = brokers(a);
                 AmqpResult r = new AmqpWorkload(new AmqpWorkload.Options(brokers, a.getOrDefault("vhost", WorkloadSetup.VHOST), user, password,
                         a.getOrDefault("queue", WorkloadSetup.QUEUE), integer(a, "seconds", 30), number(a, "max-ops", 100_000), decimal(a, "rate", 50),
                         integer(a, "drain-seconds", 60), timeoutMs, ids, dir)).run();
@@ -106,6 +117,12 @@ public final class Main {
         }
         Files.writeString(dir.resolve(cmd + ".json"), json + "\n");
         return json;
+    }
+
+    private static List<Address> brokers(Map<String, String> a) {
+        List<Address> brokers = new ArrayList<>();
+        for (String b : list(a.getOrDefault("brokers", String.join(",", WorkloadSetup.nodes(5672))))) brokers.add(address(b));
+        return brokers;
     }
 
     private static Map<String, String> options(String cmd, String[] argv) {
