@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +34,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * lab; each leaves the backend as the next one needs it, and the last one's orchestration and
  * verify show the lab healthy after all of them. How long each part took is printed at the end and
  * kept in the logs (timings.txt).
+ *
+ * <p>System properties: {@code jstate.faults.reuseLab=true} runs on the lab of
+ * {@code jstate.faults.labId} (default fa) as it is, deployed already, and leaves it up (with
+ * {@code -Dtest=FaultInjectorLabIT#method+method} for a few cases on one's own lab).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -40,6 +45,7 @@ class FaultInjectorLabIT {
     private static final List<String> CONTROLLERS = Lab.CONTROLLERS;
     /** What a MariaDB client says when the server cannot write for lack of space. */
     private static final String DISK_FULL = "(?is).*(is full|no space left|errno: 28|error 28|disk full).*";
+    private static final boolean REUSE = Boolean.getBoolean("jstate.faults.reuseLab");
 
     private Lab lab;
     private Faults faults;
@@ -48,20 +54,22 @@ class FaultInjectorLabIT {
 
     @BeforeAll
     void up() throws Exception {
+        lab = new Lab("faults", Map.of("JLAB_ID", System.getProperty("jstate.faults.labId", "fa")));
+        faults = new Faults(lab);
+        if (REUSE) return;
         long t0 = System.nanoTime();
-        lab = new Lab("faults", Map.of("JLAB_ID", "fa")).up(3);
+        lab.up(3);
         took("lab up 3", t0);
         long t1 = System.nanoTime();
         Procs.Ran deploy = lab.orchestrate("openstack-ha");
         assertEquals(0, deploy.exit(), deploy.toString());
         took("orchestrate openstack-ha (first deploy)", t1);
-        faults = new Faults(lab);
     }
 
     @AfterAll
     void down() throws Exception {
         try {
-            if (lab != null) lab.close();
+            if (lab != null && !REUSE) lab.close();
         } finally {
             StringBuilder t = new StringBuilder();
             timings.forEach((what, d) -> t.append(String.format("%8.1f s  %s%n", d.toMillis() / 1000.0, what)));
@@ -107,6 +115,37 @@ class FaultInjectorLabIT {
             waitFor(() -> galera(h, "wsrep_cluster_size") + " " + galera(h, "wsrep_cluster_status") + " " + galera(h, "wsrep_local_state_comment"),
                     "3 Primary Synced", limit);
         }
+    }
+
+    /**
+     * FROM's neighbour entry for ADDRESS after a fresh resolution: the entry flushed, a connection
+     * tried (FROM sends ARP requests for 3 s), then {@code ip neigh show}: "lladdr ..." when ADDRESS
+     * answered, INCOMPLETE or FAILED without a lladdr when no ARP got through.
+     */
+    private String resolve(String from, String address) throws Exception {
+        on(from, "ip neigh flush to " + address + " dev eth0");
+        reaches(from, address, 3306);
+        return on(from, "ip neigh show to " + address + " dev eth0").out().trim();
+    }
+
+    /** The injector's arp table in HOST's network namespace, listed with this machine's nft ("" when there is none). */
+    private String arpTable(String host) throws Exception {
+        Process p = new ProcessBuilder("timeout", "-k", "2", "15", "nsenter", "--net=" + lab.netns(host), "nft", "list", "table", "arp",
+                "jlab_fault").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(15, TimeUnit.SECONDS), "nft list in " + host + " did not end in 15 s");
+        return p.exitValue() == 0 ? out : "";
+    }
+
+    private void arpCut(String from, String address) throws Exception {
+        String entry = resolve(from, address);
+        assertTrue(entry.matches("(?s).*(INCOMPLETE|FAILED).*") && !entry.contains("lladdr"),
+                from + " resolved " + address + " through ARP: '" + entry + "'");
+    }
+
+    private void arpWorks(String from, String address) throws Exception {
+        String entry = resolve(from, address);
+        assertTrue(entry.contains("lladdr"), from + " did not resolve " + address + " through ARP: '" + entry + "'");
     }
 
     private void clean() throws Exception {
@@ -158,6 +197,11 @@ class FaultInjectorLabIT {
         assertFalse(reaches("ctl3", addr("ctl2"), 3306), "ctl3 reaches ctl2's 3306");
         assertTrue(reaches("ctl3", addr("ctl3"), 3306), "ctl3 reaches its own address through loopback");
         assertTrue(faults.status().matches("(?s).*ctl3 +network +isolate.*"), faults.status());
+        // ARP too: ctl3 answers no ARP request (ctl1 and the master have no rules of their own), so
+        // neither its lab address nor a VIP it would claim is resolved to its MAC elsewhere.
+        arpCut("ctl1", addr("ctl3"));
+        arpCut("master", addr("ctl3"));
+        assertTrue(arpTable("ctl3").contains("iifname != \"lo\" drop"), "ctl3's arp table");
         waitFor(() -> galera("ctl3", "wsrep_cluster_status"), "non-Primary", Duration.ofSeconds(90));
         took("isolate ctl3: ctl3 non-Primary after", t0);
         for (String h : List.of("ctl1", "ctl2")) {
@@ -168,6 +212,9 @@ class FaultInjectorLabIT {
         assertTrue(faults.heal().startsWith("healed ctl3"));
         long t1 = System.nanoTime();
         clean();
+        assertEquals("", arpTable("ctl3"), "heal removes the arp table too");
+        arpWorks("ctl1", addr("ctl3"));
+        arpWorks("ctl3", addr("ctl1"));
         threeSynced(Duration.ofSeconds(120));
         took("heal: 3 Primary Synced after", t1);
     }
@@ -184,9 +231,20 @@ class FaultInjectorLabIT {
         }
         String status = faults.status();
         assertTrue(status.matches("(?s).*ctl1 +network +cut ctl2.*") && status.matches("(?s).*ctl2 +network +cut ctl1.*"), status);
-        assertTrue(faults.heal().startsWith("healed ctl1 ctl2"));
+        // ARP between the two only: each still resolves ctl3 and ctl3 both of them.
+        arpWorks("ctl1", addr("ctl3"));
+        arpWorks("ctl3", addr("ctl1"));
+        arpWorks("ctl3", addr("ctl2"));
+        // With ctl1's side healed, ctl1 sends its requests for ctl2 again, and ctl2's side alone
+        // drops them (their sender is ctl1), then, healed too, answers.
+        assertTrue(faults.heal("ctl1").startsWith("healed ctl1"));
+        arpCut("ctl1", addr("ctl2"));
+        assertTrue(faults.status().matches("(?s).*ctl2 +network +cut ctl1.*"), faults.status());
+        assertTrue(faults.heal().startsWith("healed ctl2"));
         long t1 = System.nanoTime();
         clean();
+        arpWorks("ctl1", addr("ctl2"));
+        arpWorks("ctl2", addr("ctl1"));
         assertTrue(reaches("ctl1", addr("ctl2"), 3306), "ctl1 reaches ctl2 after heal");
         threeSynced(Duration.ofSeconds(120));
         took("heal of the cut: 3 Primary Synced after", t1);

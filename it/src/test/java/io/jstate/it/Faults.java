@@ -80,6 +80,11 @@ final class Faults {
         return make("heal");
     }
 
+    /** Removes the injector's rules from HOST only (one side of a cut). */
+    String heal(String host) throws Exception {
+        return make("heal", host);
+    }
+
     String reboot(String host) throws Exception {
         return make("reboot", host);
     }

@@ -16,7 +16,9 @@ import io.jstate.states.kinds.pkg.PkgInstalled;
 import io.jstate.states.kinds.service.ServiceRunning;
 import io.jstate.states.lang.Compiled;
 import io.jstate.states.lang.PillarData;
+import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -115,8 +117,25 @@ class KeepalivedFormulaTest {
     @Test
     void theCheckAsksThisHostsHaproxyOnItsStatsSocket() {
         String conf = rendered(compile("ctl3", "keepalived"), "keepalived-conf");
-        assertEquals(List.of("script \"/etc/keepalived/check_haproxy /run/haproxy/admin.sock\"", "interval 2", "timeout 3",
+        assertEquals(List.of("script \"/etc/keepalived/check_haproxy /run/haproxy/admin.sock galera\"", "interval 2", "timeout 3",
                 "fall 2", "rise 2"), block(conf, "vrrp_script chk_haproxy"));
+    }
+
+    /**
+     * A failing check must put the node in FAULT, the one state that keeps a node that hears no
+     * adverts off the VIP: so the script has no weight (a weight only lowers a priority), and it
+     * names the proxy the haproxy formula renders.
+     */
+    @Test
+    void aFailingCheckMeansFaultAndTheProxyItAsksForIsHaproxysGalera() {
+        String conf = rendered(compile("ctl1", "keepalived"), "keepalived-conf");
+        assertTrue(block(conf, "vrrp_script chk_haproxy").stream().noneMatch(l -> l.startsWith("weight")), conf);
+        assertTrue(lines(rendered(compile("ctl1", "haproxy"), "haproxy-conf")).contains("listen galera"),
+                "the haproxy formula's Galera proxy is named galera");
+        // The script's own bound (alarm) is below keepalived's timeout for it, so it is never killed.
+        String script = rendered(compile("ctl1", "keepalived"), "keepalived-check-haproxy");
+        assertTrue(script.contains("alarm 2;"), script);
+        assertTrue(conf.contains("timeout 3"), conf);
     }
 
     @Test
@@ -124,6 +143,19 @@ class KeepalivedFormulaTest {
         PillarData p = HaFormulas.labPillar("ctl1");
         assertTrue(p.secrets().contains("kLb7xq2W"));
         assertTrue(((String) HaFormulas.at(p.data(), "keepalived.auth_pass")).length() <= 8, "VRRP PASS uses 8 characters at most");
+    }
+
+    /** "proxy,server,status" of each server row of haproxy's "show stat" CSV. */
+    private static List<String> statuses(String stat) {
+        List<String> out = new ArrayList<>();
+        List<String> all = List.of(stat.split("\n"));
+        if (all.isEmpty() || !all.get(0).startsWith("# pxname,")) return out;
+        int status = List.of(all.get(0).substring(2).split(",")).indexOf("status");
+        for (String l : all.subList(1, all.size())) {
+            String[] f = l.split(",", -1);
+            if (f.length > status && !f[1].equals("FRONTEND") && !f[1].equals("BACKEND")) out.add(f[0] + "," + f[1] + "," + f[status]);
+        }
+        return out;
     }
 
     private static PillarData multicast(String node) {
@@ -206,5 +238,63 @@ class KeepalivedFormulaTest {
         }
         assertTrue(Files.exists(socket), "a killed haproxy leaves its socket file behind");
         assertEquals(1, HaFormulas.run(dir, Map.of(), "perl", script.toString(), socket.toString()).exit(), "dead haproxy");
+        assertEquals(1, HaFormulas.run(dir, Map.of(), "perl", script.toString(), socket.toString(), "galera").exit(),
+                "dead haproxy, asked for galera");
+    }
+
+    /**
+     * The check against a real haproxy whose proxies have servers UP and DOWN (TCP checks to a
+     * loopback port that listens, and to one that does not): it passes only for a proxy with a
+     * server UP, an active one or a backup.
+     */
+    @Test
+    @Tag("real")
+    void theCheckFailsWhenTheProxyHasNoServerUp() throws Exception {
+        Path script = Files.writeString(dir.resolve("check_haproxy"), rendered(compile("ctl1", "keepalived"), "keepalived-check-haproxy"));
+        Path socket = dir.resolve("admin.sock");
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        // Never accepted: a TCP check only needs the handshake, and the backlog holds every check of the test.
+        try (ServerSocket up = new ServerSocket(0, 1000, lo); ServerSocket free1 = new ServerSocket(0, 1, lo);
+                ServerSocket free2 = new ServerSocket(0, 1, lo); ServerSocket free3 = new ServerSocket(0, 1, lo)) {
+            int down = free1.getLocalPort();
+            int[] bind = {free2.getLocalPort(), free3.getLocalPort()};
+            free1.close();
+            free2.close();
+            free3.close();
+            String live = "127.0.0.1:" + up.getLocalPort();
+            String dead = "127.0.0.1:" + down;
+            String check = " check inter 200 fastinter 100 rise 1 fall 1";
+            Path cfg = Files.writeString(dir.resolve("galera.cfg"), "global\n\tstats socket " + socket + " mode 600 level admin\n"
+                    + "defaults\n\tmode tcp\n\ttimeout connect 1s\n\ttimeout client 1s\n\ttimeout server 1s\n\ttimeout check 1s\n"
+                    + "listen galera\n\tbind 127.0.0.1:" + bind[0] + "\n\tserver ctl1 " + dead + check + "\n\tserver ctl2 " + live + check
+                    + " backup\n"
+                    + "listen cutoff\n\tbind 127.0.0.1:" + bind[1] + "\n\tserver ctl1 " + dead + check + "\n\tserver ctl2 " + dead
+                    + check + " backup\n");
+            Process haproxy = new ProcessBuilder("haproxy", "-db", "-f", cfg.toString()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+            try {
+                // Until the checks have run: the dead servers DOWN, the live one UP.
+                List<String> settled = List.of("galera,ctl1,DOWN", "galera,ctl2,UP", "cutoff,ctl1,DOWN", "cutoff,ctl2,DOWN");
+                String stat = "";
+                for (int i = 0; i < 100 && !statuses(stat).containsAll(settled); i++) {
+                    Thread.sleep(100);
+                    stat = HaFormulas.run(dir, Map.of(), "perl", "-MIO::Socket::UNIX", "-e",
+                            "$s = IO::Socket::UNIX->new(Peer => shift) or exit 1; print $s qq(show stat\\n); print while <$s>", socket.toString())
+                            .output();
+                }
+                assertTrue(statuses(stat).containsAll(settled), "haproxy's checks did not settle in 10 s:\n" + stat
+                        + Files.readString(dir.resolve("haproxy.log")));
+                assertEquals(0, HaFormulas.run(dir, Map.of(), "perl", script.toString(), socket.toString(), "galera").exit(),
+                        "galera: its active server is DOWN, its backup UP:\n" + stat);
+                assertEquals(1, HaFormulas.run(dir, Map.of(), "perl", script.toString(), socket.toString(), "cutoff").exit(),
+                        "cutoff: every server DOWN:\n" + stat);
+                assertEquals(1, HaFormulas.run(dir, Map.of(), "perl", script.toString(), socket.toString(), "nosuch").exit(), "no such proxy");
+                assertEquals(0, HaFormulas.run(dir, Map.of(), "perl", script.toString(), socket.toString()).exit(),
+                        "without a proxy named: haproxy answers");
+            } finally {
+                haproxy.destroyForcibly();
+                assertTrue(haproxy.waitFor(10, TimeUnit.SECONDS), "haproxy did not stop");
+            }
+        }
     }
 }
