@@ -15,6 +15,13 @@ pacemaker:
     - {name: no-quorum-policy, value: stop}
   galera:
     promoted_max: 3
+    # A joiner's promotion is its state transfer (seconds for the lab's data by rsync); one whose
+    # donors all died while it joined hangs until this timeout, and Galera stays down until then.
+    # Size it to the longest state transfer of the real data.
+    promote_timeout: 120s
+    # How long the orchestration waits for Pacemaker to recover a failed Galera by itself or to
+    # block it (then it cleans the block up): longer than promote_timeout.
+    unblock_wait: 180
     # root signs in through the server's unix socket on Debian (unix_socket authentication), so it
     # works before any user has been created, as a new cluster's first promotion needs; the
     # password is passed along and not needed by that plugin.

@@ -74,3 +74,39 @@ pacemaker-constraints:
     - require:
       - file: pacemaker-constraints-xml
       - cmd: pacemaker-resources
+
+# A Galera instance whose promotion failed or timed out is blocked (on-fail=block) until someone
+# clears it, and while it is blocked the galera agent on every other node waits for its position
+# forever ("Waiting on node <ctl1> to report database status before Master instances can start"):
+# after a full outage during a joiner's state transfer, Galera stays down. Clearing it is safe: the
+# agent then stops the blocked server, every node reports its last committed position, and the
+# agent bootstraps from the most advanced one. So when crm_mon shows Galera failed, this waits
+# (bounded, saying so) until Pacemaker has either recovered it by itself or blocked it, and cleans
+# up a block. Its output says which.
+pacemaker-galera-unblocked:
+  cmd.run:
+    - name: |
+        end=$((SECONDS+{{pillar.pacemaker.galera.unblock_wait}}))
+        while :; do
+          mon=$(crm_mon -1 2>&1)
+          blocked=$(printf '%s\n' "$mon" | grep -E 'ocf:heartbeat:galera.*FAILED.*\(blocked\)' | sed -E 's/.*FAILED ([A-Za-z]+ )?//' | tr -s ' \n' ' ')
+          if [ -n "$blocked" ]; then
+            echo "Pacemaker blocked Galera on: $blocked(a failed or timed-out promotion); crm_resource --cleanup --resource galera-clone:"
+            crm_resource --cleanup --resource galera-clone
+            exit $?
+          fi
+          if ! printf '%s\n' "$mon" | grep -Eq 'ocf:heartbeat:galera.*(FAILED|Promoting|Starting|Stopping|Demoting)'; then
+            echo "Pacemaker recovered Galera by itself; nothing blocked"
+            exit 0
+          fi
+          if [ $SECONDS -ge $end ]; then
+            echo "Galera still failed and not blocked after {{pillar.pacemaker.galera.unblock_wait}} s:"
+            printf '%s\n' "$mon" | grep -A6 'galera-clone'
+            exit 1
+          fi
+          sleep 5
+        done
+    - onlyif:
+      - crm_mon -1 2>/dev/null | grep -Eq 'ocf:heartbeat:galera.*FAILED'
+    - require:
+      - cmd: pacemaker-constraints

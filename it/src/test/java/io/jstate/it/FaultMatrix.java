@@ -79,7 +79,26 @@ final class FaultMatrix {
 
     /** What one case gave; {@code error} says what went wrong in the runner itself (null: nothing). */
     record Row(String fault, String host, SqlWriteResult writes, String outcome, boolean orchestrationOk, Duration orchestrateTook,
-            Duration toHealthy, SqlVerification verification, AmqpResult amqp, SplitBrain brain, String error) {
+            Duration toHealthy, SqlVerification verification, AmqpResult amqp, SplitBrain brain, String error, String layers, String noAmqp) {
+        /**
+         * {@code layers}: what each layer did (the cluster manager, then the orchestration), null
+         * where jstate's orchestration is the only actor; {@code noAmqp}: why the AMQP workload does
+         * not apply to the layout, null when it does.
+         */
+        Row(String fault, String host, SqlWriteResult writes, String outcome, boolean orchestrationOk, Duration orchestrateTook,
+                Duration toHealthy, SqlVerification verification, AmqpResult amqp, SplitBrain brain, String error) {
+            this(fault, host, writes, outcome, orchestrationOk, orchestrateTook, toHealthy, verification, amqp, brain, error, null, null);
+        }
+
+        /** A case the layout does not run, and why. */
+        static Row skipped(String fault, String reason) {
+            return new Row(fault, "-", null, SKIPPED + reason, false, null, null, null, null, null, null, null, null);
+        }
+
+        boolean isSkipped() {
+            return outcome.startsWith(SKIPPED);
+        }
+
         /** The workload's acknowledged writes lost, and the monitor's acknowledged probes lost; -1: not known. */
         long ackedLost() {
             if (verification == null || brain == null || brain.probesLost() < 0) return -1;
@@ -95,6 +114,9 @@ final class FaultMatrix {
             return brain == null ? -1 : brain.writable();
         }
     }
+
+    /** The outcome of a case the layout does not run. */
+    static final String SKIPPED = "skipped: ";
 
     /** The default hold of a fault, with the workload running. */
     static final Duration HOLD = Duration.ofSeconds(10);
@@ -116,9 +138,15 @@ final class FaultMatrix {
     private final Lab lab;
     private final Faults faults;
     private final Path logs;
+    private final MatrixLayout layout;
 
     FaultMatrix(Lab lab) {
+        this(lab, MatrixLayout.OPENSTACK_HA);
+    }
+
+    FaultMatrix(Lab lab, MatrixLayout layout) {
         this.lab = lab;
+        this.layout = layout;
         this.faults = new Faults(lab);
         this.logs = lab.logs().resolve("matrix");
     }
@@ -158,6 +186,7 @@ final class FaultMatrix {
         Duration healthy = null;
         SqlVerification v = null;
         SplitBrain brain = null;
+        String layers = null;
         List<String> errors = new ArrayList<>();
         long seconds = LEAD.plus(c.hold()).plus(TAIL).toSeconds();
         SplitBrainMonitor monitor = SplitBrainMonitor.start(lab, dir, Duration.ofSeconds(seconds).plus(ORCHESTRATE_BOUND).plus(HEALTHY_BOUND).plusMinutes(3));
@@ -167,8 +196,10 @@ final class FaultMatrix {
             say("  at the start: " + at);
             host = target + "; " + at;
             Path ns = lab.netns("master");
+            Map<String, Long> mark = layout.mark(lab);
             try (WorkloadProcess sql = WorkloadProcess.start(ns, dir, "sql-write", "--seconds", String.valueOf(seconds));
-                    WorkloadProcess amqp = WorkloadProcess.start(ns, dir, "amqp", "--seconds", String.valueOf(seconds), "--drain-seconds", "60")) {
+                    WorkloadProcess amqp = layout.rabbitmq()
+                            ? WorkloadProcess.start(ns, dir, "amqp", "--seconds", String.valueOf(seconds), "--drain-seconds", "60") : null) {
                 Thread.sleep(LEAD.toMillis());
                 say("  inject: " + c.inject().run(faults, target));
                 Thread.sleep(c.hold().toMillis());
@@ -179,18 +210,32 @@ final class FaultMatrix {
                     errors.add("sql writer: " + e.getMessage());
                 }
                 try {
-                    a = amqp.await(Duration.ofSeconds(seconds + 90), AmqpResult.class);
+                    if (amqp != null) a = amqp.await(Duration.ofSeconds(seconds + 90), AmqpResult.class);
                 } catch (RuntimeException e) {
                     errors.add("amqp workload: " + e.getMessage());
                 }
             }
-            say("  workload: sql " + w + "\n  amqp " + a);
+            say("  workload: sql " + w + "\n  amqp " + (a == null && !layout.rabbitmq() ? layout.noAmqp() : a));
+            List<String> managerLog = new ArrayList<>();
+            Map<String, Long> beforeOrchestration = layout.mark(lab);
+            String manager = layout.whatItDid(lab, mark, managerLog);
             long t0 = System.nanoTime();
             Procs.Ran r = orchestrate();
             took = Duration.ofNanos(System.nanoTime() - t0);
+            if (r != null) Files.writeString(dir.resolve("orchestrate.log"), r.out() + "\n--- stderr\n" + r.err());
             ok = r != null && r.exit() == 0;
             outcome = outcome(r);
             say("  orchestrate: " + outcome + " in " + took.toSeconds() + " s");
+            if (manager != null) {
+                // What the cluster manager did after the orchestration too: a repair it made, or one the orchestration asked of it.
+                managerLog.add("-- during the orchestration:");
+                String after = layout.whatItDid(lab, beforeOrchestration, managerLog);
+                Files.write(dir.resolve("pacemaker-actions.log"), managerLog);
+                String jstate = outcome.equals("repaired (0 changes)") ? "0 changes (nothing left to repair)" : outcome + changedStages(r);
+                layers = "Pacemaker during the fault: " + manager + ". jstate orchestrate " + layout.orchestration() + ": " + jstate
+                        + ". Pacemaker during the orchestration: " + after;
+                say("  layers: " + layers);
+            }
             if (outcome.startsWith("refused")) {
                 // A refusal with a reason is an allowed outcome: the lab stays as the fault left it
                 // until the case's rescue does what the refusal told the operator to do.
@@ -217,7 +262,22 @@ final class FaultMatrix {
                 errors.add("split-brain monitor: " + e.getMessage());
             }
         }
-        return new Row(c.name(), host, w, outcome, ok, took, healthy, v, a, brain, errors.isEmpty() ? null : String.join("; ", errors));
+        return new Row(c.name(), host, w, outcome, ok, took, healthy, v, a, brain, errors.isEmpty() ? null : String.join("; ", errors), layers,
+                layout.noAmqp());
+    }
+
+    /** A stage's line in the orchestration's output: "[4/6] cluster: done (3 minions, 1 changed)". */
+    private static final Pattern STAGE_CHANGED = Pattern.compile("\\[\\d+/\\d+\\] (\\S+): done \\(\\d+ minions?, (\\d+) changed");
+
+    /** The stages in which the orchestration changed something, with their counts (empty when none did). */
+    static String changedStages(Procs.Ran r) {
+        if (r == null) return "";
+        List<String> changed = new ArrayList<>();
+        for (String l : r.out().split("\n")) {
+            java.util.regex.Matcher m = STAGE_CHANGED.matcher(l);
+            if (m.find() && !m.group(2).equals("0")) changed.add(m.group(1) + " " + m.group(2));
+        }
+        return changed.isEmpty() ? "" : " (changed in stage " + String.join(", ", changed) + ")";
     }
 
     /** Where the VIP's SQL goes and who holds the VIP, as the table shows it next to the case's host. */
@@ -249,7 +309,7 @@ final class FaultMatrix {
     /** {@code jstate orchestrate openstack-ha}, or null when it ran past its bound (it was killed). */
     private Procs.Ran orchestrate() throws Exception {
         try {
-            return lab.jstate(ORCHESTRATE_BOUND, "orchestrate", "openstack-ha");
+            return lab.jstate(ORCHESTRATE_BOUND, "orchestrate", layout.orchestration());
         } catch (AssertionError e) {
             say("  orchestration still running after " + ORCHESTRATE_BOUND.toSeconds() + " s, killed");
             return null;
@@ -288,7 +348,7 @@ final class FaultMatrix {
         long t0 = System.nanoTime();
         long lastSaid = t0;
         while (true) {
-            Procs.Ran r = lab.verify(Map.of());
+            Procs.Ran r = lab.verify(Map.of(), layout.verifyArgs());
             if (r.exit() == 0) return true;
             if (System.nanoTime() > end) {
                 say("  not healthy after " + limit.toSeconds() + " s: " + failing(r));
@@ -331,12 +391,13 @@ final class FaultMatrix {
      * election's reason, and healthy afterwards unless it refused.
      */
     static List<Executable> invariants(Row r) {
+        if (r.isSkipped()) return List.of();
         String line = tableLine(r);
         boolean refused = r.outcome().matches("refused: .*\\S.*");
         return List.of(
                 () -> assertNull(r.error(), line),
                 () -> assertEquals(0, r.ackedLost(), "acknowledged writes lost: " + line),
-                () -> assertEquals(0, r.confirmedLost(), "confirmed messages lost: " + line),
+                () -> assertTrue(r.noAmqp() != null || r.confirmedLost() == 0, "confirmed messages lost: " + line),
                 () -> assertTrue(r.writableComponents() >= 0 && r.writableComponents() <= 1, "split brain: " + line),
                 () -> assertTrue(r.outcome().startsWith("repaired") || refused, "the orchestration neither repaired nor refused with a reason: " + line),
                 () -> assertTrue(r.toHealthy() != null || refused, "never healthy: " + line));
@@ -352,11 +413,15 @@ final class FaultMatrix {
         StringBuilder notes = new StringBuilder();
         for (Row r : rows) if (r.error() != null) notes.append("- ").append(r.fault()).append(": ").append(r.error()).append('\n');
         if (notes.length() > 0) t.append('\n').append(notes);
+        StringBuilder layers = new StringBuilder();
+        for (Row r : rows) if (r.layers() != null) layers.append("- ").append(r.fault()).append(": ").append(r.layers().replace('|', '/')).append('\n');
+        if (layers.length() > 0) t.append("\nWhat each layer did:\n\n").append(layers);
         return t.toString();
     }
 
     static String tableLine(Row r) {
         String fault = r.fault() + ("-".equals(r.host()) ? "" : " (" + r.host() + ")");
+        if (r.isSkipped()) return "| " + String.join(" | ", fault, "-", "-", r.outcome(), "-", "-", "-", "-") + " |";
         String rate = r.writes() == null ? "?"
                 : String.format(Locale.ROOT, "%.1f%% (%d/%d)", 100 * r.writes().errorRate(), r.writes().failed(), r.writes().attempted());
         String gap = r.writes() == null ? "?" : String.format(Locale.ROOT, "%.1f s", r.writes().longestGapMs() / 1000.0);
@@ -365,7 +430,7 @@ final class FaultMatrix {
         String acked = (r.verification() == null ? "?" : r.verification().lost() + r.verification().duplicated() + r.verification().divergent()
                 + " of " + r.verification().checked())
                 + (r.brain() == null ? "" : " + " + (r.brain().probesLost() < 0 ? "?" : r.brain().probesLost()) + " of " + r.brain().probesAcked() + " probes");
-        String msgs = r.amqp() == null ? "?" : r.confirmedLost() + " of " + r.amqp().confirmed();
+        String msgs = r.noAmqp() != null ? r.noAmqp() : r.amqp() == null ? "?" : r.confirmedLost() + " of " + r.amqp().confirmed();
         String prim = r.brain() == null ? "?" : r.brain().writable() + " (" + r.brain().statusPrimary() + ")";
         return "| " + String.join(" | ", fault, rate, gap, outcome, healthy, acked, msgs, prim) + " |";
     }

@@ -23,40 +23,57 @@ import org.junit.jupiter.api.function.Executable;
  *
  * <p>System properties: {@code jstate.matrix.cases}, a regular expression the cases' names must
  * contain to run (default: every case); {@code jstate.matrix.reuseLab=true} runs on the lab of
- * {@code jstate.matrix.labId} (default mx) as it is, deployed already, and leaves it up.
+ * {@code jstate.matrix.labId} (default mx) as it is, deployed already, and leaves it up;
+ * {@code jstate.matrix.layout} the layout ({@link MatrixLayout}: openstack-ha, the default, or
+ * pacemaker, which {@link FaultMatrixPacemakerLabIT} runs).
  */
 class FaultMatrixLabIT {
     @Test
     @Timeout(value = 120, unit = TimeUnit.MINUTES)
     void everyFaultIsSurvivedWithoutLosingAcknowledgedWritesOrConfirmedMessages() throws Exception {
+        run(MatrixLayout.fromProperty(), "mx", "fault-matrix");
+    }
+
+    /**
+     * The matrix of {@code layout} on the lab {@code jstate.matrix.labId} (default
+     * {@code defaultLabId}), its logs under it-logs/{@code logsName}: deploys it with the layout's
+     * orchestration (unless reused), runs its cases, prints the table, asserts every row's invariants.
+     */
+    static void run(MatrixLayout layout, String defaultLabId, String logsName) throws Exception {
         boolean reuse = Boolean.getBoolean("jstate.matrix.reuseLab");
-        Lab lab = new Lab("fault-matrix", Map.of("JLAB_ID", System.getProperty("jstate.matrix.labId", "mx")));
+        Lab lab = new Lab(logsName, Map.of("JLAB_ID", System.getProperty("jstate.matrix.labId", defaultLabId)));
         Pattern only = Pattern.compile(System.getProperty("jstate.matrix.cases", ""));
-        List<FaultMatrix.FaultCase> cases = FaultMatrix.CASES.stream().filter(c -> only.matcher(c.name()).find()).toList();
-        assertTrue(!cases.isEmpty(), "no case's name matches jstate.matrix.cases=" + only);
-        List<FaultMatrix.Row> rows = List.of();
+        List<FaultMatrix.FaultCase> cases = layout.cases().stream().filter(c -> only.matcher(c.name()).find()).toList();
+        List<FaultMatrix.Row> skipped = new ArrayList<>();
+        layout.skipped().forEach((name, why) -> {
+            if (only.matcher(name).find()) skipped.add(FaultMatrix.Row.skipped(name, why));
+        });
+        assertTrue(!cases.isEmpty(), "no case's name matches jstate.matrix.cases=" + only + " in the layout " + layout.id());
+        List<FaultMatrix.Row> rows = new ArrayList<>();
         long t0 = System.nanoTime();
         try {
             if (!reuse) {
                 lab.up(3);
                 System.out.printf("fault matrix: lab up in %d s%n", secs(t0));
                 long t1 = System.nanoTime();
-                Procs.Ran deploy = lab.orchestrate("openstack-ha");
+                Procs.Ran deploy = lab.orchestrate(layout.orchestration());
                 assertEquals(0, deploy.exit(), deploy.toString());
-                System.out.printf("fault matrix: deployed in %d s%n", secs(t1));
+                System.out.printf("fault matrix: deployed %s in %d s%n", layout.orchestration(), secs(t1));
             }
-            for (String setup : List.of(WorkloadSetup.sql(), WorkloadSetup.amqp())) {
+            List<String> setups = layout.rabbitmq() ? List.of(WorkloadSetup.sql(), WorkloadSetup.amqp()) : List.of(WorkloadSetup.sql());
+            for (String setup : setups) {
                 Procs.Ran r = lab.on("ctl1", setup);
                 assertEquals(0, r.exit(), r.toString());
             }
-            FaultMatrix matrix = new FaultMatrix(lab);
+            FaultMatrix matrix = new FaultMatrix(lab, layout);
             assertTrue(matrix.healthyWithin(FaultMatrix.HEALTHY_BOUND), "the lab is healthy before the first case");
             long t2 = System.nanoTime();
-            rows = matrix.run(cases);
-            System.out.printf("fault matrix: %d cases in %d s%n", rows.size(), secs(t2));
+            rows.addAll(matrix.run(cases));
+            System.out.printf("fault matrix (%s): %d cases in %d s%n", layout.id(), rows.size(), secs(t2));
         } finally {
+            rows.addAll(skipped);
             String table = FaultMatrix.table(rows);
-            System.out.println("fault matrix:\n" + table);
+            System.out.println("fault matrix (" + layout.id() + "):\n" + table);
             Files.writeString(lab.logs().resolve("fault-matrix.md"), table);
             if (!reuse) lab.close();
         }

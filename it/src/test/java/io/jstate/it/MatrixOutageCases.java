@@ -108,12 +108,17 @@ final class MatrixOutageCases {
 
     /** ctl1, then ctl3, then ctl2 stopped through the init script: ctl2 leaves last, with safe_to_bootstrap: 1. */
     static String stopAllInTurn(Faults f, String last) throws Exception {
+        return allInTurn(f, last, (x, h) -> x.stop(h, "mariadb"));
+    }
+
+    /** {@code stop} on each controller in turn, {@code last} last, the survivors taking writes for {@link #BETWEEN} in between. */
+    static String allInTurn(Faults f, String last, FaultMatrix.Action stop) throws Exception {
         List<String> order = new ArrayList<>(Lab.CONTROLLERS);
         order.remove(last);
         order.add(last);
         Map<String, String> done = new LinkedHashMap<>();
         for (String h : order) {
-            done.put(h, f.stop(h, "mariadb"));
+            done.put(h, stop.run(f, h));
             if (!h.equals(last)) Thread.sleep(BETWEEN.toMillis());
         }
         return String.join("; ", done.values());

@@ -149,7 +149,8 @@ class PacemakerFormulaTest {
         List<String> order = ids(c);
         assertTrue(order.indexOf("pacemaker-property-no-quorum-policy") < order.indexOf("mariadb-boot-disabled"), order.toString());
         assertEquals(List.of("mariadb-boot-disabled", "mariadb-log-dir", "pacemaker-cib-dir", "pacemaker-resources-xml",
-                "pacemaker-constraints-xml", "pacemaker-resources", "pacemaker-constraints"), order.subList(order.indexOf("mariadb-boot-disabled"), order.size()));
+                "pacemaker-constraints-xml", "pacemaker-resources", "pacemaker-constraints", "pacemaker-galera-unblocked"),
+                order.subList(order.indexOf("mariadb-boot-disabled"), order.size()));
         CmdRun.Spec res = (CmdRun.Spec) step(c, "pacemaker-resources").spec();
         assertEquals("cibadmin --replace --scope resources --xml-file " + RESOURCES_XML, res.name());
         assertEquals(List.of("crm_diff --original-string \"$(cibadmin --query --scope resources)\" --new " + RESOURCES_XML + " >/dev/null"),
@@ -185,6 +186,50 @@ class PacemakerFormulaTest {
         Element promote = byId(d, "galera-promote-0s");
         assertEquals("promote", promote.getAttribute("name"));
         assertEquals("block", promote.getAttribute("on-fail"));
+        assertEquals("120s", promote.getAttribute("timeout"), "the lab's promote_timeout");
+    }
+
+    @Test
+    void aBlockedGaleraIsCleanedUpOnlyWhenFailedAndAfterPacemakerHadItsChance() {
+        Compiled c = compile("ctl1", "pacemaker.resources");
+        CmdRun.Spec unblock = (CmdRun.Spec) step(c, "pacemaker-galera-unblocked").spec();
+        assertEquals(List.of("crm_mon -1 2>/dev/null | grep -Eq 'ocf:heartbeat:galera.*FAILED'"), unblock.onlyif());
+        assertTrue(edge(c, "pacemaker-galera-unblocked", Requisite.REQUIRE, "pacemaker-constraints"));
+        assertTrue(unblock.name().contains("end=$((SECONDS+180))"), unblock.name());
+        assertTrue(unblock.name().contains("crm_resource --cleanup --resource galera-clone"), unblock.name());
+    }
+
+    /**
+     * The unblock script against crm_mon outputs of the lab (a fake crm_mon and crm_resource on the
+     * PATH): a blocked promotion is cleaned up and named; a failure Pacemaker recovers by itself is
+     * waited for and left alone.
+     */
+    @Test
+    void theUnblockScriptCleansUpABlockAndLeavesARecoveryToPacemaker() throws Exception {
+        String script = ((CmdRun.Spec) step(compile("ctl1", "pacemaker.resources"), "pacemaker-galera-unblocked").spec()).name();
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        String blocked = "  * Clone Set: galera-clone [galera] (promotable):\n    * galera\t(ocf:heartbeat:galera):\t FAILED ctl3\n"
+                + "    * galera\t(ocf:heartbeat:galera):\t FAILED Promoted ctl1 (blocked)\n    * Unpromoted: [ ctl2 ]\n";
+        String recovered = "  * Clone Set: galera-clone [galera] (promotable):\n    * Promoted: [ ctl1 ctl2 ctl3 ]\n";
+        fake(bin, "crm_mon", "printf '" + blocked + "'");
+        fake(bin, "crm_resource", "echo \"cleanup: $*\" >> " + dir.resolve("calls"));
+        HaFormulas.Ran ran = HaFormulas.run(dir, Map.of("PATH", bin + ":/usr/bin:/bin"), "bash", "-c", script);
+        assertEquals(0, ran.exit(), ran.output());
+        assertTrue(ran.output().contains("Pacemaker blocked Galera on: ctl1 (blocked)"), ran.output());
+        assertEquals("cleanup: --cleanup --resource galera-clone\n", Files.readString(dir.resolve("calls")));
+
+        Files.delete(dir.resolve("calls"));
+        fake(bin, "crm_mon", "printf '" + recovered + "'");
+        HaFormulas.Ran again = HaFormulas.run(dir, Map.of("PATH", bin + ":/usr/bin:/bin"), "bash", "-c", script);
+        assertEquals(0, again.exit(), again.output());
+        assertTrue(again.output().contains("Pacemaker recovered Galera by itself; nothing blocked"), again.output());
+        assertFalse(Files.exists(dir.resolve("calls")));
+    }
+
+    private static void fake(Path bin, String name, String body) throws Exception {
+        Path f = bin.resolve(name);
+        Files.writeString(f, "#!/bin/sh\n" + body + "\n");
+        f.toFile().setExecutable(true);
     }
 
     @Test
