@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jstate.it.workload.AmqpParked;
 import io.jstate.it.workload.AmqpResult;
 import io.jstate.it.workload.SqlVerification;
 import io.jstate.it.workload.SqlWriteResult;
@@ -79,20 +80,22 @@ final class FaultMatrix {
 
     /** What one case gave; {@code error} says what went wrong in the runner itself (null: nothing). */
     record Row(String fault, String host, SqlWriteResult writes, String outcome, boolean orchestrationOk, Duration orchestrateTook,
-            Duration toHealthy, SqlVerification verification, AmqpResult amqp, SplitBrain brain, String error, String layers, String noAmqp) {
+            Duration toHealthy, SqlVerification verification, AmqpResult amqp, SplitBrain brain, String error, String layers, String noAmqp,
+            AmqpParked.Result parked) {
         /**
          * {@code layers}: what each layer did (the cluster manager, then the orchestration), null
          * where jstate's orchestration is the only actor; {@code noAmqp}: why the AMQP workload does
-         * not apply to the layout, null when it does.
+         * not apply to the layout, null when it does; {@code parked}: the messages parked in a
+         * queue across the fault, null where they were not.
          */
         Row(String fault, String host, SqlWriteResult writes, String outcome, boolean orchestrationOk, Duration orchestrateTook,
                 Duration toHealthy, SqlVerification verification, AmqpResult amqp, SplitBrain brain, String error) {
-            this(fault, host, writes, outcome, orchestrationOk, orchestrateTook, toHealthy, verification, amqp, brain, error, null, null);
+            this(fault, host, writes, outcome, orchestrationOk, orchestrateTook, toHealthy, verification, amqp, brain, error, null, null, null);
         }
 
         /** A case the layout does not run, and why. */
         static Row skipped(String fault, String reason) {
-            return new Row(fault, "-", null, SKIPPED + reason, false, null, null, null, null, null, null, null, null);
+            return new Row(fault, "-", null, SKIPPED + reason, false, null, null, null, null, null, null, null, null, null);
         }
 
         boolean isSkipped() {
@@ -105,8 +108,10 @@ final class FaultMatrix {
             return verification.lost() + verification.duplicated() + verification.divergent() + brain.probesLost();
         }
 
+        /** Confirmed messages lost: the running workload's, and the parked ones' where they were parked; -1: not known. */
         long confirmedLost() {
-            return amqp == null ? -1 : amqp.lostConfirmed();
+            if (amqp == null) return -1;
+            return amqp.lostConfirmed() + (parked == null ? 0 : parked.lost());
         }
 
         /** Components that took writes at the same time (the invariant: at most 1); -1: not known. */
@@ -187,6 +192,7 @@ final class FaultMatrix {
         SqlVerification v = null;
         SplitBrain brain = null;
         String layers = null;
+        AmqpParked.Result parked = null;
         List<String> errors = new ArrayList<>();
         long seconds = LEAD.plus(c.hold()).plus(TAIL).toSeconds();
         SplitBrainMonitor monitor = SplitBrainMonitor.start(lab, dir, Duration.ofSeconds(seconds).plus(ORCHESTRATE_BOUND).plus(HEALTHY_BOUND).plusMinutes(3));
@@ -196,6 +202,8 @@ final class FaultMatrix {
             say("  at the start: " + at);
             host = target + "; " + at;
             Path ns = lab.netns("master");
+            // Messages that sit in a queue through the fault: the running workload's are consumed at once.
+            if (layout.rabbitmq()) say("  parked: " + amqpParked(ns, dir, "amqp-park", "--count", String.valueOf(PARKED)));
             Map<String, Long> mark = layout.mark(lab);
             try (WorkloadProcess sql = WorkloadProcess.start(ns, dir, "sql-write", "--seconds", String.valueOf(seconds));
                     WorkloadProcess amqp = layout.rabbitmq()
@@ -247,6 +255,10 @@ final class FaultMatrix {
                 rescue(c, target);
             }
             v = verify(dir);
+            if (layout.rabbitmq()) {
+                parked = amqpParked(ns, dir, "amqp-unpark", "--drain-seconds", "60");
+                say("  unparked: " + parked);
+            }
         } catch (Exception | AssertionError e) {
             errors.add(e.getClass().getSimpleName() + ": " + e.getMessage());
             try {
@@ -263,7 +275,17 @@ final class FaultMatrix {
             }
         }
         return new Row(c.name(), host, w, outcome, ok, took, healthy, v, a, brain, errors.isEmpty() ? null : String.join("; ", errors), layers,
-                layout.noAmqp());
+                layout.noAmqp(), parked);
+    }
+
+    /** How many confirmed messages are parked in a queue of their own through each fault. */
+    static final int PARKED = 50;
+
+    /** Runs the workload's amqp-park or amqp-unpark in the master's netns; its result. */
+    private static AmqpParked.Result amqpParked(Path ns, Path dir, String command, String... args) throws Exception {
+        try (WorkloadProcess p = WorkloadProcess.start(ns, dir, command, args)) {
+            return p.await(Duration.ofSeconds(120), AmqpParked.Result.class);
+        }
     }
 
     /** A stage's line in the orchestration's output: "[4/6] cluster: done (3 minions, 1 changed)". */
@@ -430,7 +452,8 @@ final class FaultMatrix {
         String acked = (r.verification() == null ? "?" : r.verification().lost() + r.verification().duplicated() + r.verification().divergent()
                 + " of " + r.verification().checked())
                 + (r.brain() == null ? "" : " + " + (r.brain().probesLost() < 0 ? "?" : r.brain().probesLost()) + " of " + r.brain().probesAcked() + " probes");
-        String msgs = r.noAmqp() != null ? r.noAmqp() : r.amqp() == null ? "?" : r.confirmedLost() + " of " + r.amqp().confirmed();
+        String msgs = r.noAmqp() != null ? r.noAmqp() : r.amqp() == null ? "?" : r.confirmedLost() + " of " + r.amqp().confirmed()
+                + (r.parked() == null ? "" : " + " + r.parked().confirmed() + " parked");
         String prim = r.brain() == null ? "?" : r.brain().writable() + " (" + r.brain().statusPrimary() + ")";
         return "| " + String.join(" | ", fault, rate, gap, outcome, healthy, acked, msgs, prim) + " |";
     }

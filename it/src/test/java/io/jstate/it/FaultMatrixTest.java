@@ -122,6 +122,12 @@ class FaultMatrixTest {
         var probeLost = new FaultMatrix.Row("x", "-", w, "repaired (0 changes)", true, Duration.ZERO, Duration.ZERO, v, a,
                 new FaultMatrix.SplitBrain(1, 1, 120, 2, "ctl1 lacks acknowledged probes [ctl3 7, ctl3 8]"), null);
         assertEquals(2, probeLost.ackedLost());
+        // Parked messages count with the running workload's: one missing after the fault is one lost.
+        var parkedLost = new FaultMatrix.Row("y", "-", w, "repaired (0 changes)", true, Duration.ZERO, Duration.ZERO, v, a,
+                new FaultMatrix.SplitBrain(1, 1, 120, 0, null), null, null, null,
+                new io.jstate.it.workload.AmqpParked.Result(1, 50, 50, 49, 1, 0, List.of(1_000_007L)));
+        assertEquals(1, parkedLost.confirmedLost());
+        assertTrue(FaultMatrix.table(List.of(parkedLost)).contains("| 1 of 498 + 50 parked |"), FaultMatrix.table(List.of(parkedLost)));
     }
 
     @Test

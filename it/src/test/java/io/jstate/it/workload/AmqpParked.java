@@ -24,13 +24,13 @@ import java.util.concurrent.TimeoutException;
  * {@code unpark}, once the backend is healthy again, takes every message from the queue (an
  * earlier run's left-overs count as foreign) and names each confirmed id that is not there.
  */
-final class AmqpParked {
+public final class AmqpParked {
     static final String QUEUE = "workload-parked";
     static final String LOG = "amqp-parked.log";
     static final String PARK_RESULT = "amqp-park.json";
 
     /** {@code lost}: confirmed ids not delivered by unpark (must be 0); park's result has delivered, lost and foreign 0. */
-    record Result(long run, long published, long confirmed, long delivered, long lost, long foreign, List<Long> lostIds) {}
+    public record Result(long run, long published, long confirmed, long delivered, long lost, long foreign, List<Long> lostIds) {}
 
     private AmqpParked() {}
 
