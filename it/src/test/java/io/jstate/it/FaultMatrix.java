@@ -130,7 +130,10 @@ final class FaultMatrix {
      * Every case, in the order they run: each group is a class of its own (one line a case), the
      * faults that leave the lab furthest from healthy last.
      */
-    static final List<FaultCase> CASES = concat(MatrixGaleraCases.CASES, MatrixServiceCases.CASES, MatrixRabbitmqCases.CASES,
+    /** The control row: the workload, the orchestration and the checks with no fault, against which the faults' figures read. */
+    static final FaultCase BASELINE = new FaultCase("none: no fault (the baseline)", Target.WRITE_NODE, HOLD, (f, h) -> "no fault", null, null);
+
+    static final List<FaultCase> CASES = concat(List.of(BASELINE), MatrixGaleraCases.CASES, MatrixServiceCases.CASES, MatrixRabbitmqCases.CASES,
             MatrixJstateCases.CASES, MatrixOutageCases.CASES);
 
     @SafeVarargs
