@@ -101,6 +101,8 @@ final class JobView {
     /** Shows one event as it arrives; returns whether it was the last of the job. */
     boolean accept(JobEvent e) {
         if (!e.getJid().isEmpty()) jid = e.getJid();
+        // Any other word of a minion the master waited for means it connected.
+        if (e.getType() != JobEvent.Type.MINION_WAITING) connectingSince.remove(e.getMinionId());
         switch (e.getType()) {
             case JOB_STARTED -> started(e.getMinionsList());
             case STATE -> state(e.getMinionId(), e.getState());

@@ -113,6 +113,15 @@ final class RunningJob {
      */
     private synchronized void watchStreams() {
         if (done) return;
+        // A throw would end the fixed-rate schedule silently, and with it every bound this round keeps.
+        try {
+            watchRound();
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "job " + jid + ": watching its minions failed", e);
+        }
+    }
+
+    private void watchRound() {
         long now = jobs.clock().millis();
         for (String id : List.copyOf(inFlight.keySet())) {
             if (jobs.connections().connected(id)) {
@@ -169,6 +178,12 @@ final class RunningJob {
     private void fill() {
         if (stopOnFailure && (failedMinions > 0 || !lost.isEmpty())) {
             String why = failedMinions > 0 ? "not started: a minion of an earlier batch failed" : "not started: a minion of an earlier batch was lost";
+            for (String id : List.copyOf(connecting.keySet())) {
+                connecting.remove(id);
+                skipped++;
+                emit(event(JobEvent.Type.MINION_SKIPPED).setMinionId(id).setMessage((failedMinions > 0 ? "not started: another minion failed"
+                        : "not started: another minion was lost") + " while this one was not connected"));
+            }
             while (!waiting.isEmpty()) {
                 String id = waiting.poll();
                 skipped++;

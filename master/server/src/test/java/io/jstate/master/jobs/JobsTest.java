@@ -240,6 +240,26 @@ class JobsTest {
     }
 
     @Test
+    void aFailureElsewhereStopsTheWaitForAMinionNotConnected() throws Exception {
+        FakeMinion.Stream s1 = connected(m1, "{}");
+        long t0 = System.nanoTime();
+        String jid = master.jobs().submit(apply("*").toBuilder().setStopOnFailure(true).setConnectWaitMs(30_000).build(), events::add);
+        assertNotNull(s1.next(5000));
+        s1.send(result(jid, "m1", false));
+        JobEvent e;
+        JobEvent skipped = null;
+        do {
+            e = event();
+            if (e.getType() == JobEvent.Type.MINION_SKIPPED) skipped = e;
+        } while (e.getType() != JobEvent.Type.JOB_DONE);
+        assertNotNull(skipped, "m2, still not connected, is skipped once m1 failed");
+        assertEquals("m2", skipped.getMinionId());
+        assertEquals("not started: another minion failed while this one was not connected", skipped.getMessage());
+        assertEquals(1, e.getSummary().getSkipped());
+        assertTrue(System.nanoTime() - t0 < 15_000_000_000L, "the job ends with m1's failure, not after m2's 30 s wait");
+    }
+
+    @Test
     void aConnectWaitOutOfBoundsIsRefused() throws Exception {
         master.jobs().submit(apply("*").toBuilder().setConnectWaitMs(-1).build(), events::add);
         JobEvent e = event();
