@@ -19,10 +19,11 @@ galera-restart-script:
 # compares 60-galera.cnf with what it recorded then); a re-run restarts nothing. The node is
 # drained first (clustercheck's maintenance file: every HAProxy marks it down and moves its
 # sessions to the next server) and taken back once Synced, so HAProxy never sends a write to a
-# node that is stopping or starting: see galera-restart.sh.
+# node that is stopping or starting: see galera-restart.sh. The script ends 20 s before the
+# state's timeout and cmd.run's 10-minute cap (a run killed there would leave its drain behind).
 galera-restart-for-config:
   cmd.run:
-    - name: /usr/local/sbin/galera-restart --init {{grains.init}} --drain {{pillar.clustercheck.maintenance_file}} --server {{pillar.node.id}} --haproxy-socket {{pillar.haproxy.stats_socket}} --synced-within {{pillar.galera.sync_timeout}}
+    - name: "/usr/local/sbin/galera-restart --init {{grains.init}} --drain {{pillar.clustercheck.maintenance_file}} --server {{pillar.node.id}} --haproxy-socket {{pillar.haproxy.stats_socket}} --within $(({{pillar.galera.sync_timeout}} < 600 ? {{pillar.galera.sync_timeout}} - 20 : 580))"
     - onlyif:
       - /usr/local/sbin/galera-status running
     - unless:
@@ -48,6 +49,17 @@ galera-synced:
     - probe_timeout: 10
     - require:
       - service: galera-service
+
+# A drain galera-restart made and could not remove (a run killed before it could) is removed once
+# the node is Synced, so it does not stay out of every HAProxy for good; an operator's is kept.
+galera-drain-released:
+  cmd.run:
+    - name: /usr/local/sbin/galera-restart undrain {{pillar.clustercheck.maintenance_file}}
+    - onlyif:
+      - /usr/local/sbin/galera-restart owns {{pillar.clustercheck.maintenance_file}}
+    - require:
+      - wait: galera-synced
+      - file: galera-restart-script
 
 galera-config-recorded:
   cmd.run:

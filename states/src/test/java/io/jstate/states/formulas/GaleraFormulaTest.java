@@ -113,11 +113,11 @@ class GaleraFormulaTest {
     void serviceRestartsOnlyForAChangedConfigAndWaitsForSynced() {
         Plan plan = compile("ctl2", "galera.service").plan();
         assertEquals("galera-not-on-arbitrator galera-packages galera-cnf galera-status-script galera-state-dir galera-init-defaults "
-                + "galera-restart-script galera-restart-for-config galera-service galera-synced galera-config-recorded", ids(plan));
+                + "galera-restart-script galera-restart-for-config galera-service galera-synced galera-drain-released galera-config-recorded", ids(plan));
         CmdRun.Spec restart = (CmdRun.Spec) step(plan, "galera-restart-for-config").spec();
         // Drained through clustercheck's maintenance file while HAProxy's view of this server is asked.
         assertEquals("/usr/local/sbin/galera-restart --init sysvinit --drain /var/lib/clustercheck/maintenance --server ctl2"
-                + " --haproxy-socket /run/haproxy/admin.sock --synced-within 600", restart.name());
+                + " --haproxy-socket /run/haproxy/admin.sock --within $((600 < 600 ? 600 - 20 : 580))", restart.name());
         assertEquals(List.of("/usr/local/sbin/galera-status running"), restart.onlyif());
         assertEquals(List.of("/usr/local/sbin/galera-status config-current"), restart.unless());
         // The engine's timeout: a restart of a joiner includes its state transfer.
@@ -134,6 +134,31 @@ class GaleraFormulaTest {
         assertEquals(null, step(plan, "galera-synced").options().timeout());
         assertEquals(List.of("require:galera-state-dir", "require:galera-synced"), requisites(plan, "galera-config-recorded"));
         assertTrue(plan.steps().stream().allMatch(s -> s.requisites().stream().noneMatch(e -> e.type().name().equals("WATCH"))));
+    }
+
+    /** The restart ends before the engine stops it: the state's timeout and cmd.run's 10-minute cap. */
+    @Test
+    void theRestartEndsBeforeTheStateTimesOut() throws Exception {
+        String name = ((CmdRun.Spec) step(compile("ctl2", "galera.service").plan(), "galera-restart-for-config").spec()).name();
+        String within = name.substring(name.indexOf("--within ") + "--within ".length());
+        for (int syncTimeout : new int[] {600, 300, 900}) {
+            String expr = within.replace("600 < 600 ? 600 - 20", syncTimeout + " < 600 ? " + syncTimeout + " - 20");
+            Process p = new ProcessBuilder("sh", "-c", "echo " + expr).redirectErrorStream(true).start();
+            int seconds = Integer.parseInt(new String(p.getInputStream().readAllBytes()).strip());
+            assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(seconds <= syncTimeout - 20 && seconds <= io.jstate.states.host.Exec.DEFAULT_TIMEOUT.toSeconds() - 20, syncTimeout + " -> " + seconds);
+        }
+    }
+
+    /** A drain left by a killed restart goes once the node is Synced, only if it is the script's own. */
+    @Test
+    void aDrainLeftByAKilledRestartIsReleasedOnceSynced() {
+        Plan plan = compile("ctl2", "galera.service").plan();
+        CmdRun.Spec release = (CmdRun.Spec) step(plan, "galera-drain-released").spec();
+        assertEquals("/usr/local/sbin/galera-restart undrain /var/lib/clustercheck/maintenance", release.name());
+        assertEquals(List.of("/usr/local/sbin/galera-restart owns /var/lib/clustercheck/maintenance"), release.onlyif());
+        assertEquals(List.of("require:galera-restart-script", "require:galera-synced"), requisites(plan, "galera-drain-released"));
+        before(plan, "galera-synced", "galera-drain-released");
     }
 
     @Test
