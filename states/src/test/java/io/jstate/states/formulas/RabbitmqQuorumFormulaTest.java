@@ -120,7 +120,7 @@ class RabbitmqQuorumFormulaTest {
         assertEquals(List.of("rabbitmqctl -q eval", "rabbitmq-queues grow rabbit@ctl3 all", "rabbitmqctl -q eval"), Files.readAllLines(calls));
 
         String expression = Files.readString(SCRIPT);
-        assertTrue(expression.contains("io:format(\\\"MISSING ~ts ~ts~n\\\""), expression);
+        assertTrue(expression.contains("io:format(\\\"MISSING ~ts queue '~ts' in vhost '~ts'~n\\\""), expression);
         assertFalse(expression.contains("~s"), "~s refuses names above Latin-1");
     }
 
