@@ -82,27 +82,47 @@ pacemaker-constraints:
 # agent then stops the blocked server, every node reports its last committed position, and the
 # agent bootstraps from the most advanced one. So when crm_mon shows Galera failed, this waits
 # (bounded, saying so) until Pacemaker has either recovered it by itself or blocked it, and cleans
-# up a block. Its output says which.
+# up a block. Its output says which. A failing crm_mon (pacemakerd restarting) says nothing about
+# Galera: it is waited out like a failure and, at the bound, named. The script runs under /bin/sh
+# (dash on Debian, no $SECONDS): its clock is date +%s; it says every 15 s what it waits for.
 pacemaker-galera-unblocked:
   cmd.run:
     - name: |
-        end=$((SECONDS+{{pillar.pacemaker.galera.unblock_wait}}))
+        bound={{pillar.pacemaker.galera.unblock_wait}}
+        start=$(date +%s)
+        end=$((start + bound))
+        said=
         while :; do
-          mon=$(crm_mon -1 2>&1)
-          blocked=$(printf '%s\n' "$mon" | grep -E 'ocf:heartbeat:galera.*FAILED.*\(blocked\)' | sed -E 's/.*FAILED ([A-Za-z]+ )?//' | tr -s ' \n' ' ')
-          if [ -n "$blocked" ]; then
-            echo "Pacemaker blocked Galera on: $blocked(a failed or timed-out promotion); crm_resource --cleanup --resource galera-clone:"
-            crm_resource --cleanup --resource galera-clone
-            exit $?
+          crm_rc=
+          if mon=$(timeout 30 crm_mon -1 2>&1); then
+            blocked=$(printf '%s\n' "$mon" | grep -E 'ocf:heartbeat:galera.*FAILED.*\(blocked\)' | sed -E 's/.*FAILED ([A-Za-z]+ )?//' | tr -s ' \n' ' ')
+            if [ -n "$blocked" ]; then
+              echo "Pacemaker blocked Galera on: $blocked(a failed or timed-out promotion); crm_resource --cleanup --resource galera-clone:"
+              crm_resource --cleanup --resource galera-clone
+              exit $?
+            fi
+            if ! printf '%s\n' "$mon" | grep -Eq 'ocf:heartbeat:galera.*(FAILED|Promoting|Starting|Stopping|Demoting)'; then
+              echo "Pacemaker recovered Galera by itself; nothing blocked"
+              exit 0
+            fi
+            state="Galera failed, not blocked"
+          else
+            crm_rc=$?
+            state="crm_mon -1 failed, exit $crm_rc"
           fi
-          if ! printf '%s\n' "$mon" | grep -Eq 'ocf:heartbeat:galera.*(FAILED|Promoting|Starting|Stopping|Demoting)'; then
-            echo "Pacemaker recovered Galera by itself; nothing blocked"
-            exit 0
-          fi
-          if [ $SECONDS -ge $end ]; then
-            echo "Galera still failed and not blocked after {{pillar.pacemaker.galera.unblock_wait}} s:"
+          now=$(date +%s)
+          if [ "$now" -ge "$end" ]; then
+            if [ -n "$crm_rc" ]; then
+              echo "Galera's state unknown after $bound s: crm_mon -1 failed (exit $crm_rc): $mon"
+              exit 1
+            fi
+            echo "Galera still failed and not blocked after $bound s:"
             printf '%s\n' "$mon" | grep -A6 'galera-clone'
             exit 1
+          fi
+          if [ -z "$said" ] || [ $((now - said)) -ge 15 ]; then
+            echo "waiting for Pacemaker to recover or block Galera ($state): $((now - start)) s of $bound s"
+            said=$now
           fi
           sleep 5
         done

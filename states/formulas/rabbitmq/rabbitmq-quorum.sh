@@ -33,13 +33,21 @@ missing() {
         nodes="$nodes${nodes:+, }'$n'"
     done
     # A quorum queue's members are its type state's nodes. The answer is printed as lines by the
-    # expression itself (io:format), so nothing has to parse an Erlang term.
+    # expression itself (io:format), so nothing has to parse an Erlang term; each starts with
+    # MISSING, and only those lines are read: rabbitmqctl's other output (a warning naming a node)
+    # is no answer. Its stderr is kept apart and shown on failure. A queue or vhost name may hold
+    # any Unicode character: the names are the resource's UTF-8 binaries ({resource, VHost, queue,
+    # Name}) printed with ~ts (rabbit_misc:rs gives their bytes as characters, which print
+    # re-encoded; a plain ~ s (no t) refuses characters above Latin-1).
     out=$("$RABBITMQCTL" -q eval "
-        [io:format(\"~s ~s~n\", [N, rabbit_misc:rs(amqqueue:get_name(Q))])
-         || Q <- rabbit_amqqueue:list(), amqqueue:get_type(Q) =:= rabbit_quorum_queue,
+        [io:format(\"MISSING ~ts queue '~ts' in vhost '~ts'~n\", [N, element(4, R), element(2, R)])
+         || Q <- rabbit_amqqueue:list(), amqqueue:get_type(Q) =:= rabbit_quorum_queue, R <- [amqqueue:get_name(Q)],
             N <- [$nodes], not lists:member(N, maps:get(nodes, amqqueue:get_type_state(Q), []))],
-        ok." 2>&1) || { echo "rabbitmq-quorum: the query of the quorum queues failed: $out" >&2; exit 1; }
-    printf '%s\n' "$out" | grep '@' || true
+        ok." 2>"$errors") || {
+        echo "rabbitmq-quorum: the query of the quorum queues failed: $(cat "$errors")${out:+ $out}" >&2
+        exit 1
+    }
+    printf '%s\n' "$out" | sed -n 's/^MISSING //p'
 }
 
 [ $# -ge 2 ] || usage "a command and at least one node are needed"
@@ -50,6 +58,8 @@ for n in "$@"; do
     case $n in *@*) ;; *) usage "'$n' is not a node name (rabbit@HOST)" ;; esac
     case $n in *[!A-Za-z0-9@._-]*) usage "'$n' is not a node name (rabbit@HOST)" ;; esac
 done
+errors=$(mktemp) || { echo "rabbitmq-quorum: cannot make a temporary file" >&2; exit 1; }
+trap 'rm -f "$errors"' EXIT
 case $cmd in
 missing)
     lacking=$(missing "$@") || exit 1

@@ -195,7 +195,9 @@ class PacemakerFormulaTest {
         CmdRun.Spec unblock = (CmdRun.Spec) step(c, "pacemaker-galera-unblocked").spec();
         assertEquals(List.of("crm_mon -1 2>/dev/null | grep -Eq 'ocf:heartbeat:galera.*FAILED'"), unblock.onlyif());
         assertTrue(edge(c, "pacemaker-galera-unblocked", Requisite.REQUIRE, "pacemaker-constraints"));
-        assertTrue(unblock.name().contains("end=$((SECONDS+180))"), unblock.name());
+        assertTrue(unblock.name().contains("bound=180\n"), unblock.name());
+        // cmd.run runs /bin/sh (dash on Debian), which has no $SECONDS: the clock is date's.
+        assertFalse(unblock.name().contains("SECONDS"), unblock.name());
         assertTrue(unblock.name().contains("crm_resource --cleanup --resource galera-clone"), unblock.name());
     }
 
@@ -213,17 +215,73 @@ class PacemakerFormulaTest {
         String recovered = "  * Clone Set: galera-clone [galera] (promotable):\n    * Promoted: [ ctl1 ctl2 ctl3 ]\n";
         fake(bin, "crm_mon", "printf '" + blocked + "'");
         fake(bin, "crm_resource", "echo \"cleanup: $*\" >> " + dir.resolve("calls"));
-        HaFormulas.Ran ran = HaFormulas.run(dir, Map.of("PATH", bin + ":/usr/bin:/bin"), "bash", "-c", script);
+        HaFormulas.Ran ran = HaFormulas.run(dir, Map.of("PATH", bin + ":/usr/bin:/bin"), SH, "-c", script);
         assertEquals(0, ran.exit(), ran.output());
         assertTrue(ran.output().contains("Pacemaker blocked Galera on: ctl1 (blocked)"), ran.output());
         assertEquals("cleanup: --cleanup --resource galera-clone\n", Files.readString(dir.resolve("calls")));
 
         Files.delete(dir.resolve("calls"));
         fake(bin, "crm_mon", "printf '" + recovered + "'");
-        HaFormulas.Ran again = HaFormulas.run(dir, Map.of("PATH", bin + ":/usr/bin:/bin"), "bash", "-c", script);
+        HaFormulas.Ran again = HaFormulas.run(dir, Map.of("PATH", bin + ":/usr/bin:/bin"), SH, "-c", script);
         assertEquals(0, again.exit(), again.output());
         assertTrue(again.output().contains("Pacemaker recovered Galera by itself; nothing blocked"), again.output());
         assertFalse(Files.exists(dir.resolve("calls")));
+    }
+
+    /** The shell cmd.run runs a command with: /bin/sh, dash on Debian (which has no $SECONDS). */
+    private static final String SH = Files.isExecutable(Path.of("/usr/bin/dash")) ? "/usr/bin/dash" : "/bin/sh";
+
+    /** The unblock script with its bound in seconds (the lab's is 180). */
+    @SuppressWarnings("unchecked")
+    private static String unblockScript(int bound) {
+        PillarData p = HaFormulas.changed("ctl1", d -> {
+            Map<String, Object> galera = (Map<String, Object>) ((Map<String, Object>) d.get("pacemaker")).get("galera");
+            galera.put("unblock_wait", bound);
+            return d;
+        });
+        return ((CmdRun.Spec) step(compile("ctl1", p, "pacemaker.resources"), "pacemaker-galera-unblocked").spec()).name();
+    }
+
+    /**
+     * Galera failed and neither recovered nor blocked: the script says what it waits for while it
+     * waits, and at its bound fails showing Galera's state, under the shell cmd.run uses.
+     */
+    @Test
+    void theUnblockScriptSaysWhatItWaitsForAndFailsAtItsBound() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        fake(bin, "crm_mon", "printf '  * Clone Set: galera-clone [galera] (promotable):\\n"
+                + "    * galera\\t(ocf:heartbeat:galera):\\t FAILED ctl3\\n    * Unpromoted: [ ctl1 ctl2 ]\\n'");
+        fake(bin, "crm_resource", "echo \"cleanup: $*\" >> " + dir.resolve("calls"));
+        long t0 = System.nanoTime();
+        HaFormulas.Ran ran = HaFormulas.run(dir, Map.of("PATH", bin + ":/usr/bin:/bin"), SH, "-c", unblockScript(3));
+        long took = (System.nanoTime() - t0) / 1_000_000_000L;
+        assertEquals(1, ran.exit(), ran.output());
+        assertTrue(ran.output().contains("waiting for Pacemaker to recover or block Galera (Galera failed, not blocked): ") && ran.output().contains(" s of 3 s"),
+                ran.output());
+        assertTrue(ran.output().contains("Galera still failed and not blocked after 3 s:"), ran.output());
+        assertTrue(ran.output().contains("FAILED ctl3"), ran.output());
+        assertFalse(ran.output().contains("unexpected operator"), ran.output());
+        assertTrue(took < 20, "the bound is 3 s, one 5 s sleep at most; took " + took + " s");
+        assertFalse(Files.exists(dir.resolve("calls")), "nothing cleaned up");
+    }
+
+    /**
+     * A failing crm_mon (pacemakerd restarting) tells nothing about Galera: the script waits to its
+     * bound and fails naming crm_mon's error, never taking it for a recovery.
+     */
+    @Test
+    void aFailingCrmMonIsNoRecoveryTheUnblockScriptFailsNamingItsError() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        fake(bin, "crm_mon", "echo 'crm_mon: Error: cluster is not available on this node' >&2; exit 102");
+        fake(bin, "crm_resource", "echo \"cleanup: $*\" >> " + dir.resolve("calls"));
+        HaFormulas.Ran ran = HaFormulas.run(dir, Map.of("PATH", bin + ":/usr/bin:/bin"), SH, "-c", unblockScript(3));
+        assertEquals(1, ran.exit(), ran.output());
+        assertFalse(ran.output().contains("recovered"), ran.output());
+        assertTrue(ran.output().contains("waiting for Pacemaker to recover or block Galera (crm_mon -1 failed, exit 102): ") && ran.output().contains(" s of 3 s"),
+                ran.output());
+        assertTrue(ran.output().contains("Galera's state unknown after 3 s: crm_mon -1 failed (exit 102): "
+                + "crm_mon: Error: cluster is not available on this node"), ran.output());
+        assertFalse(Files.exists(dir.resolve("calls")), "nothing cleaned up");
     }
 
     private static void fake(Path bin, String name, String body) throws Exception {

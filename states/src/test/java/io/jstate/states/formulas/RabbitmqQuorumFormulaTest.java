@@ -57,7 +57,9 @@ class RabbitmqQuorumFormulaTest {
         script(bin.resolve("rabbitmqctl"), "echo \"rabbitmqctl $1 $2\" >>" + calls + "\n"
                 + "[ \"$2\" = eval ] || exit 64\n"
                 + "[ -e " + dir.resolve("down") + " ] && { echo 'Error: unable to perform an operation on node' >&2; exit 69; }\n"
-                + "cat " + lacking + "; echo ok");
+                // What rabbitmqctl adds: a warning naming a node on stderr, the expression's value.
+                + "echo 'Warning: rabbit@ctl2 answered slowly' >&2\n"
+                + "sed 's/^/MISSING /' " + lacking + "; echo ok");
         script(bin.resolve("rabbitmq-queues"), "echo \"rabbitmq-queues $*\" >>" + calls + "\n"
                 + "[ \"$3\" = all ] || exit 64\n"
                 + "grep -v \"^$2 \" " + lacking + " >" + lacking + ".new; mv " + lacking + ".new " + lacking);
@@ -98,6 +100,28 @@ class RabbitmqQuorumFormulaTest {
         HaFormulas.Ran again = quorum("grow", "rabbit@ctl1", "rabbit@ctl3", "rabbit@ctl4");
         assertEquals(0, again.exit(), again.output());
         assertEquals(2, Files.readAllLines(calls).size(), "one query each, no grow: " + Files.readAllLines(calls));
+    }
+
+    /**
+     * Only the expression's MISSING lines are read: a warning of rabbitmqctl naming a node is never
+     * taken for a queue lacking a member (nor its first word for a node to grow). Names are printed
+     * with ~ts: ~s raises badarg on a name above Latin-1, and the query would fail every run.
+     */
+    @Test
+    void aWarningNamingANodeIsNeverGrownAndNamesArePrintedAsUnicode() throws Exception {
+        Files.writeString(lacking, "rabbit@ctl3 queue 'заказы' in vhost 'workload'\n");
+        HaFormulas.Ran missing = quorum("missing", "rabbit@ctl1", "rabbit@ctl3");
+        assertEquals(1, missing.exit(), missing.output());
+        assertEquals(List.of("rabbit@ctl3 queue 'заказы' in vhost 'workload'"), missing.output().lines().toList());
+
+        Files.deleteIfExists(calls);
+        HaFormulas.Ran grow = quorum("grow", "rabbit@ctl1", "rabbit@ctl3");
+        assertEquals(0, grow.exit(), grow.output());
+        assertEquals(List.of("rabbitmqctl -q eval", "rabbitmq-queues grow rabbit@ctl3 all", "rabbitmqctl -q eval"), Files.readAllLines(calls));
+
+        String expression = Files.readString(SCRIPT);
+        assertTrue(expression.contains("io:format(\\\"MISSING ~ts queue '~ts' in vhost '~ts'~n\\\""), expression);
+        assertFalse(expression.contains("~s"), "~s refuses names above Latin-1");
     }
 
     @Test
