@@ -62,6 +62,12 @@ public final class WebServer implements AutoCloseable {
     private final LoginLimiter limiter;
     private final Pages pages;
     private final Health health;
+    /**
+     * How long the health page waits for the minions' probes. rabbitmq.status starts an Erlang VM on the
+     * minion (rabbitmqctl), which takes 1-3 s on a quiet host and more than 4 s on a loaded one: a
+     * shorter bound shows a busy, healthy broker as one that did not answer.
+     */
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(10);
     private final String css;
     /** The login form without an error; rendering it here also compiles the templates at start. */
     private final String loginForm;
@@ -83,7 +89,7 @@ public final class WebServer implements AutoCloseable {
         this.sessions = new Sessions(config.sessionIdle(), config.sessionLifetime(), clock::millis);
         this.limiter = new LoginLimiter(MAX_FAILURES, FAILURE_WINDOW.toMillis(), clock::millis);
         this.pages = new Pages(master);
-        this.health = new Health(master, Duration.ofSeconds(4), Duration.ofSeconds(10), clock::millis);
+        this.health = new Health(master, HEALTH_TIMEOUT, Duration.ofSeconds(10), clock::millis);
         this.css = resource("/web/style.css");
         this.loginForm = loginPage(null);
         this.admin = new AdminCertificate(master.pki().admin());
