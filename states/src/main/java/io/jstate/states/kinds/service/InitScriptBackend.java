@@ -43,13 +43,35 @@ final class InitScriptBackend implements ServiceBackend {
         String text = host.readString(script(svc));
         Exec exec = HAS_STATUS.matcher(text).find() ? Exec.query(script(svc).toString(), "status") : daemonStatus(svc, text);
         ExecResult r = host.run(exec);
+        // "Unknown" is often a daemon in the middle of its start: keepalived's pid file exists, still
+        // empty, for a moment after its start returns, and start-stop-daemon answers 4 for it. So
+        // the question is asked again for a short while before the answer counts.
+        for (int asked = 1; !r.timedOut() && r.exitCode() == 4 && asked < UNKNOWN_ASKS; asked++) {
+            pause(UNKNOWN_PAUSE_MS);
+            r = host.run(exec);
+        }
         if (r.timedOut()) r.orThrow(exec);
         return switch (r.exitCode()) {
             case 0 -> true;
             case 1, 2, 3 -> false;
             default -> throw new HostException("cannot tell whether service '" + svc + "' runs: '" + exec.display()
-                    + "' exited " + r.exitCode() + " (LSB: status unknown)" + tail(r));
+                    + "' exited " + r.exitCode() + " (LSB: status unknown)"
+                    + (r.exitCode() == 4 ? ", asked " + UNKNOWN_ASKS + " times over " + (UNKNOWN_ASKS - 1) * UNKNOWN_PAUSE_MS / 1000.0 + " s" : "")
+                    + tail(r));
         };
+    }
+
+    /** How often, and how far apart, an "unknown" status (LSB 4) is asked again before it counts. */
+    static final int UNKNOWN_ASKS = 9;
+    static final long UNKNOWN_PAUSE_MS = 250;
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostException("interrupted while asking whether a service runs");
+        }
     }
 
     private static final Pattern HAS_STATUS = Pattern.compile("(^|[\\s|(])['\"]?status['\"]?\\s*[|)]", Pattern.MULTILINE);

@@ -122,7 +122,19 @@ class ServiceRunningTest {
     void anUnknownStatusIsAnErrorNotAGuess() {
         memcached.statusCode = 4;
         HostException e = assertThrows(HostException.class, () -> state.check(spec(Map.of())));
-        assertTrue(e.getMessage().contains("exited 4 (LSB: status unknown)"), e.getMessage());
+        assertTrue(e.getMessage().contains("exited 4 (LSB: status unknown), asked 9 times over 2.0 s"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownStatusForAMomentIsAskedAgain() {
+        // keepalived just started: its pid file exists but is still empty, and start-stop-daemon answers 4.
+        host.file("/etc/init.d/keepalived", "#!/bin/sh\nDAEMON=/usr/sbin/keepalived\nNAME=keepalived\n"
+                + "case \"$1\" in\n start) start-stop-daemon --start --quiet --pidfile /var/run/$NAME.pid --exec $DAEMON ;;\nesac\n", 0755, "root", "root");
+        List<String> ask = List.of("start-stop-daemon", "--status", "--pidfile", "/var/run/keepalived.pid", "--exec", "/usr/sbin/keepalived");
+        int[] asked = {0};
+        host.on(ask, e -> ++asked[0] < 3 ? ExecResult.fail(4, "") : ExecResult.ok(""));
+        assertTrue(state.check(SpecBinder.bind(ServiceRunning.Spec.class, "keepalived", Map.of())).inSync());
+        assertEquals(3, asked[0]);
     }
 
     @Test
