@@ -11,6 +11,8 @@
 #                          Erlang VM each, a second or more) that tell the other states apart.
 #   rabbitmq-node running  exits 0 when running, like status, but never asks which other state the
 #                          node is in (at most one VM start: a cheap poll while a node boots)
+#   rabbitmq-node peers    prints how many other nodes of this node's cluster run their app (what
+#                          start asks of a booting node), nothing when this node's VM cannot say
 #   rabbitmq-node start    brings the node to running from the state status finds:
 #     down          the VM is not running: the init system starts it.
 #     app-stopped   the VM runs but the app does not (`rabbitmqctl stop_app`, or paused by
@@ -18,19 +20,29 @@
 #                   start_app, then await_startup; the init script's start would fail with
 #                   dist_port_already_used. A node still in a minority pauses again, and restarts
 #                   its app by itself once it sees a majority.
-#     booting       the app is starting and waits for the node of its cluster that stopped last
-#                   (its Mnesia tables; RabbitMQ retries 10 times 30 s): the node that was started
-#                   first after a full stop. Nothing helps on this node but that node's start, which
-#                   the orchestration makes at the same time (it starts every node at once), so this
-#                   waits for the boot to end (at most BOOT_WAIT s, 240) and fails naming what to do
-#                   when it does not. It never forces the boot: force_boot on a node that did not
-#                   stop last throws away what the last one saw (queues, users, policies made since),
-#                   so that is the operator's call, when the last node is lost for good.
+#     booting       the app is starting. Two cases, told apart by whether a peer of the cluster
+#                   runs its app (asked of the booting node's own VM, 5 s a peer):
+#                   - no peer runs: the node waits for the node of its cluster that stopped last
+#                     (its Mnesia tables; RabbitMQ retries 10 times 30 s): the node that was started
+#                     first after a full stop. Nothing helps on this node but that node's start,
+#                     which the orchestration makes at the same time (it starts every node at once),
+#                     so this waits for the boot to end (at most BOOT_WAIT s, 240) and fails naming
+#                     what to do when it does not. It never forces the boot: force_boot on a node
+#                     that did not stop last throws away what the last one saw (queues, users,
+#                     policies made since), so that is the operator's call, when the last node is
+#                     lost for good.
+#                   - a peer runs: the tables are there to be had, and a boot still going after
+#                     STUCK_WAIT s (60) is stuck, not waiting: RabbitMQ 3.10.8 on Erlang >= 25.1 can
+#                     hang in `global`'s sync after a partition heals (pause_minority restarts the
+#                     app; "Global hang workaround" in its log; rabbitmq-server #6034), for minutes.
+#                     The node's VM is stopped and started again, which is safe since its running
+#                     peers hold the cluster's data; its error output says so.
 # The environment may point it elsewhere (tests): RABBITMQ_INIT_SCRIPT, RABBITMQ_CONFIG_FILE.
 set -u
 INIT_SCRIPT=${RABBITMQ_INIT_SCRIPT:-/etc/init.d/rabbitmq-server}
 CONFIG_FILE=${RABBITMQ_CONFIG_FILE:-/etc/rabbitmq/rabbitmq.conf}
 BOOT_WAIT=${RABBITMQ_BOOT_WAIT:-240}
+STUCK_WAIT=${RABBITMQ_STUCK_WAIT:-60}
 
 # Whether the first AMQP listener of rabbitmq.conf (listeners.tcp.N = ADDRESS:PORT) answers the
 # AMQP 0-9-1 protocol header with a connection.start frame (type 1, channel 0, class 10, method
@@ -60,7 +72,29 @@ status() {
     echo app-stopped
 }
 
+# How many other nodes of this node's cluster run their app, asked of this node's VM (which runs
+# while it boots); nothing printed when the VM cannot say.
+peers_running() {
+    timeout 30 rabbitmqctl -q eval 'length([N || N <- rabbit_mnesia:cluster_nodes(all) -- [node()], rpc:call(N, rabbit, is_running, [], 5000) =:= true]).' </dev/null 2>/dev/null |
+        grep -Ex '[0-9]+'
+}
+
+# Stops this node's VM (rabbitmqctl stop, then the beam's pid if it is still there after 30 s).
+stop_vm() {
+    pid=$(timeout 15 rabbitmqctl -q eval 'os:getpid().' </dev/null 2>/dev/null | tr -dc '0-9')
+    timeout 30 rabbitmqctl -q stop </dev/null >/dev/null 2>&1
+    n=0
+    while rabbitmq-diagnostics -q ping >/dev/null 2>&1 && [ $n -lt 30 ]; do sleep 1; n=$((n + 1)); done
+    if rabbitmq-diagnostics -q ping >/dev/null 2>&1 && [ -n "$pid" ]; then
+        kill -9 "$pid" 2>/dev/null
+        sleep 2
+    fi
+}
+
 case "${1:-}" in
+peers)
+    peers_running
+    ;;
 running)
     running
     ;;
@@ -85,14 +119,22 @@ start)
         exit 1
         ;;
     booting)
+        peers=$(peers_running)
+        if [ "${peers:-0}" -gt 0 ]; then
+            rabbitmqctl -q await_startup --timeout "$STUCK_WAIT" </dev/null >/dev/null 2>&1 && exit 0
+            echo "rabbitmq-node: the node was still booting after $STUCK_WAIT s while $peers peer(s) of its cluster ran: its boot is stuck, not waiting for tables (RabbitMQ's global sync after a partition); its VM was stopped and started again" >&2
+            stop_vm
+            if [ -d /run/systemd/system ]; then exec systemctl start rabbitmq-server; fi
+            exec "$INIT_SCRIPT" start </dev/null
+        fi
         rabbitmqctl -q await_startup --timeout "$BOOT_WAIT" </dev/null && exit 0
-        echo "rabbitmq-node: the node still waits at boot for the node of its cluster that stopped last (its tables) after $BOOT_WAIT s; start that node (jstate orchestrate openstack-ha starts every node at once). Only if that node is lost for good: rabbitmqctl force_boot here, then restart this node" >&2
+        echo "rabbitmq-node: the node still boots after $BOOT_WAIT s and no other node of its cluster runs: it waits for the node of its cluster that stopped last (its tables); start that node (jstate orchestrate openstack-ha starts every node at once). Only if that node is lost for good: rabbitmqctl force_boot here, then restart this node" >&2
         exit 1
         ;;
     esac
     ;;
 *)
-    echo "usage: rabbitmq-node status|running|start" >&2
+    echo "usage: rabbitmq-node status|running|peers|start" >&2
     exit 64
     ;;
 esac

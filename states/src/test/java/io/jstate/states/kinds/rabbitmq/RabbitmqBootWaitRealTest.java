@@ -62,24 +62,31 @@ class RabbitmqBootWaitRealTest {
             if (!seen.equals("booting")) Thread.sleep(1000);
         }
         assertEquals("booting", seen, "what rabbitmq-node said of the node waiting for the last-stopped one's tables");
+        // No peer runs: start must wait for the last-stopped node, never restart this one.
+        assertEquals("0", run(b2, "peers"), "peers running, as the booting node's VM answers");
 
         PrivateRabbitNodes.Node a2 = rabbit.start("a");
         rabbit.awaitStartup(a2, Duration.ofSeconds(150));
         rabbit.awaitStartup(b2, Duration.ofSeconds(150));
         assertEquals("running", status(b2));
+        assertEquals("1", run(b2, "peers"), "peers running once the last-stopped node runs again");
     }
 
-    /** rabbitmq-node status of the node, with the real rabbitmq-diagnostics pointed at it. */
     private static String status(PrivateRabbitNodes.Node n) throws Exception {
+        return run(n, "status");
+    }
+
+    /** rabbitmq-node COMMAND for the node, with the real rabbitmqctl and rabbitmq-diagnostics pointed at it. */
+    private static String run(PrivateRabbitNodes.Node n, String command) throws Exception {
         Path conf = Files.writeString(dir.resolve("status-" + n.amqpPort() + ".conf"), "listeners.tcp.1 = 127.0.0.1:" + n.amqpPort() + "\n");
         Path script = Path.of("formulas/rabbitmq/rabbitmq-node.sh").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder("sh", script.toString(), "status").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder("sh", script.toString(), command).redirectErrorStream(true);
         pb.environment().putAll(rabbit.ctlEnv());
         pb.environment().put("RABBITMQ_NODENAME", n.name());
         pb.environment().put("RABBITMQ_CONFIG_FILE", conf.toString());
         pb.environment().put("PATH", PrivateRabbitNodes.CTL.getParent() + ":/usr/sbin:/usr/bin:/bin");
         Process p = pb.start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "rabbitmq-node status did not finish within 60 s");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "rabbitmq-node " + command + " did not finish within 60 s");
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     }
 
