@@ -123,13 +123,14 @@ class RabbitmqFormulaTest {
             assertEquals(e.getValue(), Files.readAllLines(calls), e.getKey());
             assertEquals("running", Files.readString(state).strip(), e.getKey());
         }
-        // Booting: the node waits for the one that stopped last, which the orchestration starts at
-        // the same time: it waits for the boot to end, and never starts or forces anything itself.
+        // Booting with no peer running (rabbitmqctl eval says none): the node waits for the one that
+        // stopped last, which the orchestration starts at the same time: it waits for the boot to
+        // end, and never starts or forces anything itself. (A peer running: RabbitmqNodeScriptTest.)
         Files.writeString(state, "booting");
         Files.deleteIfExists(calls);
         HaFormulas.Ran booted = HaFormulas.run(dir, env, "sh", node.toString(), "start");
         assertEquals(0, booted.exit(), booted.output());
-        assertEquals(List.of("diagnostics check_running", "diagnostics ping", "diagnostics is_booting", "rabbitmqctl await_startup"),
+        assertEquals(List.of("diagnostics check_running", "diagnostics ping", "diagnostics is_booting", "rabbitmqctl eval", "rabbitmqctl await_startup"),
                 Files.readAllLines(calls));
         // ... and when the boot does not end (that node was not started), fails saying what to do.
         Files.writeString(state, "booting");
@@ -137,9 +138,9 @@ class RabbitmqFormulaTest {
         Files.deleteIfExists(calls);
         HaFormulas.Ran booting = HaFormulas.run(dir, env, "sh", node.toString(), "start");
         assertEquals(1, booting.exit());
-        assertTrue(booting.output().contains("still waits at boot for the node of its cluster that stopped last"), booting.output());
+        assertTrue(booting.output().contains("no other node of its cluster runs: it waits for the node of its cluster that stopped last"), booting.output());
         assertTrue(booting.output().contains("Only if that node is lost for good: rabbitmqctl force_boot"), booting.output());
-        assertEquals(List.of("diagnostics check_running", "diagnostics ping", "diagnostics is_booting", "rabbitmqctl await_startup"),
+        assertEquals(List.of("diagnostics check_running", "diagnostics ping", "diagnostics is_booting", "rabbitmqctl eval", "rabbitmqctl await_startup"),
                 Files.readAllLines(calls));
         assertEquals("booting", Files.readString(state).strip());
     }
