@@ -79,16 +79,16 @@ peers_running() {
         grep -Ex '[0-9]+'
 }
 
-# Stops this node's VM (rabbitmqctl stop, then the beam's pid if it is still there after 30 s).
+# Stops this node's VM (rabbitmqctl stop, then the beam's pid if it is still there after 30 s);
+# fails when the VM still answers after that.
 stop_vm() {
     pid=$(timeout 15 rabbitmqctl -q eval 'os:getpid().' </dev/null 2>/dev/null | tr -dc '0-9')
     timeout 30 rabbitmqctl -q stop </dev/null >/dev/null 2>&1
     n=0
     while rabbitmq-diagnostics -q ping >/dev/null 2>&1 && [ $n -lt 30 ]; do sleep 1; n=$((n + 1)); done
-    if rabbitmq-diagnostics -q ping >/dev/null 2>&1 && [ -n "$pid" ]; then
-        kill -9 "$pid" 2>/dev/null
-        sleep 2
-    fi
+    rabbitmq-diagnostics -q ping >/dev/null 2>&1 || return 0
+    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null && sleep 2
+    ! rabbitmq-diagnostics -q ping >/dev/null 2>&1
 }
 
 case "${1:-}" in
@@ -122,8 +122,11 @@ start)
         peers=$(peers_running)
         if [ "${peers:-0}" -gt 0 ]; then
             rabbitmqctl -q await_startup --timeout "$STUCK_WAIT" </dev/null >/dev/null 2>&1 && exit 0
-            echo "rabbitmq-node: the node was still booting after $STUCK_WAIT s while $peers peer(s) of its cluster ran: its boot is stuck, not waiting for tables (RabbitMQ's global sync after a partition); its VM was stopped and started again" >&2
-            stop_vm
+            echo "rabbitmq-node: the node was still booting after $STUCK_WAIT s while $peers peer(s) of its cluster ran: its boot is stuck, not waiting for tables (RabbitMQ's global sync after a partition); stopping its VM and starting it again" >&2
+            if ! stop_vm; then
+                echo "rabbitmq-node: its VM did not stop (rabbitmqctl stop, then kill -9 of its pid ${pid:-(unknown: the VM did not say)}): stop it by hand, then run the orchestration again" >&2
+                exit 1
+            fi
             if [ -d /run/systemd/system ]; then exec systemctl start rabbitmq-server; fi
             exec "$INIT_SCRIPT" start </dev/null
         fi

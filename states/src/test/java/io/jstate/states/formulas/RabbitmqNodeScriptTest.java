@@ -30,14 +30,19 @@ class RabbitmqNodeScriptTest {
 
     /** The script's start on a node that boots and never ends its boot, with PEERS peers running. */
     private Ran startBooting(int peers) throws Exception {
+        return startBooting(peers, true);
+    }
+
+    /** As above; STOPS false: rabbitmqctl stop leaves the VM up and the VM does not say its pid. */
+    private Ran startBooting(int peers, boolean stops) throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path calls = dir.resolve("calls");
         Path stopped = dir.resolve("stopped");
         script(bin.resolve("rabbitmq-diagnostics"), "echo \"diag $2\" >>" + calls + "\n"
                 + "case $2 in ping) [ -e " + stopped + " ] && exit 1; exit 0;; is_booting) echo '{\"result\": true}'; exit 0;; esac\nexit 1");
         script(bin.resolve("rabbitmqctl"), "echo \"ctl $*\" >>" + calls + "\n"
-                + "case \"$*\" in *rabbit_mnesia*) echo " + peers + "; exit 0;; *os:getpid*) echo '\"4242\"'; exit 0;;"
-                + " *await_startup*) exit 1;; '-q stop') touch " + stopped + "; exit 0;; esac\nexit 1");
+                + "case \"$*\" in *rabbit_mnesia*) echo " + peers + "; exit 0;; *os:getpid*) " + (stops ? "echo '\"4242\"'; exit 0" : "exit 1") + ";;"
+                + " *await_startup*) exit 1;; '-q stop') " + (stops ? "touch " + stopped + "; " : "") + "exit 0;; esac\nexit 1");
         Path init = script(dir.resolve("init"), "echo \"init $1\" >>" + calls + "\nexit 0");
         Path conf = Files.writeString(dir.resolve("rabbitmq.conf"), "# no listener: the diagnostics decide\n");
         ProcessBuilder pb = new ProcessBuilder("sh", SCRIPT.toString(), "start").redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -66,5 +71,14 @@ class RabbitmqNodeScriptTest {
         assertTrue(r.calls().contains("ctl -q stop"), r.calls().toString());
         assertEquals("init start", r.calls().get(r.calls().size() - 1), "the init script starts the node again, last: " + r.calls());
         assertTrue(r.calls().indexOf("ctl -q stop") < r.calls().indexOf("init start"), r.calls().toString());
+    }
+
+    @Test
+    void aVmThatDoesNotStopIsNotStartedOverAndTheOperatorIsTold() throws Exception {
+        Ran r = startBooting(1, false);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("its VM did not stop (rabbitmqctl stop, then kill -9 of its pid (unknown: the VM did not say)): stop it by hand"), r.err());
+        assertTrue(r.calls().contains("ctl -q stop"), r.calls().toString());
+        assertTrue(r.calls().stream().noneMatch(c -> c.startsWith("init ")), r.calls().toString());
     }
 }

@@ -47,7 +47,7 @@ final class InitScriptBackend implements ServiceBackend {
         // empty, for a moment after its start returns, and start-stop-daemon answers 4 for it. So
         // the question is asked again for a short while before the answer counts.
         for (int asked = 1; !r.timedOut() && r.exitCode() == 4 && asked < UNKNOWN_ASKS; asked++) {
-            pause(UNKNOWN_PAUSE_MS);
+            pause();
             r = host.run(exec);
         }
         if (r.timedOut()) r.orThrow(exec);
@@ -56,18 +56,18 @@ final class InitScriptBackend implements ServiceBackend {
             case 1, 2, 3 -> false;
             default -> throw new HostException("cannot tell whether service '" + svc + "' runs: '" + exec.display()
                     + "' exited " + r.exitCode() + " (LSB: status unknown)"
-                    + (r.exitCode() == 4 ? ", asked " + UNKNOWN_ASKS + " times over " + (UNKNOWN_ASKS - 1) * UNKNOWN_PAUSE_MS / 1000.0 + " s" : "")
+                    + (r.exitCode() == 4 ? ", asked " + UNKNOWN_ASKS + " times over " + UNKNOWN_PAUSE.multipliedBy(UNKNOWN_ASKS - 1).toMillis() / 1000.0 + " s" : "")
                     + tail(r));
         };
     }
 
     /** How often, and how far apart, an "unknown" status (LSB 4) is asked again before it counts. */
     static final int UNKNOWN_ASKS = 9;
-    static final long UNKNOWN_PAUSE_MS = 250;
+    static final java.time.Duration UNKNOWN_PAUSE = java.time.Duration.ofMillis(250);
 
-    private static void pause(long ms) {
+    private void pause() {
         try {
-            Thread.sleep(ms);
+            host.sleep(UNKNOWN_PAUSE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HostException("interrupted while asking whether a service runs");
