@@ -81,21 +81,23 @@ final class FaultMatrix {
     /** What one case gave; {@code error} says what went wrong in the runner itself (null: nothing). */
     record Row(String fault, String host, SqlWriteResult writes, String outcome, boolean orchestrationOk, Duration orchestrateTook,
             Duration toHealthy, SqlVerification verification, AmqpResult amqp, SplitBrain brain, String error, String layers, String noAmqp,
-            AmqpParked.Result parked) {
+            AmqpParked.Result parked, AmqpParked.Result late) {
         /**
          * {@code layers}: what each layer did (the cluster manager, then the orchestration), null
          * where jstate's orchestration is the only actor; {@code noAmqp}: why the AMQP workload does
          * not apply to the layout, null when it does; {@code parked}: the messages parked in a
-         * queue across the fault, null where they were not.
+         * queue across the fault, null where they were not; {@code late}: the running workload's
+         * confirmed messages it had not got when its drain ended, looked for in its queue after
+         * the repair (null: none were missing, or no look was made).
          */
         Row(String fault, String host, SqlWriteResult writes, String outcome, boolean orchestrationOk, Duration orchestrateTook,
                 Duration toHealthy, SqlVerification verification, AmqpResult amqp, SplitBrain brain, String error) {
-            this(fault, host, writes, outcome, orchestrationOk, orchestrateTook, toHealthy, verification, amqp, brain, error, null, null, null);
+            this(fault, host, writes, outcome, orchestrationOk, orchestrateTook, toHealthy, verification, amqp, brain, error, null, null, null, null);
         }
 
         /** A case the layout does not run, and why. */
         static Row skipped(String fault, String reason) {
-            return new Row(fault, "-", null, SKIPPED + reason, false, null, null, null, null, null, null, null, null, null);
+            return new Row(fault, "-", null, SKIPPED + reason, false, null, null, null, null, null, null, null, null, null, null);
         }
 
         boolean isSkipped() {
@@ -108,10 +110,14 @@ final class FaultMatrix {
             return verification.lost() + verification.duplicated() + verification.divergent() + brain.probesLost();
         }
 
-        /** Confirmed messages lost: the running workload's, and the parked ones' where they were parked; -1: not known. */
+        /**
+         * Confirmed messages lost: the running workload's (those it had not got by the end of its
+         * drain and that were not in its queue after the repair either), and the parked ones' where
+         * they were parked; -1: not known.
+         */
         long confirmedLost() {
             if (amqp == null) return -1;
-            return amqp.lostConfirmed() + (parked == null ? 0 : parked.lost());
+            return (late == null ? amqp.lostConfirmed() : late.lost()) + (parked == null ? 0 : parked.lost());
         }
 
         /** Components that took writes at the same time (the invariant: at most 1); -1: not known. */
@@ -196,6 +202,7 @@ final class FaultMatrix {
         SplitBrain brain = null;
         String layers = null;
         AmqpParked.Result parked = null;
+        AmqpParked.Result late = null;
         List<String> errors = new ArrayList<>();
         long seconds = LEAD.plus(c.hold()).plus(TAIL).toSeconds();
         SplitBrainMonitor monitor = SplitBrainMonitor.start(lab, dir, Duration.ofSeconds(seconds).plus(ORCHESTRATE_BOUND).plus(HEALTHY_BOUND).plusMinutes(3));
@@ -262,6 +269,11 @@ final class FaultMatrix {
                 parked = amqpParked(ns, dir, "amqp-unpark", "--drain-seconds", "60");
                 say("  unparked: " + parked);
             }
+            if (a != null && a.lostConfirmed() > 0) {
+                // Every broker down until the repair: the last confirmed messages wait in the queue.
+                late = amqpParked(ns, dir, "amqp-late", "--drain-seconds", "60");
+                say("  late: " + late);
+            }
         } catch (Exception | AssertionError e) {
             errors.add(e.getClass().getSimpleName() + ": " + e.getMessage());
             try {
@@ -278,7 +290,7 @@ final class FaultMatrix {
             }
         }
         return new Row(c.name(), host, w, outcome, ok, took, healthy, v, a, brain, errors.isEmpty() ? null : String.join("; ", errors), layers,
-                layout.noAmqp(), parked);
+                layout.noAmqp(), parked, late);
     }
 
     /** How many confirmed messages are parked in a queue of their own through each fault. */
@@ -456,6 +468,7 @@ final class FaultMatrix {
                 + " of " + r.verification().checked())
                 + (r.brain() == null ? "" : " + " + (r.brain().probesLost() < 0 ? "?" : r.brain().probesLost()) + " of " + r.brain().probesAcked() + " probes");
         String msgs = r.noAmqp() != null ? r.noAmqp() : r.amqp() == null ? "?" : r.confirmedLost() + " of " + r.amqp().confirmed()
+                + (r.late() == null || r.late().delivered() == 0 ? "" : " (" + r.late().delivered() + " got after the repair)")
                 + (r.parked() == null ? "" : " + " + r.parked().confirmed() + " parked");
         String prim = r.brain() == null ? "?" : r.brain().writable() + " (" + r.brain().statusPrimary() + ")";
         return "| " + String.join(" | ", fault, rate, gap, outcome, healthy, acked, msgs, prim) + " |";

@@ -125,9 +125,20 @@ class FaultMatrixTest {
         // Parked messages count with the running workload's: one missing after the fault is one lost.
         var parkedLost = new FaultMatrix.Row("y", "-", w, "repaired (0 changes)", true, Duration.ZERO, Duration.ZERO, v, a,
                 new FaultMatrix.SplitBrain(1, 1, 120, 0, null), null, null, null,
-                new io.jstate.it.workload.AmqpParked.Result(1, 50, 50, 49, 1, 0, List.of(1_000_007L)));
+                new io.jstate.it.workload.AmqpParked.Result(1, 50, 50, 49, 1, 0, List.of(1_000_007L)), null);
         assertEquals(1, parkedLost.confirmedLost());
         assertTrue(FaultMatrix.table(List.of(parkedLost)).contains("| 1 of 498 + 50 parked |"), FaultMatrix.table(List.of(parkedLost)));
+        // The running workload's confirmed messages still in the queue after the repair are late,
+        // not lost; one in neither place is lost.
+        var missing = new AmqpResult(1, 500, 498, 0, 2, 495, 3, 0, 0, 1, 4000, Map.of(), List.of(1_000_001L, 1_000_002L, 1_000_003L));
+        var late = new FaultMatrix.Row("z", "-", w, "repaired (3 changes)", true, Duration.ZERO, Duration.ZERO, v, missing,
+                new FaultMatrix.SplitBrain(1, 1, 120, 0, null), null, null, null, null,
+                new io.jstate.it.workload.AmqpParked.Result(1, 498, 3, 2, 1, 0, List.of(1_000_003L)));
+        assertEquals(1, late.confirmedLost());
+        assertTrue(FaultMatrix.table(List.of(late)).contains("| 1 of 498 (2 got after the repair) |"), FaultMatrix.table(List.of(late)));
+        var noLook = new FaultMatrix.Row("z", "-", w, "repaired (3 changes)", true, Duration.ZERO, Duration.ZERO, v, missing,
+                new FaultMatrix.SplitBrain(1, 1, 120, 0, null), null);
+        assertEquals(3, noLook.confirmedLost());
     }
 
     @Test

@@ -57,26 +57,65 @@ public final class AmqpParked {
     static Result unpark(ConnectionFactory factory, List<Address> brokers, String queue, int drainSeconds, Path dir)
             throws IOException, InterruptedException {
         Result parked = Json.read(dir.resolve(PARK_RESULT), Result.class);
-        Ids ids = new Ids(parked.run());
-        Set<Long> confirmed = new LinkedHashSet<>();
-        for (String l : Files.readAllLines(dir.resolve(LOG), StandardCharsets.UTF_8)) {
-            if (!l.isBlank()) confirmed.add(Long.parseLong(l.strip()));
-        }
+        Set<Long> confirmed = firstFields(dir.resolve(LOG));
         if (confirmed.size() != parked.confirmed()) {
             throw new IllegalArgumentException(dir.resolve(LOG) + " holds " + confirmed.size() + " ids, " + PARK_RESULT + " says " + parked.confirmed());
         }
+        return take(factory, brokers, queue, new Ids(parked.run()), parked.published(), confirmed, drainSeconds, "unpark");
+    }
+
+    static final String LATE_RESULT = "amqp-late.json";
+
+    /**
+     * The running workload's confirmed messages it did not get before its drain ended, taken from
+     * its queue once the backend is healthy again. A fault that takes every broker down for longer
+     * than the workload runs leaves its last confirmed messages in the queue: they are late, not
+     * lost. {@code published} in the result is how many the workload had confirmed, {@code confirmed}
+     * how many of them it had not got; {@code lost}: those not in the queue either.
+     */
+    static Result late(ConnectionFactory factory, List<Address> brokers, String queue, int drainSeconds, Path dir)
+            throws IOException, InterruptedException {
+        AmqpResult amqp = Json.read(dir.resolve("amqp.json"), AmqpResult.class);
+        Set<Long> confirmed = firstFields(dir.resolve(AmqpWorkload.CONFIRMED_LOG));
+        if (confirmed.size() != amqp.confirmed()) {
+            throw new IllegalArgumentException(dir.resolve(AmqpWorkload.CONFIRMED_LOG) + " holds " + confirmed.size() + " ids, amqp.json says "
+                    + amqp.confirmed());
+        }
+        confirmed.removeAll(firstFields(dir.resolve(AmqpWorkload.DELIVERED_LOG)));
+        return take(factory, brokers, queue, new Ids(amqp.run()), amqp.confirmed(), confirmed, drainSeconds, "late");
+    }
+
+    /** The ids of a workload log: the first field of each line; a line that is not one names file and line. */
+    static Set<Long> firstFields(Path file) throws IOException {
+        Set<Long> ids = new LinkedHashSet<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (l.isBlank()) continue;
+            try {
+                ids.add(Long.parseLong(l.split("\t", 2)[0].strip()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": not an id: " + l);
+            }
+        }
+        return ids;
+    }
+
+    /** Takes every message from {@code queue} until each of {@code wanted} came or the drain's bound; messages of other runs count as foreign. */
+    private static Result take(ConnectionFactory factory, List<Address> brokers, String queue, Ids ids, long published, Set<Long> wanted,
+            int drainSeconds, String what) throws IOException, InterruptedException {
         Set<Long> delivered = new LinkedHashSet<>();
         long foreign = 0;
         long deadline = System.nanoTime() + drainSeconds * 1_000_000_000L;
-        Progress progress = new Progress("amqp unpark");
-        while (System.nanoTime() < deadline && !delivered.containsAll(confirmed)) {
-            try (Connection c = factory.newConnection(brokers, "jstate-workload-unpark")) {
+        Progress progress = new Progress("amqp " + what);
+        while (System.nanoTime() < deadline && !delivered.containsAll(wanted)) {
+            try (Connection c = factory.newConnection(brokers, "jstate-workload-" + what)) {
                 Channel ch = c.createChannel();
-                while (System.nanoTime() < deadline && !delivered.containsAll(confirmed)) {
+                while (System.nanoTime() < deadline && !delivered.containsAll(wanted)) {
                     GetResponse g = ch.basicGet(queue, false);
                     if (g == null) {
                         Thread.sleep(200);
-                        progress.maybe(() -> "waiting for parked messages, at most " + drainSeconds + " s");
+                        progress.maybe(() -> "waiting for " + what + " messages in " + queue + ", at most " + drainSeconds + " s");
                         continue;
                     }
                     long id;
@@ -95,8 +134,8 @@ public final class AmqpParked {
             }
         }
         List<Long> lost = new ArrayList<>();
-        for (long id : confirmed) if (!delivered.contains(id)) lost.add(id);
-        return new Result(parked.run(), parked.published(), confirmed.size(), delivered.size(), lost.size(), foreign,
-                lost.subList(0, Math.min(20, lost.size())));
+        for (long id : wanted) if (!delivered.contains(id)) lost.add(id);
+        long got = wanted.size() - lost.size();
+        return new Result(ids.run(), published, wanted.size(), got, lost.size(), foreign, lost.subList(0, Math.min(20, lost.size())));
     }
 }

@@ -42,6 +42,8 @@ final class AmqpWorkload {
     }
 
     static final String BROKER_FILE = "amqp-publisher.broker";
+    static final String CONFIRMED_LOG = "amqp-confirmed.log";
+    static final String DELIVERED_LOG = "amqp-delivered.log";
 
     private final Options o;
     private final ConnectionFactory factory;
@@ -113,7 +115,7 @@ final class AmqpWorkload {
         Gaps gaps = new Gaps(pacer.start());
         Progress progress = new Progress("amqp");
         Set<Long> returned = ConcurrentHashMap.newKeySet();
-        try (OpLog confirmLog = new OpLog(o.dir().resolve("amqp-confirmed.log")); OpLog deliverLog = new OpLog(o.dir().resolve("amqp-delivered.log"));
+        try (OpLog confirmLog = new OpLog(o.dir().resolve(CONFIRMED_LOG)); OpLog deliverLog = new OpLog(o.dir().resolve(DELIVERED_LOG));
                 OpLog failLog = new OpLog(o.dir().resolve("amqp-failures.log"))) {
             Thread consumer = new Thread(() -> consume(deliverLog, failLog), "amqp-consumer");
             consumer.setDaemon(true);

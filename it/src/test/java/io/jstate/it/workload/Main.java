@@ -32,6 +32,9 @@ import java.util.Set;
  *   <li>{@code amqp-park}: {@code --count} confirmed messages left in a quorum queue of their own
  *       ({@link AmqpParked}) before a fault; {@code amqp-unpark} afterwards takes them and names each
  *       confirmed one that is missing.
+ *   <li>{@code amqp-late}: once the backend is healthy again, takes from the workload's queue the
+ *       messages {@code amqp} confirmed but did not get before its drain ended (a fault that held
+ *       every broker down past it), result in DIR/amqp-late.json.
  * </ul>
  *
  * Every command prints its result as one JSON line on stdout and exits 0 when it ran (the figures
@@ -44,7 +47,8 @@ public final class Main {
             "sql-verify", Set.of("dir", "nodes", "database", "user", "password", "timeout-ms"),
             "amqp", Set.of("dir", "brokers", "vhost", "user", "password", "queue", "seconds", "max-ops", "rate", "drain-seconds", "timeout-ms", "run"),
             "amqp-park", Set.of("dir", "brokers", "vhost", "user", "password", "queue", "count", "timeout-ms", "run"),
-            "amqp-unpark", Set.of("dir", "brokers", "vhost", "user", "password", "queue", "drain-seconds", "timeout-ms"));
+            "amqp-unpark", Set.of("dir", "brokers", "vhost", "user", "password", "queue", "drain-seconds", "timeout-ms"),
+            "amqp-late", Set.of("dir", "brokers", "vhost", "user", "password", "queue", "drain-seconds", "timeout-ms"));
 
     private Main() {}
 
@@ -67,7 +71,7 @@ public final class Main {
 
     static String run(String[] argv) throws Exception {
         if (argv.length == 0 || !KEYS.containsKey(argv[0])) {
-            throw new IllegalArgumentException("usage: Main sql-write|sql-verify|amqp|amqp-park|amqp-unpark --dir DIR [--key value ...]; got " + (argv.length == 0 ? "nothing" : argv[0]));
+            throw new IllegalArgumentException("usage: Main sql-write|sql-verify|amqp|amqp-park|amqp-unpark|amqp-late --dir DIR [--key value ...]; got " + (argv.length == 0 ? "nothing" : argv[0]));
         }
         String cmd = argv[0];
         Map<String, String> a = options(cmd, argv);
@@ -106,6 +110,8 @@ public final class Main {
             }
             case "amqp-unpark" -> json = Json.write(AmqpParked.unpark(AmqpWorkload.factory(user, password, a.getOrDefault("vhost", WorkloadSetup.VHOST),
                     timeoutMs), brokers(a), a.getOrDefault("queue", AmqpParked.QUEUE), integer(a, "drain-seconds", 60), dir));
+            case "amqp-late" -> json = Json.write(AmqpParked.late(AmqpWorkload.factory(user, password, a.getOrDefault("vhost", WorkloadSetup.VHOST),
+                    timeoutMs), brokers(a), a.getOrDefault("queue", WorkloadSetup.QUEUE), integer(a, "drain-seconds", 60), dir));
             default -> {
                 Ids ids = a.containsKey("run") ? new Ids(number(a, "run")) : Ids.now();
                 List<Address> brokers = brokers(a);
