@@ -18,8 +18,15 @@ import java.util.function.Predicate;
  * whatever happened: by the test's own cleanup, else by a JVM shutdown hook.
  */
 final class Procs implements AutoCloseable {
-    /** A started process and the file its stdout and stderr go to. */
-    record Proc(String name, Process process, Path log) {
+    /**
+     * A started process and the file its stdout and stderr go to, from byte {@code from} on: a log
+     * of the same name is appended to, and what earlier processes wrote there is not this one's.
+     */
+    record Proc(String name, Process process, Path log, long from) {
+        Proc(String name, Process process, Path log) {
+            this(name, process, log, 0);
+        }
+
         long pid() {
             return process.pid();
         }
@@ -28,9 +35,12 @@ final class Procs implements AutoCloseable {
             return process.isAlive();
         }
 
+        /** What this process wrote (its log from {@code from}, with the command line written before it). */
         String output() {
             try {
-                return Files.readString(log, StandardCharsets.UTF_8);
+                byte[] all = Files.readAllBytes(log);
+                int start = (int) Math.min(from, all.length);
+                return new String(all, start, all.length - start, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -121,10 +131,11 @@ final class Procs implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        long from = Files.exists(log) ? Files.size(log) : 0;
         Files.writeString(log, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         pb.environment().putAll(env);
-        Proc p = new Proc(name, pb.start(), log);
+        Proc p = new Proc(name, pb.start(), log, from);
         started.add(p);
         return p;
     }
