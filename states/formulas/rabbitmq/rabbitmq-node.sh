@@ -91,6 +91,13 @@ stop_vm() {
     ! rabbitmq-diagnostics -q ping >/dev/null 2>&1
 }
 
+# Starts this node's VM through the init system (this process ends in it).
+start_vm() {
+    if [ -d /run/systemd/system ]; then exec systemctl start rabbitmq-server; fi
+    # stdin closed: the init script's `rabbitmqctl wait` would read it.
+    exec "$INIT_SCRIPT" start </dev/null
+}
+
 case "${1:-}" in
 peers)
     peers_running
@@ -107,9 +114,7 @@ start)
     case $(status) in
     running) exit 0 ;;
     down)
-        if [ -d /run/systemd/system ]; then exec systemctl start rabbitmq-server; fi
-        # stdin closed: the init script's `rabbitmqctl wait` would read it.
-        exec "$INIT_SCRIPT" start </dev/null
+        start_vm
         ;;
     app-stopped)
         # start_app returns before the app has booted, which can wait for its peers' tables; like
@@ -127,8 +132,7 @@ start)
                 echo "rabbitmq-node: its VM did not stop (rabbitmqctl stop, then kill -9 of its pid ${pid:-(unknown: the VM did not say)}): stop it by hand, then run the orchestration again" >&2
                 exit 1
             fi
-            if [ -d /run/systemd/system ]; then exec systemctl start rabbitmq-server; fi
-            exec "$INIT_SCRIPT" start </dev/null
+            start_vm
         fi
         rabbitmqctl -q await_startup --timeout "$BOOT_WAIT" </dev/null && exit 0
         echo "rabbitmq-node: the node still boots after $BOOT_WAIT s and no other node of its cluster runs: it waits for the node of its cluster that stopped last (its tables); start that node (jstate orchestrate openstack-ha starts every node at once). Only if that node is lost for good: rabbitmqctl force_boot here, then restart this node" >&2

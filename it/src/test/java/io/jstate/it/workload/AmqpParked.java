@@ -64,8 +64,6 @@ public final class AmqpParked {
         return take(factory, brokers, queue, new Ids(parked.run()), parked.published(), confirmed, drainSeconds, "unpark");
     }
 
-    static final String LATE_RESULT = "amqp-late.json";
-
     /**
      * The running workload's confirmed messages it did not get before its drain ended, taken from
      * its queue once the backend is healthy again. A fault that takes every broker down for longer
