@@ -137,11 +137,15 @@ final class Lab implements AutoCloseable {
         return procs.run(cmd, all, Duration.ofMinutes(3));
     }
 
-    /** The PIDs of each daemon on each host ("none" where it does not run), by "HOST DAEMON". */
+    /**
+     * The PID of each daemon's oldest process on each host ("none" where it does not run), by "HOST DAEMON".
+     * The oldest, not every one: a daemon's short-lived child still carries its name between fork and exec
+     * (pacemakerd's did, in CI), and a new child is no restart.
+     */
     Map<String, String> pids(List<String> hosts, List<String> daemons) throws Exception {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         for (String h : hosts) {
-            for (String d : daemons) out.put(h + " " + d, on(h, "pidof " + d + " || echo none").out().trim());
+            for (String d : daemons) out.put(h + " " + d, on(h, "pgrep -o -x " + d + " || echo none").out().trim());
         }
         return out;
     }
