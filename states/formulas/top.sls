@@ -22,3 +22,4 @@ base:
     - rabbitmq.node
     - memcached
     - openstack.config
+    - keystone

@@ -8,5 +8,7 @@ rabbitmq:
   user:
     name: openstack
     password: !secret "rmqLab5b8e2d17c4"
-  # Classic mirrored queues: how many nodes hold each queue.
+  # Classic queue mirroring, for RabbitMQ < 4 with services on classic queues only: the services
+  # here use quorum queues. true sets the ha-openstack policy, ha_params nodes per queue.
+  classic_mirroring: false
   ha_params: 2

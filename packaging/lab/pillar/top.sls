@@ -7,6 +7,7 @@ base:
     - memcached
     - rabbitmq
     - openstack
+    - keystone
     - haproxy
     - keepalived
     - pacemaker

@@ -1,16 +1,15 @@
-# OpenStack service settings on every controller. Only the keys below are edited in each file
-# (ini.options_present); everything else a packaged file holds stays as it is. The services
+# OpenStack service settings on every controller (Keystone's are formula keystone's). Only the
+# keys below are edited in each file (ini.options_present); everything else a packaged file holds
+# stays as it is. The services
 # themselves are not installed here: the directories are made so the settings can be laid down
 # before the packages come. The files hold passwords, so they are 0640 (group stays as the
 # package sets it on an existing file).
 #
 # Every service reaches the databases through the VIP, RabbitMQ through every node (never the
 # VIP: the client fails over between nodes itself) and memcached through the same ordered list of
-# every controller, so a key cached by one API is found by the others.
-openstack-dir-keystone:
-  file.directory:
-    - name: /etc/keystone
-
+# every controller, so a key cached by one API is found by the others. Their queues are quorum
+# queues (rabbit_quorum_queue; durable, so amqp_durable_queues), replicated by RabbitMQ itself:
+# classic mirroring is gone from RabbitMQ 4 (pillar rabbitmq.classic_mirroring).
 openstack-dir-glance:
   file.directory:
     - name: /etc/glance
@@ -35,31 +34,6 @@ openstack-dir-swift:
   file.directory:
     - name: /etc/swift
 
-openstack-keystone-conf:
-  ini.options_present:
-    - name: /etc/keystone/keystone.conf
-    - mode: "0640"
-    - sections:
-        DEFAULT:
-          transport_url: "{{> openstack/transport-url.mustache}}"
-        database:
-          connection: "mysql+pymysql://keystone:{{pillar.openstack.db_passwords.keystone}}@{{pillar.cluster.vip}}/keystone"
-        cache:
-          enabled: true
-          backend: oslo_cache.memcache_pool
-          memcache_servers: "{{> openstack/memcached-servers.mustache}}"
-          memcache_socket_timeout: {{pillar.openstack.cache.socket_timeout}}
-          memcache_dead_retry: {{pillar.openstack.cache.dead_retry}}
-        oslo_messaging_rabbit:
-          amqp_durable_queues: true
-          kombu_failover_strategy: round-robin
-          rabbit_retry_interval: 1
-          rabbit_retry_backoff: 2
-          rabbit_interval_max: 10
-          heartbeat_timeout_threshold: 60
-    - require:
-      - file: openstack-dir-keystone
-
 openstack-glance-api-conf:
   ini.options_present:
     - name: /etc/glance/glance-api.conf
@@ -83,6 +57,7 @@ openstack-glance-api-conf:
           memcache_pool_dead_retry: {{pillar.openstack.cache.dead_retry}}
         oslo_messaging_rabbit:
           amqp_durable_queues: true
+          rabbit_quorum_queue: true
           kombu_failover_strategy: round-robin
           rabbit_retry_interval: 1
           rabbit_retry_backoff: 2
@@ -117,6 +92,7 @@ openstack-nova-conf:
           memcache_pool_dead_retry: {{pillar.openstack.cache.dead_retry}}
         oslo_messaging_rabbit:
           amqp_durable_queues: true
+          rabbit_quorum_queue: true
           kombu_failover_strategy: round-robin
           rabbit_retry_interval: 1
           rabbit_retry_backoff: 2
@@ -160,6 +136,7 @@ openstack-neutron-conf:
           memcache_pool_dead_retry: {{pillar.openstack.cache.dead_retry}}
         oslo_messaging_rabbit:
           amqp_durable_queues: true
+          rabbit_quorum_queue: true
           kombu_failover_strategy: round-robin
           rabbit_retry_interval: 1
           rabbit_retry_backoff: 2
@@ -192,6 +169,7 @@ openstack-cinder-conf:
           memcache_pool_dead_retry: {{pillar.openstack.cache.dead_retry}}
         oslo_messaging_rabbit:
           amqp_durable_queues: true
+          rabbit_quorum_queue: true
           kombu_failover_strategy: round-robin
           rabbit_retry_interval: 1
           rabbit_retry_backoff: 2

@@ -128,6 +128,11 @@ final class Lab implements AutoCloseable {
         return lab(timeout, args.toArray(String[]::new));
     }
 
+    /** packaging/lab/openrc: the master host becomes an OpenStack client of the lab's Keystone, as in the quickstart. */
+    Procs.Ran openrc() throws Exception {
+        return procs.run(List.of(REPO.resolve("packaging/lab/openrc").toString()), env, Duration.ofMinutes(5));
+    }
+
     /** packaging/lab/verify with ARGS, and extra environment (e.g. VERIFY_CLUSTER_SIZE). */
     Procs.Ran verify(Map<String, String> extraEnv, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(REPO.resolve("packaging/lab/verify").toString()));

@@ -31,8 +31,9 @@ class HaproxyFormulaTest {
     @TempDir
     Path dir;
 
+    /** The servers of the galera section. */
     private static List<String> servers(String cfg) {
-        return lines(cfg).stream().filter(l -> l.startsWith("server ")).toList();
+        return section(cfg, "listen galera").stream().filter(l -> l.startsWith("server ")).toList();
     }
 
     /** The lines of one section: from its header to the next unindented line. */
@@ -83,6 +84,19 @@ class HaproxyFormulaTest {
                     "server ctl3 10.77.0.13:3306 " + CHECK + " backup"), servers(cfg), node);
             assertEquals(1, servers(cfg).stream().filter(s -> !s.endsWith(" backup")).count());
         }
+    }
+
+    /** Keystone: every controller serves, in turn, each checked on /v3 at its own address (where uwsgi listens). */
+    @Test
+    void keystoneListensOnTheVipWithEveryControllerInTurn() {
+        String cfg = rendered(compile("ctl2", "haproxy"), "haproxy-conf");
+        assertEquals(List.of("bind 10.77.0.100:5000", "mode http", "balance roundrobin", "option httpchk GET /v3", "http-check expect status 200",
+                "option forwardfor",
+                "server ctl1 10.77.0.11:5000 check inter 2000 fastinter 1000 rise 2 fall 3",
+                "server ctl2 10.77.0.12:5000 check inter 2000 fastinter 1000 rise 2 fall 3",
+                "server ctl3 10.77.0.13:5000 check inter 2000 fastinter 1000 rise 2 fall 3"), section(cfg, "listen keystone"));
+        String uwsgi = compile("ctl2", "keystone").templates().render("keystone/keystone.default.mustache", Map.of());
+        assertTrue(uwsgi.contains("--http-socket 10.77.0.12:5000 "), "Keystone listens where HAProxy's server line points: " + uwsgi);
     }
 
     @Test

@@ -47,6 +47,42 @@ class OpenstackFormulaTest {
     static final String TRANSPORT_URL = "rabbit://openstack:" + RABBIT_PASSWORD + "@ctl1:5672,openstack:" + RABBIT_PASSWORD
             + "@ctl2:5672,openstack:" + RABBIT_PASSWORD + "@ctl3:5672/openstack";
     static final String MEMCACHED = "10.77.0.11:11211,10.77.0.12:11211,10.77.0.13:11211";
+    /** What every service sets for oslo.messaging: quorum queues (durable), failover between the brokers. */
+    static final Map<String, Object> OSLO_MESSAGING_RABBIT = Map.of("amqp_durable_queues", true, "rabbit_quorum_queue", true,
+            "kombu_failover_strategy", "round-robin", "rabbit_retry_interval", 1, "rabbit_retry_backoff", 2, "rabbit_interval_max", 10,
+            "heartbeat_timeout_threshold", 60);
+
+    /** neutron.conf as openstack.config writes it into an empty file: transport URL, password, memcached (twice). */
+    static final String NEUTRON_CONF = """
+            [DEFAULT]
+            transport_url = %s
+
+            [database]
+            connection = mysql+pymysql://neutron:%s@10.77.0.100/neutron
+
+            [cache]
+            enabled = true
+            backend = oslo_cache.memcache_pool
+            memcache_servers = %s
+            memcache_socket_timeout = 1
+            memcache_dead_retry = 60
+
+            [keystone_authtoken]
+            www_authenticate_uri = http://10.77.0.100:5000
+            auth_url = http://10.77.0.100:5000
+            memcached_servers = %s
+            memcache_pool_socket_timeout = 1
+            memcache_pool_dead_retry = 60
+
+            [oslo_messaging_rabbit]
+            amqp_durable_queues = true
+            rabbit_quorum_queue = true
+            kombu_failover_strategy = round-robin
+            rabbit_retry_interval = 1
+            rabbit_retry_backoff = 2
+            rabbit_interval_max = 10
+            heartbeat_timeout_threshold = 60
+            """;
 
     @TempDir
     Path dir;
@@ -107,13 +143,13 @@ class OpenstackFormulaTest {
     @Test
     void eachServiceFileGetsItsConnectionEveryRabbitNodeAndEveryMemcached() {
         Plan plan = compile("ctl2", "openstack.config").plan();
-        assertEquals("openstack-dir-keystone openstack-dir-glance openstack-dir-nova openstack-dir-neutron openstack-dir-cinder"
-                + " openstack-dir-placement openstack-dir-swift openstack-keystone-conf openstack-glance-api-conf openstack-nova-conf"
+        assertEquals("openstack-dir-glance openstack-dir-nova openstack-dir-neutron openstack-dir-cinder"
+                + " openstack-dir-placement openstack-dir-swift openstack-glance-api-conf openstack-nova-conf"
                 + " openstack-neutron-conf openstack-cinder-conf openstack-placement-conf openstack-swift-proxy-conf", ids(plan));
         assertEquals(new FileDirectory.Spec("/etc/nova", null, null, null, true), spec(plan, "openstack-dir-nova", FileDirectory.Spec.class));
         assertEquals(List.of("require:openstack-dir-nova"), requisites(plan, "openstack-nova-conf"));
 
-        Map<String, String> files = Map.of("keystone", "/etc/keystone/keystone.conf", "glance-api", "/etc/glance/glance-api.conf",
+        Map<String, String> files = Map.of("glance-api", "/etc/glance/glance-api.conf",
                 "nova", "/etc/nova/nova.conf", "neutron", "/etc/neutron/neutron.conf", "cinder", "/etc/cinder/cinder.conf",
                 "placement", "/etc/placement/placement.conf");
         files.forEach((svc, path) -> {
@@ -125,19 +161,15 @@ class OpenstackFormulaTest {
             assertEquals(1, s.get("cache").get("memcache_socket_timeout"), svc);
             assertEquals(60, s.get("cache").get("memcache_dead_retry"), svc);
             assertEquals("oslo_cache.memcache_pool", s.get("cache").get("backend"), svc);
-            if (!svc.equals("keystone")) {
-                assertEquals(MEMCACHED, s.get("keystone_authtoken").get("memcached_servers"), svc);
-                assertEquals(1, s.get("keystone_authtoken").get("memcache_pool_socket_timeout"), svc);
-                assertEquals(60, s.get("keystone_authtoken").get("memcache_pool_dead_retry"), svc);
-                assertEquals("http://10.77.0.100:5000", s.get("keystone_authtoken").get("www_authenticate_uri"), svc);
-            }
+            assertEquals(MEMCACHED, s.get("keystone_authtoken").get("memcached_servers"), svc);
+            assertEquals(1, s.get("keystone_authtoken").get("memcache_pool_socket_timeout"), svc);
+            assertEquals(60, s.get("keystone_authtoken").get("memcache_pool_dead_retry"), svc);
+            assertEquals("http://10.77.0.100:5000", s.get("keystone_authtoken").get("www_authenticate_uri"), svc);
             if (svc.equals("placement")) {
                 assertFalse(s.containsKey("DEFAULT"), "placement does not use the message bus");
             } else {
                 assertEquals(TRANSPORT_URL, s.get("DEFAULT").get("transport_url"), svc);
-                assertEquals(Map.of("amqp_durable_queues", true, "kombu_failover_strategy", "round-robin", "rabbit_retry_interval", 1,
-                        "rabbit_retry_backoff", 2, "rabbit_interval_max", 10, "heartbeat_timeout_threshold", 60),
-                        s.get("oslo_messaging_rabbit"), svc);
+                assertEquals(OSLO_MESSAGING_RABBIT, s.get("oslo_messaging_rabbit"), svc);
             }
         });
         Map<String, Map<String, Object>> nova = spec(plan, "openstack-nova-conf", IniOptionsPresent.Spec.class).sections();
@@ -151,7 +183,7 @@ class OpenstackFormulaTest {
         assertEquals("10.77.0.12", nova.get("DEFAULT").get("my_ip"));
         assertEquals("mysql+pymysql://placement:" + DB_PASSWORDS.get("placement") + vip + "placement",
                 spec(plan, "openstack-placement-conf", IniOptionsPresent.Spec.class).sections().get("placement_database").get("connection"));
-        for (String svc : List.of("keystone", "glance", "neutron", "cinder")) {
+        for (String svc : List.of("glance", "neutron", "cinder")) {
             String file = svc.equals("glance") ? "glance-api" : svc;
             assertEquals("mysql+pymysql://" + svc + ":" + DB_PASSWORDS.get(svc) + vip + svc,
                     spec(plan, "openstack-" + file + "-conf", IniOptionsPresent.Spec.class).sections().get("database").get("connection"));
@@ -177,37 +209,16 @@ class OpenstackFormulaTest {
 
         RunReport dry = runner.run(c.plan(), true);
         assertEquals(0, dry.failed(), failures(dry));
-        assertEquals(14, dry.changed());
+        assertEquals(12, dry.changed());
         assertFalse(Files.exists(root.resolve("etc/nova")), "a dry run writes nothing");
 
         RunReport first = runner.run(c.plan(), false);
         assertEquals(0, first.failed(), failures(first));
-        assertEquals(14, first.changed());
+        assertEquals(12, first.changed());
 
-        String keystone = Files.readString(root.resolve("etc/keystone/keystone.conf"));
-        assertEquals("""
-                [DEFAULT]
-                transport_url = %s
-
-                [database]
-                connection = mysql+pymysql://keystone:%s@10.77.0.100/keystone
-
-                [cache]
-                enabled = true
-                backend = oslo_cache.memcache_pool
-                memcache_servers = %s
-                memcache_socket_timeout = 1
-                memcache_dead_retry = 60
-
-                [oslo_messaging_rabbit]
-                amqp_durable_queues = true
-                kombu_failover_strategy = round-robin
-                rabbit_retry_interval = 1
-                rabbit_retry_backoff = 2
-                rabbit_interval_max = 10
-                heartbeat_timeout_threshold = 60
-                """.formatted(TRANSPORT_URL, DB_PASSWORDS.get("keystone"), MEMCACHED), keystone);
-        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc/keystone/keystone.conf"))));
+        String neutron = Files.readString(root.resolve("etc/neutron/neutron.conf"));
+        assertEquals(NEUTRON_CONF.formatted(TRANSPORT_URL, DB_PASSWORDS.get("neutron"), MEMCACHED, MEMCACHED), neutron);
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc/neutron/neutron.conf"))));
 
         String nova = Files.readString(root.resolve("etc/nova/nova.conf"));
         for (String line : List.of("[api_database]\nconnection = mysql+pymysql://nova:" + DB_PASSWORDS.get("nova") + "@10.77.0.100/nova_api\n",
@@ -238,7 +249,7 @@ class OpenstackFormulaTest {
             for (String s : secrets) assertFalse(all.contains(s), "a password leaked into the results: " + s);
         }
         String changes = texts(first);
-        assertTrue(changes.contains("database.connection: null -> mysql+pymysql://keystone:" + Secrets.MASK + "@10.77.0.100/keystone"), changes);
+        assertTrue(changes.contains("database.connection: null -> mysql+pymysql://neutron:" + Secrets.MASK + "@10.77.0.100/neutron"), changes);
         assertTrue(changes.contains("DEFAULT.transport_url: null -> rabbit://openstack:" + Secrets.MASK + "@ctl1:5672,openstack:"
                 + Secrets.MASK + "@ctl2:5672,openstack:" + Secrets.MASK + "@ctl3:5672/openstack"), changes);
     }

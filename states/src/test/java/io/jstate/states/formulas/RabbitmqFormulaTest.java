@@ -70,7 +70,7 @@ class RabbitmqFormulaTest {
         assertEquals("hosts-ctl1 hosts-ctl2 hosts-ctl3 hosts-ip-nonlocal-bind"
                 + " rabbitmq-pkg rabbitmq-cookie rabbitmq-env-conf rabbitmq-conf rabbitmq-node-script rabbitmq-service rabbitmq-running"
                 + " rabbitmq-cluster-name rabbitmq-cluster-joined"
-                + " rabbitmq-vhost rabbitmq-user rabbitmq-guest-absent rabbitmq-ha-policy", ids(plan));
+                + " rabbitmq-vhost rabbitmq-user rabbitmq-guest-absent rabbitmq-ha-policy-absent", ids(plan));
         assertEquals(List.of("require:rabbitmq-pkg"), requisites(plan, "rabbitmq-cookie"));
         assertEquals(List.of("require:rabbitmq-node-script", "watch:rabbitmq-cookie", "watch:rabbitmq-env-conf", "watch:rabbitmq-conf"),
                 requisites(plan, "rabbitmq-service"));
@@ -78,12 +78,12 @@ class RabbitmqFormulaTest {
         assertEquals(List.of("require:rabbitmq-cluster-name"), requisites(plan, "rabbitmq-cluster-joined"));
         assertEquals(List.of(), requisites(plan, "rabbitmq-vhost"));
         assertEquals(List.of("require:rabbitmq-vhost"), requisites(plan, "rabbitmq-user"));
-        assertEquals(List.of("require:rabbitmq-vhost"), requisites(plan, "rabbitmq-ha-policy"));
+        assertEquals(List.of("require:rabbitmq-vhost"), requisites(plan, "rabbitmq-ha-policy-absent"));
         assertEquals(List.of(), requisites(plan, "rabbitmq-guest-absent"));
         // The rolling join and the cluster-wide users each stand alone, so the orchestration runs
         // them without checking every broker again; `rabbitmq` keeps the order.
         assertEquals("rabbitmq-cluster-name rabbitmq-cluster-joined", ids(compile("ctl2", "rabbitmq.cluster").plan()));
-        assertEquals("rabbitmq-vhost rabbitmq-user rabbitmq-guest-absent rabbitmq-ha-policy", ids(compile("ctl1", "rabbitmq.users").plan()));
+        assertEquals("rabbitmq-vhost rabbitmq-user rabbitmq-guest-absent rabbitmq-ha-policy-absent", ids(compile("ctl1", "rabbitmq.users").plan()));
     }
 
     /**
@@ -270,8 +270,9 @@ class RabbitmqFormulaTest {
     }
 
     @Test
-    void theOpenstackVhostUserAndMirroringPolicyAndNoGuest() {
+    void theOpenstackVhostAndUserNoGuestAndNoMirroringPolicyByDefault() {
         Plan plan = compile("ctl3", "rabbitmq.users").plan();
+        assertEquals("rabbitmq-vhost rabbitmq-user rabbitmq-guest-absent rabbitmq-ha-policy-absent", ids(plan));
         assertEquals(new RabbitmqVhostPresent.Spec("openstack", null), spec(plan, "rabbitmq-vhost", RabbitmqVhostPresent.Spec.class));
         RabbitmqUserPresent.Spec user = spec(plan, "rabbitmq-user", RabbitmqUserPresent.Spec.class);
         assertEquals("openstack", user.name());
@@ -279,6 +280,40 @@ class RabbitmqFormulaTest {
         assertEquals(List.of(), user.tags());
         assertEquals(List.of(Map.of("openstack", List.of(".*", ".*", ".*"))), user.perms());
         assertEquals(new RabbitmqUserAbsent.Spec("guest", null), spec(plan, "rabbitmq-guest-absent", RabbitmqUserAbsent.Spec.class));
+        // The services use quorum queues; a mirroring policy left by an earlier deploy goes (RabbitMQ 4
+        // ignores it), and only when there is one.
+        CmdRun.Spec clear = spec(plan, "rabbitmq-ha-policy-absent", CmdRun.Spec.class);
+        assertEquals("rabbitmqctl clear_policy -p openstack ha-openstack", clear.name());
+        assertEquals(List.of("rabbitmqctl list_policies -q -p openstack | awk '$2 == \"ha-openstack\" { found = 1 } END { exit !found }'"),
+                clear.onlyif());
+    }
+
+    /** The awk of the guard above finds the policy in rabbitmqctl's table, and only the policy named so. */
+    @Test
+    void theMirroringPolicyGuardFindsThePolicyByItsName() throws Exception {
+        String guard = "awk '$2 == \"ha-openstack\" { found = 1 } END { exit !found }'";
+        String table = "vhost\tname\tpattern\tapply-to\tdefinition\tpriority\n";
+        assertEquals(0, sh("printf '" + table + "openstack\\tha-openstack\\t^x\\tqueues\\t{}\\t0\\n' | " + guard));
+        assertEquals(1, sh("printf '" + table + "openstack\\tha-openstack-2\\t^x\\tqueues\\t{}\\t0\\n' | " + guard));
+        assertEquals(1, sh("printf '" + table + "' | " + guard));
+    }
+
+    private static int sh(String command) throws Exception {
+        Process p = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), command);
+        return p.exitValue();
+    }
+
+    @Test
+    void theMirroringPolicyOnlyWithTheSwitchForRabbitmqBefore4() throws Exception {
+        Path pillar = Formulas.twoNodePillar(dir);
+        Path rabbitmq = pillar.resolve("rabbitmq.sls");
+        String text = Files.readString(rabbitmq);
+        assertTrue(text.contains("  classic_mirroring: false\n"), text);
+        Files.writeString(rabbitmq, text.replace("  classic_mirroring: false\n", "  classic_mirroring: true\n"));
+        Plan plan = compile(pillar, "ctl1", "rabbitmq.users").plan();
+        assertEquals("rabbitmq-vhost rabbitmq-user rabbitmq-guest-absent rabbitmq-ha-policy", ids(plan));
         RabbitmqPolicyPresent.Spec policy = spec(plan, "rabbitmq-ha-policy", RabbitmqPolicyPresent.Spec.class);
         assertEquals("ha-openstack", policy.name());
         assertEquals("openstack", policy.vhost());

@@ -1,0 +1,60 @@
+#!/usr/bin/python3
+# Managed by jstate (formula keystone).
+# keystone-token URL [--endpoint ENDPOINT_URL --region REGION]
+#
+# Asks the Keystone at URL (e.g. http://10.77.0.11:5000/v3) for a token scoped to a project, with
+# the user, project and password of the environment (OS_USERNAME, OS_PROJECT_NAME, OS_PASSWORD,
+# all of the default domain): the password is never in argv. Exits 0 when Keystone issued the
+# token and, with --endpoint, the token's catalog has the identity service at ENDPOINT_URL in
+# REGION for each of the public, internal and admin interfaces; 1 when it did not (the reason on
+# stderr); 2 on bad usage. Nothing is printed on success, and never the token or the password.
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+
+
+def fail(msg, code=1):
+    print("keystone-token: " + msg, file=sys.stderr)
+    sys.exit(code)
+
+
+def main(argv):
+    if len(argv) not in (1, 5) or (len(argv) == 5 and (argv[1] != "--endpoint" or argv[3] != "--region")):
+        fail("usage: keystone-token URL [--endpoint ENDPOINT_URL --region REGION]", 2)
+    url = argv[0].rstrip("/") + "/auth/tokens"
+    missing = [v for v in ("OS_USERNAME", "OS_PROJECT_NAME", "OS_PASSWORD") if not os.environ.get(v)]
+    if missing:
+        fail("not set in the environment: " + ", ".join(missing), 2)
+    body = {"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": os.environ["OS_USERNAME"], "domain": {"id": "default"}, "password": os.environ["OS_PASSWORD"]}}},
+        "scope": {"project": {"name": os.environ["OS_PROJECT_NAME"], "domain": {"id": "default"}}}}}
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            status, answer = r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        fail("%s answered HTTP %d" % (url, e.code))
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        fail("%s: %s" % (url, getattr(e, "reason", e)))
+    if status != 201:
+        fail("%s answered HTTP %d, not 201" % (url, status))
+    if len(argv) == 5:
+        want, region = argv[2], argv[4]
+        found = {}
+        for service in answer.get("token", {}).get("catalog", []):
+            if service.get("type") != "identity":
+                continue
+            for ep in service.get("endpoints", []):
+                if ep.get("region_id") == region:
+                    found[ep.get("interface")] = ep.get("url")
+        wrong = {i: found.get(i) for i in ("public", "internal", "admin") if found.get(i) != want}
+        if wrong:
+            fail("the identity endpoints in %s are not %s: %s" % (region, want, wrong))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
