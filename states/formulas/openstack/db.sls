@@ -7,6 +7,7 @@
 openstack-db-{{.}}:
   mysql_database.present:
     - name: {{.}}
+    - character_set: {{character_set}}
 
 {{/databases}}
 openstack-dbuser-{{name}}-any:

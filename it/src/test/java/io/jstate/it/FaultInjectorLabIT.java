@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,7 +55,9 @@ class FaultInjectorLabIT {
 
     @BeforeAll
     void up() throws Exception {
-        lab = new Lab("faults", Map.of("JLAB_ID", System.getProperty("jstate.faults.labId", "fa")));
+        // The backend alone: no Keystone to install and check in this lab.
+        Path pillar = LabPillar.withoutKeystone(LabPillar.copy(Path.of(System.getProperty("jstate.itLogs", "target/it-logs")).resolve("faults-pillar")));
+        lab = new Lab("faults", Map.of("JLAB_ID", System.getProperty("jstate.faults.labId", "fa"), "JLAB_PILLAR", pillar.toAbsolutePath().toString()));
         faults = new Faults(lab);
         if (REUSE) return;
         long t0 = System.nanoTime();

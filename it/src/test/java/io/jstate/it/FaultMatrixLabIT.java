@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.it.workload.WorkloadSetup;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,10 @@ class FaultMatrixLabIT {
      */
     static void run(MatrixLayout layout, String defaultLabId, String logsName) throws Exception {
         boolean reuse = Boolean.getBoolean("jstate.matrix.reuseLab");
-        Lab lab = new Lab(logsName, Map.of("JLAB_ID", System.getProperty("jstate.matrix.labId", defaultLabId)));
+        // The backend alone: no Keystone to install, repair and check in this lab (OpenstackHaLabIT
+        // runs OpenStack's clients through single-node losses).
+        Path pillar = LabPillar.withoutKeystone(LabPillar.copy(Path.of(System.getProperty("jstate.itLogs", "target/it-logs")).resolve(logsName + "-pillar")));
+        Lab lab = new Lab(logsName, Map.of("JLAB_ID", System.getProperty("jstate.matrix.labId", defaultLabId), "JLAB_PILLAR", pillar.toAbsolutePath().toString()));
         Pattern only = Pattern.compile(System.getProperty("jstate.matrix.cases", ""));
         List<FaultMatrix.FaultCase> cases = layout.cases().stream().filter(c -> only.matcher(c.name()).find()).toList();
         List<FaultMatrix.Row> skipped = new ArrayList<>();

@@ -39,6 +39,23 @@ final class LabPillar {
         return to;
     }
 
+    /**
+     * Turns Keystone off in the pillar at {@code pillar} (keystone.enabled false): for the labs whose
+     * tests are about the backend alone, which then spend no time installing and checking Keystone.
+     */
+    static Path withoutKeystone(Path pillar) throws IOException {
+        Path file = pillar.resolve("keystone.sls");
+        String text = Files.readString(file);
+        if (!text.contains("\n  enabled: true\n")) throw new IllegalStateException(file + " has no \"  enabled: true\" line to turn off:\n" + text);
+        Files.writeString(file, text.replace("\n  enabled: true\n", "\n  enabled: false\n"));
+        return pillar;
+    }
+
+    /** The pillar at {@code pillar} deploys Keystone (keystone.enabled true). */
+    static boolean keystone(Path pillar) throws IOException {
+        return Files.readString(pillar.resolve("keystone.sls")).contains("\n  enabled: true\n");
+    }
+
     /** The controllers the pillar's cluster.nodes lists, in order. */
     static List<String> controllers(Path pillar) throws IOException {
         List<String> out = new ArrayList<>();

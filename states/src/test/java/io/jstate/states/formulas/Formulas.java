@@ -1,6 +1,7 @@
 package io.jstate.states.formulas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstate.states.engine.Plan;
 import io.jstate.states.engine.Step;
@@ -44,6 +45,28 @@ final class Formulas {
      * A copy of the lab pillar whose cluster has the first two controllers only: the formulas must
      * work for any node count, and some settings differ for two nodes.
      */
+    /** {@link #twoNodePillar} with one line of one of its files replaced ({@code from} must be there). */
+    static Path twoNodePillarWith(Path dir, String file, String from, String to) {
+        Path pillar = twoNodePillar(dir);
+        try {
+            Path f = pillar.resolve(file);
+            String text = Files.readString(f);
+            assertTrue(text.contains(from), file + " has " + from + ":\n" + text);
+            Files.writeString(f, text.replace(from, to));
+            return pillar;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The exit code of {@code command} run by /bin/sh (within 10 s). */
+    static int sh(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), command);
+        return p.exitValue();
+    }
+
     static Path twoNodePillar(Path dir) {
         try {
             Path out = Files.createDirectories(dir.resolve("pillar-2nodes"));

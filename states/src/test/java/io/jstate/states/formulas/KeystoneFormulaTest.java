@@ -92,11 +92,7 @@ class KeystoneFormulaTest {
     /** A backend whose Keystone runs elsewhere: with keystone.enabled false the formula holds nothing, nor does HAProxy's config. */
     @Test
     void withKeystoneDisabledNothingOfKeystoneIsDeployed() throws Exception {
-        Path pillar = Formulas.twoNodePillar(dir);
-        Path file = pillar.resolve("keystone.sls");
-        String text = Files.readString(file);
-        assertTrue(text.contains("  enabled: true\n"), text);
-        Files.writeString(file, text.replace("  enabled: true\n", "  enabled: false\n"));
+        Path pillar = Formulas.twoNodePillarWith(dir, "keystone.sls", "  enabled: true\n", "  enabled: false\n");
         for (String sls : List.of("keystone", "keystone.db", "keystone.health", "keystone.token")) {
             assertEquals("", ids(compile(pillar, "ctl1", sls).plan()), sls);
         }
@@ -113,13 +109,13 @@ class KeystoneFormulaTest {
         String command = only.name().replace("/etc/keystone/fernet-keys", keys.toString());
         String guard = only.unless().get(0).replace("/etc/keystone/fernet-keys", keys.toString());
         for (String k : List.of("0", "1", "2")) Files.writeString(keys.resolve(k), "k" + k);
-        assertEquals(0, sh(guard), "the pillar's keys only: nothing to do");
+        assertEquals(0, Formulas.sh(guard), "the pillar's keys only: nothing to do");
         Files.writeString(keys.resolve("3"), "old");
         Files.writeString(keys.resolve("10"), "old");
-        assertEquals(1, sh(guard), "keys the pillar does not name: to be removed");
-        assertEquals(0, sh(command));
+        assertEquals(1, Formulas.sh(guard), "keys the pillar does not name: to be removed");
+        assertEquals(0, Formulas.sh(command));
         assertEquals(List.of("0", "1", "2"), Files.list(keys).map(p -> p.getFileName().toString()).sorted().toList());
-        assertEquals(0, sh(guard));
+        assertEquals(0, Formulas.sh(guard));
     }
 
     @Test
@@ -328,10 +324,4 @@ class KeystoneFormulaTest {
         return new Ran(p.exitValue(), out, err);
     }
 
-    private static int sh(String command) throws Exception {
-        Process p = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS), command);
-        return p.exitValue();
-    }
 }

@@ -293,25 +293,15 @@ class RabbitmqFormulaTest {
     void theMirroringPolicyGuardFindsThePolicyByItsName() throws Exception {
         String guard = "awk '$2 == \"ha-openstack\" { found = 1 } END { exit !found }'";
         String table = "vhost\tname\tpattern\tapply-to\tdefinition\tpriority\n";
-        assertEquals(0, sh("printf '" + table + "openstack\\tha-openstack\\t^x\\tqueues\\t{}\\t0\\n' | " + guard));
-        assertEquals(1, sh("printf '" + table + "openstack\\tha-openstack-2\\t^x\\tqueues\\t{}\\t0\\n' | " + guard));
-        assertEquals(1, sh("printf '" + table + "' | " + guard));
+        assertEquals(0, Formulas.sh("printf '" + table + "openstack\\tha-openstack\\t^x\\tqueues\\t{}\\t0\\n' | " + guard));
+        assertEquals(1, Formulas.sh("printf '" + table + "openstack\\tha-openstack-2\\t^x\\tqueues\\t{}\\t0\\n' | " + guard));
+        assertEquals(1, Formulas.sh("printf '" + table + "' | " + guard));
     }
 
-    private static int sh(String command) throws Exception {
-        Process p = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS), command);
-        return p.exitValue();
-    }
 
     @Test
     void theMirroringPolicyOnlyWithTheSwitchForRabbitmqBefore4() throws Exception {
-        Path pillar = Formulas.twoNodePillar(dir);
-        Path rabbitmq = pillar.resolve("rabbitmq.sls");
-        String text = Files.readString(rabbitmq);
-        assertTrue(text.contains("  classic_mirroring: false\n"), text);
-        Files.writeString(rabbitmq, text.replace("  classic_mirroring: false\n", "  classic_mirroring: true\n"));
+        Path pillar = Formulas.twoNodePillarWith(dir, "rabbitmq.sls", "  classic_mirroring: false\n", "  classic_mirroring: true\n");
         Plan plan = compile(pillar, "ctl1", "rabbitmq.users").plan();
         assertEquals("rabbitmq-vhost rabbitmq-user rabbitmq-guest-absent rabbitmq-ha-policy", ids(plan));
         RabbitmqPolicyPresent.Spec policy = spec(plan, "rabbitmq-ha-policy", RabbitmqPolicyPresent.Spec.class);
