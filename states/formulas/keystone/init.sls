@@ -13,6 +13,15 @@
 include:
   - keystone.token
 
+# The pillar's Fernet keys need the staged key (index 0) and a primary: with fewer, no token could
+# be issued, and keystone-fernet-keys-only would remove the node's keys. Refused before any key
+# file is touched.
+keystone-fernet-keys-valid:
+  cmd.run:
+    - name: 'echo "pillar keystone.fernet_keys lists index(es) [{{#pillar.keystone.fernet_keys}} {{index}}{{/pillar.keystone.fernet_keys}} ]; it needs index 0 (the staged key) and at least one more (the primary): keystone-keys new makes a set" >&2; exit 1'
+    - unless:
+      - set --{{#pillar.keystone.fernet_keys}} {{index}}{{/pillar.keystone.fernet_keys}}; [ "$#" -ge 2 ] && for i in "$@"; do [ "$i" = 0 ] && exit 0; done; exit 1
+
 keystone-default:
   file.managed:
     - name: /etc/default/keystone
@@ -91,6 +100,7 @@ keystone-fernet-key-{{index}}:
     - mode: "0600"
     - require:
       - file: keystone-fernet-dir
+      - cmd: keystone-fernet-keys-valid
 {{/pillar.keystone.fernet_keys}}
 {{#pillar.keystone.credential_keys}}
 
@@ -113,6 +123,7 @@ keystone-fernet-keys-only:
       - test -z "$(find /etc/keystone/fernet-keys -mindepth 1 -maxdepth 1{{#pillar.keystone.fernet_keys}} ! -name {{index}}{{/pillar.keystone.fernet_keys}})"
     - require:
       - file: keystone-fernet-dir
+      - cmd: keystone-fernet-keys-valid
 
 keystone-credential-keys-only:
   cmd.run:

@@ -8,8 +8,10 @@
 # token and, with --endpoint, the token's catalog has the identity service at ENDPOINT_URL in
 # REGION for each of the public, internal and admin interfaces; 1 when it did not (the reason on
 # stderr); 2 on bad usage. Nothing is printed on success, and never the token or the password.
+import http.client
 import json
 import os
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -31,29 +33,41 @@ def main(argv):
         "identity": {"methods": ["password"], "password": {"user": {
             "name": os.environ["OS_USERNAME"], "domain": {"id": "default"}, "password": os.environ["OS_PASSWORD"]}}},
         "scope": {"project": {"name": os.environ["OS_PROJECT_NAME"], "domain": {"id": "default"}}}}}
+    if not re.match(r"^https?://[^/]+", url):
+        fail("not an http(s) URL: " + argv[0], 2)
     req = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    # The password goes to Keystone only: no proxy of the environment, no redirect followed.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect())
     try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            status, answer = r.status, json.load(r)
+        with opener.open(req, timeout=10) as r:
+            status, answer = r.status, json.loads(r.read(1 << 20))
     except urllib.error.HTTPError as e:
         fail("%s answered HTTP %d" % (url, e.code))
-    except (urllib.error.URLError, OSError, ValueError) as e:
-        fail("%s: %s" % (url, getattr(e, "reason", e)))
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException, RecursionError) as e:
+        fail("%s: %s" % (url, getattr(e, "reason", None) or type(e).__name__))
     if status != 201:
         fail("%s answered HTTP %d, not 201" % (url, status))
+    token = answer.get("token") if isinstance(answer, dict) else None
+    if not isinstance(token, dict):
+        fail("%s answered 201 without a token" % url)
     if len(argv) == 5:
         want, region = argv[2], argv[4]
         found = {}
-        for service in answer.get("token", {}).get("catalog", []):
-            if service.get("type") != "identity":
+        for service in token.get("catalog") or []:
+            if not isinstance(service, dict) or service.get("type") != "identity":
                 continue
-            for ep in service.get("endpoints", []):
-                if ep.get("region_id") == region:
-                    found[ep.get("interface")] = ep.get("url")
-        wrong = {i: found.get(i) for i in ("public", "internal", "admin") if found.get(i) != want}
+            for ep in service.get("endpoints") or []:
+                if isinstance(ep, dict) and ep.get("region_id") == region:
+                    found.setdefault(ep.get("interface"), set()).add(ep.get("url"))
+        wrong = {i: sorted(found.get(i, ())) for i in ("public", "internal", "admin") if found.get(i) != {want}}
         if wrong:
             fail("the identity endpoints in %s are not %s: %s" % (region, want, wrong))
     return 0
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
 
 
 if __name__ == "__main__":

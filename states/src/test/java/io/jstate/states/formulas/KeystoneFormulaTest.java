@@ -45,8 +45,8 @@ class KeystoneFormulaTest {
     void everyControllerGetsThePackageTheSameConfigAndKeysAndServesOnItsOwnAddress() {
         Compiled c = compile("ctl2", "keystone");
         Plan plan = c.plan();
-        assertEquals("keystone-token-script keystone-default keystone-pkg keystone-conf keystone-fernet-dir keystone-credential-dir"
-                + " keystone-fernet-key-0 keystone-fernet-key-1 keystone-fernet-key-2 keystone-credential-key-0 keystone-credential-key-1"
+        assertEquals("keystone-token-script keystone-fernet-keys-valid keystone-default keystone-pkg keystone-conf keystone-fernet-dir keystone-credential-dir"
+                + " keystone-fernet-key-2 keystone-fernet-key-1 keystone-fernet-key-0 keystone-credential-key-1 keystone-credential-key-0"
                 + " keystone-fernet-keys-only keystone-credential-keys-only keystone-admin-openrc keystone-service keystone-conf-loaded keystone-listening", ids(plan));
 
         // The package does not start Keystone with its own configuration (an empty SQLite database).
@@ -84,7 +84,7 @@ class KeystoneFormulaTest {
         assertTrue(plan.secrets().values().containsAll(CREDENTIAL), "the credential keys are secrets");
 
         CmdRun.Spec only = spec(plan, "keystone-fernet-keys-only", CmdRun.Spec.class);
-        assertEquals("find /etc/keystone/fernet-keys -mindepth 1 -maxdepth 1 ! -name 0 ! -name 1 ! -name 2 -print -delete", only.name());
+        assertEquals("find /etc/keystone/fernet-keys -mindepth 1 -maxdepth 1 ! -name 2 ! -name 1 ! -name 0 -print -delete", only.name());
         assertEquals(List.of("require:keystone-conf", "require:keystone-default", "require:keystone-fernet-keys-only",
                 "require:keystone-credential-keys-only"), requisites(plan, "keystone-service"));
     }
@@ -99,6 +99,24 @@ class KeystoneFormulaTest {
         Compiled haproxy = compile(pillar, "ctl1", "haproxy");
         assertFalse(rendered(haproxy, "haproxy-conf").contains("listen keystone"), rendered(haproxy, "haproxy-conf"));
         assertTrue(rendered(compile("ctl1", "haproxy"), "haproxy-conf").contains("listen keystone"), "with it, HAProxy serves Keystone");
+    }
+
+    /**
+     * A pillar whose Fernet keys lack the staged key 0 or a primary is refused before any key file is
+     * touched: the guard, run for real, passes the lab's set and fails the broken ones.
+     */
+    @Test
+    void aKeySetWithoutTheStagedKeyOrAPrimaryIsRefusedBeforeAnyKeyIsTouched() throws Exception {
+        Plan plan = compile("ctl1", "keystone").plan();
+        CmdRun.Spec valid = spec(plan, "keystone-fernet-keys-valid", CmdRun.Spec.class);
+        assertEquals(0, Formulas.sh(valid.unless().get(0)), "the lab's keys 0, 1, 2");
+        assertTrue(valid.name().startsWith("echo \"pillar keystone.fernet_keys lists index(es) [ 2 1 0 ]; it needs index 0"), valid.name());
+        assertEquals(1, Formulas.sh(valid.name()));
+        for (String broken : List.of("set -- 1 2", "set -- 0", "set --")) {
+            assertEquals(1, Formulas.sh(valid.unless().get(0).replaceFirst("^set -- 2 1 0", broken)), broken);
+        }
+        assertTrue(requisites(plan, "keystone-fernet-keys-only").contains("require:keystone-fernet-keys-valid"));
+        assertTrue(requisites(plan, "keystone-fernet-key-0").contains("require:keystone-fernet-keys-valid"));
     }
 
     /** The guard of keystone-fernet-keys-only, run for real: it finds exactly the files the pillar does not name. */
@@ -156,14 +174,14 @@ class KeystoneFormulaTest {
         assertEquals(0, r.exit(), r.err());
         assertEquals("keystone-keys: " + file + ": Fernet keys now 0, 2, 3 (primary 3, staged 0)\n", r.out());
         Plan plan = compile(pillar, "ctl1", "keystone").plan();
-        assertTrue(ids(plan).contains(" keystone-fernet-key-0 keystone-fernet-key-2 keystone-fernet-key-3 keystone-credential-key-0 "), ids(plan));
+        assertTrue(ids(plan).contains(" keystone-fernet-key-3 keystone-fernet-key-2 keystone-fernet-key-0 keystone-credential-key-1 "), ids(plan));
         String staged = spec(plan, "keystone-fernet-key-0", FileManaged.Spec.class).contents();
         assertEquals(FERNET.get(0), spec(plan, "keystone-fernet-key-3", FileManaged.Spec.class).contents(), "the staged key is the primary");
         assertEquals(FERNET.get(2), spec(plan, "keystone-fernet-key-2", FileManaged.Spec.class).contents(), "the old primary stays");
         assertFalse(FERNET.contains(staged), "a new staged key");
         assertEquals(32, java.util.Base64.getUrlDecoder().decode(staged).length);
         assertTrue(plan.secrets().values().contains(staged), "the new key is a secret too");
-        assertEquals("find /etc/keystone/fernet-keys -mindepth 1 -maxdepth 1 ! -name 0 ! -name 2 ! -name 3 -print -delete",
+        assertEquals("find /etc/keystone/fernet-keys -mindepth 1 -maxdepth 1 ! -name 3 ! -name 2 ! -name 0 -print -delete",
                 spec(plan, "keystone-fernet-keys-only", CmdRun.Spec.class).name());
         String after = Files.readString(file);
         assertEquals(strip(before), strip(after), "only the Fernet keys changed");
@@ -203,6 +221,59 @@ class KeystoneFormulaTest {
         try (var left = Files.list(dir)) {
             assertEquals(List.of("keystone.sls"), left.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
         }
+    }
+
+    /** Anything but entries inside the list (here a comment) is refused with its line, the file untouched: never a half-read list. */
+    @Test
+    void aLineInsideTheListThatIsNoEntryIsRefusedAndTheFileKept() throws Exception {
+        Path file = dir.resolve("keystone.sls");
+        String lab = Files.readString(Formulas.LAB_PILLAR.resolve("keystone.sls"));
+        int line = (int) lab.substring(0, lab.indexOf("    - index: 1\n")).lines().count() + 1;
+        for (String odd : List.of("    # the old primary\n", "\n", "      note: x\n")) {
+            String text = lab.replace("    - index: 1\n", odd + "    - index: 1\n");
+            Files.writeString(file, text);
+            Ran r = keys("rotate", file.toString());
+            assertEquals(1, r.exit(), odd + r.out());
+            assertTrue(r.err().startsWith("keystone-keys: " + file + ":" + line + ": inside fernet_keys, want only `- index: N` entries"), r.err());
+            assertEquals(text, Files.readString(file), "unchanged");
+        }
+    }
+
+    /** A symlinked pillar file: the file it names is rotated, the link stays, and CRLF line endings stay CRLF. */
+    @Test
+    void theFileASymlinkNamesIsRotatedKeepingItsLineEndings() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("real")).resolve("keystone.sls");
+        String crlf = Files.readString(Formulas.LAB_PILLAR.resolve("keystone.sls")).replace("\n", "\r\n");
+        Files.writeString(real, crlf);
+        Path link = Files.createDirectories(dir.resolve("pillar")).resolve("keystone.sls");
+        Files.createSymbolicLink(link, real);
+        Ran r = keys("rotate", link.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+        String after = Files.readString(real);
+        assertTrue(after.contains("    - index: 3\r\n      key: !secret \"" + FERNET.get(0) + "\"\r\n"), after);
+        assertEquals(after.split("\n", -1).length - 1, after.split("\r\n", -1).length - 1, "every line ends in CRLF");
+        assertEquals(strip(crlf.replace("\r\n", "\n")), strip(after.replace("\r\n", "\n")), "only the Fernet keys changed");
+    }
+
+    /** Rotations of one file at the same time wait for each other: four of them rotate four times. */
+    @Test
+    void rotationsAtTheSameTimeAreEachApplied() throws Exception {
+        Path file = dir.resolve("keystone.sls");
+        Files.copy(Formulas.LAB_PILLAR.resolve("keystone.sls"), file);
+        List<Process> ps = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ps.add(new ProcessBuilder("python3", Formulas.STATES.resolve("keystone/keystone-keys").toString(), "rotate", file.toString(), "--max", "9")
+                    .redirectErrorStream(true).start());
+        }
+        for (Process p : ps) {
+            p.getInputStream().readAllBytes();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+        }
+        String after = Files.readString(file);
+        for (int i = 6; i >= 0; i--) assertTrue(after.contains("    - index: " + i + "\n"), "index " + i + " in:\n" + after);
+        assertFalse(after.contains("    - index: 7\n"), after);
     }
 
     @Test
@@ -270,6 +341,48 @@ class KeystoneFormulaTest {
         assertEquals(2, usage.exit());
         assertTrue(usage.err().contains("not set in the environment: OS_USERNAME, OS_PROJECT_NAME, OS_PASSWORD"), usage.err());
         assertEquals(2, run(env(), "http://127.0.0.1:1/v3", "--endpoint", "x").exit());
+    }
+
+    /** The password goes to Keystone only: not to a proxy of the environment, nor along a redirect. */
+    @Test
+    void theTokenCheckUsesNoProxyAndFollowsNoRedirect() throws Exception {
+        AtomicReference<String> proxied = new AtomicReference<>();
+        HttpServer proxy = keystone(201, catalog("http://10.77.0.100:5000/v3/", "RegionOne"), proxied);
+        proxy.createContext("/", ex -> {
+            proxied.set(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(502, -1);
+            ex.close();
+        });
+        HttpServer moved = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        moved.createContext("/v3/auth/tokens", ex -> {
+            ex.getResponseHeaders().add("Location", "http://127.0.0.1:" + proxy.getAddress().getPort() + "/v3/auth/tokens");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        moved.start();
+        try {
+            Map<String, String> env = new HashMap<>(env());
+            env.put("http_proxy", "http://127.0.0.1:" + proxy.getAddress().getPort() + "/");
+            env.put("HTTP_PROXY", env.get("http_proxy"));
+            Ran direct = run(env, "http://127.0.0.1:1/v3");
+            assertEquals(1, direct.exit(), "nothing listens on port 1; the proxy must not answer for it");
+            assertEquals(null, proxied.get(), "nothing went to the proxy");
+            Ran redirected = run(env(), "http://127.0.0.1:" + moved.getAddress().getPort() + "/v3");
+            assertEquals(1, redirected.exit(), redirected.err());
+            assertTrue(redirected.err().contains("answered HTTP 302"), redirected.err());
+            assertEquals(null, proxied.get(), "the redirect was not followed with the password");
+        } finally {
+            moved.stop(0);
+            proxy.stop(0);
+        }
+        HttpServer odd = keystone(201, "[]", new AtomicReference<>());
+        try {
+            Ran r = token("http://127.0.0.1:" + odd.getAddress().getPort() + "/v3");
+            assertEquals(1, r.exit());
+            assertTrue(r.err().contains("answered 201 without a token"), r.err());
+        } finally {
+            odd.stop(0);
+        }
     }
 
     private static String catalog(String url, String region) {
