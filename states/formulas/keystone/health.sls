@@ -1,17 +1,9 @@
-# The gate after Keystone on every controller: this node's Keystone answers on its own address,
-# and the VIP serves Keystone from here (HAProxy has a Keystone server UP).
+# The gate after Keystone on every controller: the VIP serves Keystone from here (HAProxy has a
+# Keystone server UP). That this node's own Keystone answers is keystone's keystone-listening.
 {{#pillar.keystone.enabled}}
-keystone-node-answers:
-  wait.for:
-    - http: http://{{pillar.node.address}}:{{pillar.keystone.port}}/v3
-    - attempts: 60
-    - interval: 1
-
 keystone-vip-answers:
   wait.for:
     - http: http://{{pillar.cluster.vip}}:{{pillar.keystone.port}}/v3
     - attempts: 30
     - interval: 1
-    - require:
-      - wait: keystone-node-answers
 {{/pillar.keystone.enabled}}

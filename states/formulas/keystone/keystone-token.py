@@ -22,34 +22,50 @@ def fail(msg, code=1):
     sys.exit(code)
 
 
-def main(argv):
-    if len(argv) not in (1, 5) or (len(argv) == 5 and (argv[1] != "--endpoint" or argv[3] != "--region")):
-        fail("usage: keystone-token URL [--endpoint ENDPOINT_URL --region REGION]", 2)
-    url = argv[0].rstrip("/") + "/auth/tokens"
+class TokenError(Exception):
+    """Keystone issued no token: the message says why (never with the password)."""
+
+
+def issue_token(url, timeout=10):
+    """A token scoped to the environment's project from the Keystone at URL (.../v3), as its JSON
+    "token" object; TokenError otherwise. packaging/lab/keystone-loop uses this too."""
     missing = [v for v in ("OS_USERNAME", "OS_PROJECT_NAME", "OS_PASSWORD") if not os.environ.get(v)]
     if missing:
-        fail("not set in the environment: " + ", ".join(missing), 2)
+        raise ValueError("not set in the environment: " + ", ".join(missing))
+    url = url.rstrip("/") + "/auth/tokens"
+    if not re.match(r"^https?://[^/]+", url):
+        raise ValueError("not an http(s) URL: " + url)
     body = {"auth": {
         "identity": {"methods": ["password"], "password": {"user": {
             "name": os.environ["OS_USERNAME"], "domain": {"id": "default"}, "password": os.environ["OS_PASSWORD"]}}},
         "scope": {"project": {"name": os.environ["OS_PROJECT_NAME"], "domain": {"id": "default"}}}}}
-    if not re.match(r"^https?://[^/]+", url):
-        fail("not an http(s) URL: " + argv[0], 2)
     req = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
     # The password goes to Keystone only: no proxy of the environment, no redirect followed.
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect())
     try:
-        with opener.open(req, timeout=10) as r:
+        with opener.open(req, timeout=timeout) as r:
             status, answer = r.status, json.loads(r.read(1 << 20))
     except urllib.error.HTTPError as e:
-        fail("%s answered HTTP %d" % (url, e.code))
+        raise TokenError("%s answered HTTP %d" % (url, e.code))
     except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException, RecursionError) as e:
-        fail("%s: %s" % (url, getattr(e, "reason", None) or type(e).__name__))
+        raise TokenError("%s: %s" % (url, getattr(e, "reason", None) or type(e).__name__))
     if status != 201:
-        fail("%s answered HTTP %d, not 201" % (url, status))
+        raise TokenError("%s answered HTTP %d, not 201" % (url, status))
     token = answer.get("token") if isinstance(answer, dict) else None
     if not isinstance(token, dict):
-        fail("%s answered 201 without a token" % url)
+        raise TokenError("%s answered 201 without a token" % url)
+    return token
+
+
+def main(argv):
+    if len(argv) not in (1, 5) or (len(argv) == 5 and (argv[1] != "--endpoint" or argv[3] != "--region")):
+        fail("usage: keystone-token URL [--endpoint ENDPOINT_URL --region REGION]", 2)
+    try:
+        token = issue_token(argv[0])
+    except ValueError as e:
+        fail(str(e), 2)
+    except TokenError as e:
+        fail(str(e))
     if len(argv) == 5:
         want, region = argv[2], argv[4]
         found = {}

@@ -399,8 +399,10 @@ class OpenstackHaLabIT {
         assertEquals(0, v.exit(), v.toString());
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> summary(String line) throws Exception {
-        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(line, Map.class);
+        return JSON.readValue(line, Map.class);
     }
 }
